@@ -1,0 +1,98 @@
+// CCM's "Parsing a CSR" response (ccm-api-reference.txt 4.2.2.4,
+// POST /v1/private-certificates/csr/parse), plus what ccmkit adds under its
+// own names: SANs, requested extensions, signature validity and findings.
+
+import { parseCsr, verifyCsrSignature, type Csr } from '../engine/csr.js';
+import { DerError } from '../engine/der.js';
+import { CcmError } from '../engine/errors.js';
+import type { BasicConstraints, KeyUsageName, SubjectAltName } from '../engine/extensions.js';
+import { nameToString, toDistinguishedName, type DistinguishedName } from '../engine/name.js';
+import { toPem } from '../engine/pem.js';
+import { ccmKeyAlgorithm, hashFindings, keyFindings } from './algorithms.js';
+import { distinguishedNameFindings } from './dn.js';
+import type { Finding } from './findings.js';
+
+export const PCA_BAD_CSR = { code: 'PCA.00020401', message: 'Incorrect certificate signature request.' } as const;
+
+/** 4.2.2.4 request body: csr "Maximum: 5120" characters. */
+export const CSR_MAX_CHARS = 5120;
+
+export interface CsrReport {
+  // --- CCM's own fields (4.2.2.4 Table 4-183) ---
+  key_algorithm: string;
+  /** The seed's table says String, its example shows a number; CCM's example wins. */
+  key_algorithm_length: number;
+  signature_algorithm: string;
+  /** PEM with \r\n line breaks, as CCM returns it. */
+  public_key: string;
+  distinguished_name: DistinguishedName;
+  // --- ccmkit's additions ---
+  /** CCM's key_algorithm request value (RSA2048...), or null when CCM has none. */
+  ccm_key_algorithm: string | null;
+  subject: string;
+  subject_alternative_names: SubjectAltName[];
+  key_usage: KeyUsageName[] | null;
+  extended_key_usage: string[] | null;
+  basic_constraints: BasicConstraints | null;
+  signature_valid: boolean;
+  findings: Finding[];
+}
+
+export function csrReport(csr: Csr, pemLength?: number): CsrReport {
+  const pk = csr.publicKey;
+  const verdict = verifyCsrSignature(csr);
+  const findings: Finding[] = [];
+  if (!verdict.valid) {
+    findings.push({
+      code: PCA_BAD_CSR.code,
+      severity: 'error',
+      field: 'csr',
+      message: `The CSR's self-signature is invalid (${verdict.reason}). ${PCA_BAD_CSR.message}`,
+      fix: 'Create the CSR again with the private key it names (ccmkit csr create, or openssl req -new -key KEY).',
+    });
+  }
+  for (const p of csr.problems) {
+    findings.push({ code: PCA_BAD_CSR.code, severity: 'error', field: 'csr', message: `${p}. ${PCA_BAD_CSR.message}`, fix: 'Create the CSR again with a standard tool.' });
+  }
+  if (pemLength !== undefined && pemLength > CSR_MAX_CHARS) {
+    findings.push({
+      code: PCA_BAD_CSR.code,
+      severity: 'error',
+      field: 'csr',
+      message: `The CSR is ${pemLength} characters as PEM; CCM accepts at most ${CSR_MAX_CHARS}.`,
+      fix: 'Use an EC key (EC256/EC384) or fewer subject alternative names to shorten the CSR.',
+    });
+  }
+  findings.push(...keyFindings(pk), ...hashFindings(csr.signatureAlgorithm), ...distinguishedNameFindings(csr.subject));
+
+  const ext = csr.extensions;
+  return {
+    key_algorithm: pk.type === 'RSA-PSS' ? 'RSA' : pk.type === 'unknown' ? pk.algorithmOid : pk.type,
+    key_algorithm_length: pk.bits,
+    signature_algorithm: csr.signatureAlgorithm.name,
+    public_key: toPem('PUBLIC KEY', pk.spki, '\r\n'),
+    distinguished_name: toDistinguishedName(csr.subject),
+    ccm_key_algorithm: ccmKeyAlgorithm(pk) ?? null,
+    subject: nameToString(csr.subject),
+    subject_alternative_names: ext.subjectAltNames ?? [],
+    key_usage: ext.keyUsage ?? null,
+    extended_key_usage: ext.extendedKeyUsage ?? null,
+    basic_constraints: ext.basicConstraints ?? null,
+    signature_valid: verdict.valid,
+    findings,
+  };
+}
+
+/** Parses CSR DER into a report; a structure that is not a CSR becomes PCA.00020401. */
+export function parseCsrReport(der: Uint8Array, source: string, pemLength?: number): CsrReport {
+  let csr: Csr;
+  try {
+    csr = parseCsr(der);
+  } catch (e) {
+    if (e instanceof DerError) {
+      throw new CcmError(400, PCA_BAD_CSR.code, `${PCA_BAD_CSR.message} ${source}: ${e.message} (at byte ${e.offset}).`, source);
+    }
+    throw e;
+  }
+  return csrReport(csr, pemLength);
+}

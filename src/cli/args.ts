@@ -1,0 +1,70 @@
+// A strict little flag parser: unknown flags and missing values are usage
+// errors (exit 2), never silently ignored.
+
+import { usageError } from '../engine/errors.js';
+
+export type FlagSpec = Record<string, { type: 'bool' | 'string' | 'multi'; short?: string }>;
+
+export interface Parsed {
+  positionals: string[];
+  bool: Set<string>;
+  str: Map<string, string>;
+  multi: Map<string, string[]>;
+}
+
+export function parseArgs(argv: string[], spec: FlagSpec): Parsed {
+  const out: Parsed = { positionals: [], bool: new Set(), str: new Map(), multi: new Map() };
+  const byShort = new Map<string, string>();
+  for (const [name, s] of Object.entries(spec)) if (s.short) byShort.set(s.short, name);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      out.positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('--') || (a.startsWith('-') && a.length === 2 && a !== '-')) {
+      let name: string;
+      let inline: string | undefined;
+      if (a.startsWith('--')) {
+        const eq = a.indexOf('=');
+        name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+        if (eq > 0) inline = a.slice(eq + 1);
+      } else {
+        const long = byShort.get(a.slice(1));
+        if (!long) throw usageError(`unknown option ${a}`);
+        name = long;
+      }
+      const s = spec[name];
+      if (!s) throw usageError(`unknown option --${name}`);
+      if (s.type === 'bool') {
+        if (inline !== undefined) throw usageError(`--${name} takes no value`);
+        out.bool.add(name);
+        continue;
+      }
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw usageError(`--${name} needs a value`);
+      if (s.type === 'string') {
+        if (out.str.has(name)) throw usageError(`--${name} given twice`);
+        out.str.set(name, v);
+      } else {
+        const list = out.multi.get(name) ?? [];
+        list.push(v);
+        out.multi.set(name, list);
+      }
+      continue;
+    }
+    out.positionals.push(a);
+  }
+  return out;
+}
+
+/** Parses an ISO 8601 instant for --at; whole seconds, as every CCM time check uses. */
+export function parseAt(s: string | undefined, now: () => Date): Date {
+  if (s === undefined) return new Date(Math.floor(now().getTime() / 1000) * 1000);
+  if (!/^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?)?$/.test(s)) {
+    throw usageError(`--at "${s}" is not an ISO 8601 date-time (e.g. 2026-01-31T12:00:00Z)`);
+  }
+  const d = new Date(/T.*(Z|[+-]\d\d:?\d\d)$/.test(s) || !s.includes('T') ? s : s + 'Z');
+  if (Number.isNaN(d.getTime())) throw usageError(`--at "${s}" is not a valid date`);
+  return new Date(Math.floor(d.getTime() / 1000) * 1000);
+}

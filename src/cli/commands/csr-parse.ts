@@ -1,0 +1,83 @@
+import { parseCsrReport, type CsrReport } from '../../ccm/csr-report.js';
+import { hasErrors } from '../../ccm/findings.js';
+import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
+import { toPem } from '../../engine/pem.js';
+import { parseArgs } from '../args.js';
+import { out, printError, printJsonLine } from '../io.js';
+import { loadFiles } from '../load.js';
+import { printFindings } from '../report.js';
+
+export const help = `Usage: ccmkit csr parse FILE... [--json]
+
+Parses PKCS#10 CSRs into CCM's "Parsing a CSR" response
+(POST /v1/private-certificates/csr/parse, ccm-api-reference 4.2.2.4), and adds
+subject_alternative_names, key_usage, extended_key_usage, basic_constraints,
+signature_valid and findings (CCM policy problems with their error codes).
+
+FILE may be PEM (one or many blocks, "CERTIFICATE REQUEST" or
+"NEW CERTIFICATE REQUEST"), DER, or a JSON body such as {"csr": "..."}.
+Use - for standard input.
+
+Options:
+  --json     one JSON object per CSR, one per line, each with a "source" field
+  -h, --help this help
+
+Examples:
+  ccmkit csr parse server.csr
+  ccmkit csr parse --json *.csr | jq -r 'select(.signature_valid|not) .source'
+  echo '{"csr":"-----BEGIN CERTIFICATE REQUEST-----\\n..."}' | ccmkit csr parse -
+
+Exit codes:
+  0  every CSR parsed, has a valid signature and fits CCM's policy
+  1  a CSR parsed but its signature is invalid or it is outside CCM's policy
+  2  an input is not a CSR at all, or a usage error`;
+
+export async function run(argv: string[]): Promise<number> {
+  const p = parseArgs(argv, { json: { type: 'bool' } });
+  if (p.positionals.length === 0) throw usageError('csr parse needs at least one FILE');
+  const json = p.bool.has('json');
+  const loaded = loadFiles(p.positionals);
+  let worst = 0;
+  const fail = (e: CcmError, code: number): void => {
+    printError(e, json);
+    worst = Math.max(worst, code);
+  };
+  for (const m of loaded.missing) fail(m.error, 2);
+  for (const pr of loaded.problems) fail(pr.error, 2);
+  for (const obj of loaded.objects) {
+    if (obj.kind !== 'csr') {
+      fail(new CcmError(400, 'PCA.00020401', `Incorrect certificate signature request. ${obj.source} is a ${obj.kind}, not a CSR.`, obj.source), 2);
+      continue;
+    }
+    let report: CsrReport;
+    try {
+      report = parseCsrReport(obj.der, obj.source, toPem('CERTIFICATE REQUEST', obj.der).length);
+    } catch (e) {
+      if (e instanceof CcmError) {
+        fail(e, 2);
+        continue;
+      }
+      throw e;
+    }
+    if (hasErrors(report.findings)) worst = Math.max(worst, 1);
+    if (json) printJsonLine({ source: obj.source, ...report });
+    else printHuman(obj.source, report);
+  }
+  if (loaded.objects.length === 0 && worst === 0) {
+    fail(new CcmError(400, LocalCode.INPUT_UNRECOGNISED, 'no CSR found in the input.'), 2);
+  }
+  return worst;
+}
+
+function printHuman(source: string, r: CsrReport): void {
+  const ok = !hasErrors(r.findings);
+  out(`${source}: CSR ${ok ? 'OK' : 'REJECTED'}`);
+  out(`  subject              ${r.subject || '(empty)'}`);
+  out(`  key                  ${r.key_algorithm} ${r.key_algorithm_length}${r.ccm_key_algorithm ? ` (CCM: ${r.ccm_key_algorithm})` : ' (not a CCM key algorithm)'}`);
+  out(`  signature            ${r.signature_algorithm}, ${r.signature_valid ? 'valid' : 'INVALID'}`);
+  if (r.subject_alternative_names.length) out(`  SANs                 ${r.subject_alternative_names.map((s) => `${s.type}:${s.value}`).join(', ')}`);
+  if (r.key_usage) out(`  key usage            ${r.key_usage.join(', ')}`);
+  if (r.extended_key_usage) out(`  extended key usage   ${r.extended_key_usage.join(', ')}`);
+  if (r.basic_constraints) out(`  basic constraints    CA:${r.basic_constraints.ca ? 'TRUE' : 'FALSE'}${r.basic_constraints.path_length !== undefined ? `, pathlen:${r.basic_constraints.path_length}` : ''}`);
+  printFindings(r.findings);
+}

@@ -1,0 +1,61 @@
+import { usageError } from '../../engine/errors.js';
+import { matchBag } from '../../service/key-match.js';
+import { parseArgs } from '../args.js';
+import { out, passwordFrom, printError, printJson } from '../io.js';
+import { loadFiles } from '../load.js';
+
+export const help = `Usage: ccmkit key match FILE... [--password P | --passphrase-file F] [--json]
+
+Says which private key belongs to which certificate or CSR, by public-key
+equality (never by names or file order), and proves each pair by signing
+with the key and verifying with the certificate's public key.
+Everything is read from all FILEs together, in any order and any format.
+
+Options:
+  --json                 {"pairs":[{"key":"a.pem#1","certificate":"b.pem#2"}],
+                          "unmatched_keys":[],"unmatched_certificates":[], ...}
+  --password P           password of encrypted keys (or $CCMKIT_PASSPHRASE)
+  --passphrase-file F    read the password from the first line of F
+  -h, --help             this help
+
+Examples:
+  ccmkit key match server.key fullchain.pem
+  ccmkit key match --json *.pem *.key
+
+Exit codes:
+  0  every private key has its certificate (or CSR)
+  1  a key has no certificate, fails its proof, or cannot be read
+  2  a file is missing or a usage error`;
+
+export async function run(argv: string[]): Promise<number> {
+  const p = parseArgs(argv, { json: { type: 'bool' }, password: { type: 'string' }, 'passphrase-file': { type: 'string' } });
+  if (p.positionals.length === 0) throw usageError('key match needs at least one FILE');
+  const json = p.bool.has('json');
+  const loaded = loadFiles(p.positionals);
+  const r = matchBag(loaded.objects, passwordFrom(p));
+  const errors = [...loaded.missing.map((m) => m.error), ...loaded.problems.map((m) => m.error), ...r.errors];
+  const keyCount = r.unmatched_keys.length + new Set(r.pairs.map((x) => x.key)).size;
+  if (json) {
+    printJson({
+      pairs: r.pairs,
+      unmatched_keys: r.unmatched_keys,
+      unmatched_certificates: r.unmatched_certificates,
+      unmatched_csrs: r.unmatched_csrs,
+      failed_proofs: r.failed_proofs,
+      errors: errors.map((e) => ({ status: e.status, ...e.body() })),
+    });
+  } else {
+    for (const pair of r.pairs) out(`${pair.key}  matches  ${pair.certificate ?? pair.csr}${pair.csr ? ' (CSR)' : ''}`);
+    for (const k of r.unmatched_keys) out(`${k}  has no certificate or CSR in the input`);
+    for (const f of r.failed_proofs) out(`${f.key}  has the public key of ${f.with} but cannot sign for it (corrupt private key)`);
+    if (r.unmatched_certificates.length) out(`certificates without a key: ${r.unmatched_certificates.join(', ')}`);
+    if (r.unmatched_csrs.length) out(`CSRs without a key: ${r.unmatched_csrs.join(', ')}`);
+    for (const e of errors) printError(e, false);
+  }
+  if (loaded.missing.length) return 2;
+  if (keyCount === 0 && errors.length === 0) {
+    if (!json) out('no private key found in the input');
+    return 1;
+  }
+  return r.unmatched_keys.length || r.failed_proofs.length || errors.length ? 1 : 0;
+}

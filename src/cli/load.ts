@@ -1,0 +1,34 @@
+// Reads every file named on the command line through the engine's input layer.
+
+import { CcmError } from '../engine/errors.js';
+import { readInput, type InputObject, type InputProblem } from '../engine/input.js';
+import { readInputFile } from './io.js';
+
+export interface Loaded {
+  objects: InputObject[];
+  problems: InputProblem[];
+  /** Files that could not be read at all (missing, unreadable, too large). */
+  missing: InputProblem[];
+  skipped: { source: string; label: string }[];
+}
+
+export function loadFiles(paths: string[]): Loaded {
+  const res: Loaded = { objects: [], problems: [], missing: [], skipped: [] };
+  for (const path of paths) {
+    let bytes: Buffer;
+    try {
+      bytes = readInputFile(path);
+    } catch (e) {
+      if (e instanceof CcmError) {
+        res.missing.push({ source: path, error: e });
+        continue;
+      }
+      throw e;
+    }
+    const r = readInput(bytes, path === '-' ? 'stdin' : path);
+    res.objects.push(...r.objects);
+    res.problems.push(...r.problems);
+    res.skipped.push(...r.skipped);
+  }
+  return res;
+}

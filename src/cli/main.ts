@@ -1,0 +1,76 @@
+// ccmkit's command dispatcher. Commands are imported lazily so that start-up
+// costs only what the chosen command needs.
+
+import { CcmError, LocalCode } from '../engine/errors.js';
+
+interface Command {
+  summary: string;
+  load: () => Promise<{ run: (argv: string[]) => Promise<number>; help: string }>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  'csr parse': { summary: "parse CSRs into CCM's Parsing-a-CSR response, with policy findings", load: () => import('./commands/csr-parse.js') },
+  'key match': { summary: 'pair private keys with their certificates and CSRs', load: () => import('./commands/key-match.js') },
+  inspect: { summary: 'list every certificate, CSR, CRL, key and keystore in files', load: () => import('./commands/inspect.js') },
+};
+
+const VERSION = '0.1.0';
+
+export const mainHelp = `ccmkit ${VERSION}: an offline PKI toolkit with Huawei Cloud Certificate Manager (CCM) semantics.
+
+Usage: ccmkit COMMAND [ARGS] [--json]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(14)}${c.summary}`)
+  .join('\n')}
+
+Run "ccmkit COMMAND --help" for a command's options, examples and exit codes.
+
+Every command takes --json; errors are CCM error bodies {"error_code","error_msg"}.
+Exit codes: 0 success, 1 rejected input or failed check, 2 usage error.`;
+
+function findCommand(argv: string[]): { name: string; rest: string[] } | undefined {
+  for (const words of [2, 1]) {
+    const name = argv.slice(0, words).join(' ');
+    if (COMMANDS[name]) return { name, rest: argv.slice(words) };
+  }
+  return undefined;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  try {
+    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+      process.stdout.write(mainHelp + '\n');
+      return argv.length === 0 ? 2 : 0;
+    }
+    if (argv[0] === '--version' || argv[0] === '-V') {
+      process.stdout.write(VERSION + '\n');
+      return 0;
+    }
+    const found = findCommand(argv);
+    if (!found) {
+      const group = Object.keys(COMMANDS).filter((n) => n.startsWith(argv[0] + ' '));
+      const hint = group.length ? ` Did you mean: ${group.join(', ')}?` : ' Run "ccmkit --help" for the list.';
+      throw new CcmError(400, LocalCode.USAGE, `unknown command "${argv.slice(0, 2).join(' ')}".${hint}`);
+    }
+    const mod = await COMMANDS[found.name]!.load();
+    if (found.rest.includes('--help') || found.rest.includes('-h')) {
+      process.stdout.write(mod.help + '\n');
+      return 0;
+    }
+    return await mod.run(found.rest);
+  } catch (e) {
+    if (e instanceof CcmError) {
+      if (json) process.stdout.write(JSON.stringify({ status: e.status, ...e.body() }) + '\n');
+      else process.stderr.write(`ccmkit: ${e.code}: ${e.message}\n`);
+      return e.code === LocalCode.USAGE ? 2 : e.code === LocalCode.INPUT_UNREADABLE ? 2 : 1;
+    }
+    // A bug, not a user error: say so plainly, without a stack unless asked.
+    const msg = (e as Error)?.message ?? String(e);
+    process.stderr.write(`ccmkit: internal error: ${msg.split('\n')[0]}\n`);
+    if (process.env.CCMKIT_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
+    return 70;
+  }
+}

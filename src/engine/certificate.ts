@@ -1,0 +1,129 @@
+// X.509 certificates (RFC 5280 4.1): parsing, fingerprints, signature checks.
+
+import { createHash, type KeyObject } from 'node:crypto';
+import { DerError, DerReader, Tag, bitStringBytes, ctx, integerBytes, rawOf, smallInt, timeOf } from './der.js';
+import { parseExtensions, type DecodedExtensions } from './extensions.js';
+import { parseName, type Name } from './name.js';
+import { parseSpki, type PublicKeyInfo } from './publickey.js';
+import { parseSignatureAlgorithm, verifySignature, type SignatureAlgorithm, type VerifyResult } from './signature.js';
+
+export interface Certificate {
+  der: Buffer;
+  tbs: Buffer;
+  /** 1, 2 or 3. */
+  version: number;
+  /** Serial number in upper-case hex, as `openssl x509 -serial` prints it. */
+  serial: string;
+  signatureAlgorithm: SignatureAlgorithm;
+  issuer: Name;
+  subject: Name;
+  notBefore: Date;
+  notAfter: Date;
+  publicKey: PublicKeyInfo;
+  extensions: DecodedExtensions;
+  signature: Buffer;
+  /** Structural problems that do not stop parsing (kept for validators). */
+  problems: string[];
+}
+
+/** Parses one DER certificate. Throws DerError on anything structurally wrong. */
+export function parseCertificate(der: Uint8Array): Certificate {
+  const buf = Buffer.isBuffer(der) ? der : Buffer.from(der.buffer, der.byteOffset, der.length);
+  const outer = new DerReader(buf);
+  const certT = outer.expect(Tag.SEQUENCE, 'Certificate');
+  outer.done('Certificate');
+  const c = DerReader.of(buf, certT);
+  const tbsT = c.expect(Tag.SEQUENCE, 'tbsCertificate');
+  const algT = c.expect(Tag.SEQUENCE, 'signatureAlgorithm');
+  const sigT = c.expect(Tag.BIT_STRING, 'signatureValue');
+  c.done('Certificate');
+
+  const t = DerReader.of(buf, tbsT);
+  let version = 1;
+  const vT = t.optional(ctx(0));
+  if (vT) {
+    const vr = DerReader.of(buf, vT);
+    version = smallInt(buf, vr.expect(Tag.INTEGER, 'version')) + 1;
+    vr.done('version');
+    if (version > 3) throw new DerError(`unknown certificate version ${version}`, vT.start);
+  }
+  const serialT = t.expect(Tag.INTEGER, 'serialNumber');
+  const serialBytes = Buffer.from(buf.subarray(serialT.body, serialT.end));
+  if (serialBytes.length === 0) throw new DerError('empty serialNumber', serialT.start);
+  const innerAlgT = t.expect(Tag.SEQUENCE, 'signature');
+  const issuer = parseName(buf, t.expect(Tag.SEQUENCE, 'issuer'));
+  const val = t.enter(Tag.SEQUENCE, 'validity');
+  const notBefore = timeOf(buf, val.next());
+  const notAfter = timeOf(buf, val.next());
+  val.done('validity');
+  const subject = parseName(buf, t.expect(Tag.SEQUENCE, 'subject'));
+  const spkiT = t.expect(Tag.SEQUENCE, 'subjectPublicKeyInfo');
+  const publicKey = parseSpki(buf, spkiT.start, spkiT.end);
+  t.optional(0x81);
+  t.optional(0x82);
+  let extensions: DecodedExtensions = { list: [], problems: [] };
+  const extT = t.optional(ctx(3));
+  if (extT) {
+    if (version !== 3) throw new DerError('extensions in a non-v3 certificate', extT.start);
+    const er = DerReader.of(buf, extT);
+    extensions = parseExtensions(buf, er.expect(Tag.SEQUENCE, 'extensions'));
+    er.done('extensions');
+  }
+  t.done('tbsCertificate');
+
+  const problems = [...extensions.problems];
+  const outerAlgRaw = rawOf(buf, algT);
+  if (!outerAlgRaw.equals(rawOf(buf, innerAlgT))) problems.push('signatureAlgorithm differs from tbsCertificate.signature');
+  // Non-minimal serials are common in the wild; report rather than reject.
+  try {
+    integerBytes(buf, serialT);
+  } catch {
+    problems.push('serial number is not minimally encoded');
+  }
+  if (serialBytes.length > 20) problems.push('serial number longer than 20 octets (RFC 5280 4.1.2.2)');
+  if ((serialBytes[0]! & 0x80) !== 0) problems.push('serial number is negative');
+
+  return {
+    der: rawOf(buf, certT),
+    tbs: rawOf(buf, tbsT),
+    version,
+    serial: serialHex(serialBytes),
+    signatureAlgorithm: parseSignatureAlgorithm(buf, algT),
+    issuer,
+    subject,
+    notBefore,
+    notAfter,
+    publicKey,
+    extensions,
+    signature: bitStringBytes(buf, sigT).bytes,
+    problems,
+  };
+}
+
+export function serialHex(bytes: Uint8Array): string {
+  let b = Buffer.from(bytes);
+  // The 0x00 sign octet of a positive serial is not part of the number.
+  if (b.length > 1 && b[0] === 0 && (b[1]! & 0x80) !== 0) b = b.subarray(1);
+  return b.toString('hex').toUpperCase();
+}
+
+const fpCache = new WeakMap<Certificate, string>();
+
+/** SHA-256 fingerprint, lower-case hex, no separators. */
+export function sha256Fingerprint(c: { der: Buffer }): string {
+  const hit = fpCache.get(c as Certificate);
+  if (hit) return hit;
+  const fp = createHash('sha256').update(c.der).digest('hex');
+  fpCache.set(c as Certificate, fp);
+  return fp;
+}
+
+/** True when subject and issuer are the same name and the certificate verifies with its own key. */
+export function isSelfIssued(c: Certificate): boolean {
+  return c.subject.der.equals(c.issuer.der);
+}
+
+/** Verifies `cert`'s signature with `issuer`'s public key. */
+export function verifyCertificateSignature(cert: Certificate, issuerKey: PublicKeyInfo, keyObject?: KeyObject): VerifyResult {
+  return verifySignature(cert.signatureAlgorithm, issuerKey, cert.tbs, cert.signature, keyObject);
+}

@@ -1,0 +1,98 @@
+// PKCS#10 certification requests (RFC 2986): parsing and self-signature check.
+
+import { DerError, DerReader, Tag, bitStringBytes, ctx, oidOf, rawOf, smallInt, stringOf } from './der.js';
+import { decodeExtensions, parseExtensions, type DecodedExtensions } from './extensions.js';
+import { parseName, type Name } from './name.js';
+import { OID } from './oids.js';
+import { parseSpki, type PublicKeyInfo } from './publickey.js';
+import { parseSignatureAlgorithm, verifySignature, type SignatureAlgorithm, type VerifyResult } from './signature.js';
+
+export interface Csr {
+  der: Buffer;
+  /** CertificationRequestInfo, exactly as signed. */
+  info: Buffer;
+  version: number;
+  subject: Name;
+  publicKey: PublicKeyInfo;
+  signatureAlgorithm: SignatureAlgorithm;
+  signature: Buffer;
+  extensions: DecodedExtensions;
+  challengePassword?: boolean;
+  /** Other attributes, by OID. */
+  attributes: string[];
+  problems: string[];
+}
+
+/** Parses one DER CSR. Throws DerError when it is not a CertificationRequest at all. */
+export function parseCsr(der: Uint8Array): Csr {
+  const buf = Buffer.isBuffer(der) ? der : Buffer.from(der.buffer, der.byteOffset, der.length);
+  const outer = new DerReader(buf);
+  const reqT = outer.expect(Tag.SEQUENCE, 'CertificationRequest');
+  outer.done('CertificationRequest');
+  const r = DerReader.of(buf, reqT);
+  const infoT = r.expect(Tag.SEQUENCE, 'certificationRequestInfo');
+  const algT = r.expect(Tag.SEQUENCE, 'signatureAlgorithm');
+  const sigT = r.expect(Tag.BIT_STRING, 'signature');
+  r.done('CertificationRequest');
+
+  const problems: string[] = [];
+  const i = DerReader.of(buf, infoT);
+  const version = smallInt(buf, i.expect(Tag.INTEGER, 'version'));
+  // RFC 2986 4.1: version is 0 (v1). Keep parsing so the caller can report it.
+  if (version !== 0) problems.push(`CSR version ${version} is not valid (only 0 is defined)`);
+  const subject = parseName(buf, i.expect(Tag.SEQUENCE, 'subject'));
+  const spkiT = i.expect(Tag.SEQUENCE, 'subjectPKInfo');
+  const publicKey = parseSpki(buf, spkiT.start, spkiT.end);
+
+  let extensions: DecodedExtensions = { list: [], problems: [] };
+  let challengePassword: boolean | undefined;
+  const attributes: string[] = [];
+  // Some old tools omit the [0] attributes entirely; accept that.
+  const attrsT = i.optional(ctx(0));
+  if (attrsT) {
+    const a = DerReader.of(buf, attrsT);
+    while (a.more()) {
+      const attr = a.enter(Tag.SEQUENCE, 'Attribute');
+      const type = oidOf(buf, attr.expect(Tag.OID, 'attribute type'));
+      const values = attr.enter(Tag.SET, 'attribute values');
+      const vals = [];
+      while (values.more()) vals.push(values.next());
+      if (vals.length !== 1) problems.push(`attribute ${type} has ${vals.length} values, expected exactly one`);
+      if (type === OID.extensionRequest && vals[0]) {
+        if (vals[0].tag !== Tag.SEQUENCE) throw new DerError('extensionRequest: expected SEQUENCE', vals[0].start);
+        const ext = parseExtensions(buf, vals[0]);
+        extensions = extensions.list.length ? decodeExtensions([...extensions.list, ...ext.list]) : ext;
+      } else if (type === OID.challengePassword) {
+        challengePassword = true;
+        if (vals[0]) {
+          try {
+            stringOf(buf, vals[0]);
+          } catch {
+            problems.push('challengePassword is not a string');
+          }
+        }
+      } else attributes.push(type);
+    }
+  }
+  i.done('certificationRequestInfo');
+  problems.push(...extensions.problems);
+
+  const csr: Csr = {
+    der: rawOf(buf, reqT),
+    info: rawOf(buf, infoT),
+    version,
+    subject,
+    publicKey,
+    signatureAlgorithm: parseSignatureAlgorithm(buf, algT),
+    signature: bitStringBytes(buf, sigT).bytes,
+    extensions,
+    attributes,
+    problems,
+  };
+  if (challengePassword) csr.challengePassword = true;
+  return csr;
+}
+
+export function verifyCsrSignature(csr: Csr): VerifyResult {
+  return verifySignature(csr.signatureAlgorithm, csr.publicKey, csr.info, csr.signature);
+}

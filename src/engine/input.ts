@@ -1,0 +1,263 @@
+// The one input layer every command uses: bytes as users have them in, typed
+// DER objects out, each tagged with where it came from (`file#n`, n counting
+// the objects of the file from 1).
+//
+// Accepted: PEM with one or many blocks (LF or CRLF, text around and between
+// the blocks), raw DER, bare base64 of DER, JSON strings whose newlines are
+// escaped (`\n`, `\r\n`, as CCM request bodies carry them), and JSON objects
+// whose string fields hold PEM (CCM request and export bodies).
+
+import { DerError, DerReader, Tag, bitString, nullValue, oid, readTlv, seq } from './der.js';
+import { CcmError, LocalCode } from './errors.js';
+import { OID } from './oids.js';
+import { looksLikePem, parsePem, PemError, unescapeJsonPem } from './pem.js';
+import { sniffPrivateKey, type PrivateKeyFormat } from './privatekey.js';
+
+export type ObjectKind = 'certificate' | 'csr' | 'crl' | 'private-key' | 'public-key' | 'pkcs12' | 'jks' | 'jceks' | 'zip';
+
+export interface InputObject {
+  kind: ObjectKind;
+  /** `file#n`. */
+  source: string;
+  der: Buffer;
+  encoding: 'pem' | 'der' | 'base64' | 'json';
+  /** PEM label, when read from PEM. */
+  label?: string;
+  /** For private keys: the structure found. */
+  keyFormat?: PrivateKeyFormat;
+  /** For legacy encrypted PEM keys: the PEM text itself (OpenSSL must decrypt it). */
+  legacyPem?: string;
+}
+
+export interface InputProblem {
+  source: string;
+  error: CcmError;
+}
+
+export interface InputResult {
+  objects: InputObject[];
+  problems: InputProblem[];
+  /** PEM blocks that were recognised and deliberately skipped (EC PARAMETERS...). */
+  skipped: { source: string; label: string }[];
+}
+
+/** Largest single object ccmkit will decode (a 10,000-name certificate is ~400 KiB). */
+export const MAX_OBJECT_BYTES = 1024 * 1024;
+
+const LABELS: Record<string, ObjectKind> = {
+  CERTIFICATE: 'certificate',
+  'X509 CERTIFICATE': 'certificate',
+  'X.509 CERTIFICATE': 'certificate',
+  'CERTIFICATE REQUEST': 'csr',
+  'NEW CERTIFICATE REQUEST': 'csr',
+  'X509 CRL': 'crl',
+  'PRIVATE KEY': 'private-key',
+  'RSA PRIVATE KEY': 'private-key',
+  'EC PRIVATE KEY': 'private-key',
+  'DSA PRIVATE KEY': 'private-key',
+  'ENCRYPTED PRIVATE KEY': 'private-key',
+  'PUBLIC KEY': 'public-key',
+  'RSA PUBLIC KEY': 'public-key',
+  PKCS12: 'pkcs12',
+};
+
+/** Labels that carry no object a user means (OpenSSL writes them next to keys). */
+const IGNORED_LABELS = new Set(['EC PARAMETERS', 'DH PARAMETERS', 'X9.42 DH PARAMETERS']);
+
+const te = new TextDecoder('utf-8', { fatal: true });
+
+export function unrecognised(source: string, what: string): CcmError {
+  return new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${what}: not a certificate, CSR, CRL, key or keystore ccmkit can read.`, source);
+}
+
+export function readInput(bytes: Uint8Array, name: string): InputResult {
+  const res: InputResult = { objects: [], problems: [], skipped: [] };
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  if (buf.length === 0) {
+    res.problems.push({ source: name, error: new CcmError(400, LocalCode.INPUT_UNREADABLE, `${name} is empty.`, name) });
+    return res;
+  }
+  const magic = buf.length >= 4 ? buf.readUInt32BE(0) : 0;
+  if (magic === 0xfeedfeed) return one(res, name, 'jks', buf, 'der');
+  if (magic === 0xcececece) return one(res, name, 'jceks', buf, 'der');
+  if (magic === 0x504b0304) return one(res, name, 'zip', buf, 'der');
+
+  let text: string | undefined;
+  if (!buf.includes(0)) {
+    try {
+      text = te.decode(buf);
+    } catch {
+      text = undefined;
+    }
+  }
+  if (text !== undefined && looksLikePem(text)) return readPemText(res, name, textFromJson(text));
+  if (text !== undefined && buf[0] !== 0x30) {
+    const b64 = text.replace(/\s+/g, '');
+    if (/^[A-Za-z0-9+/]+={0,2}$/.test(b64) && b64.length % 4 === 0) {
+      const der = Buffer.from(b64, 'base64');
+      return addDer(res, `${name}#1`, der, 'base64');
+    }
+    res.problems.push({ source: name, error: unrecognised(name, `${name} holds text without any PEM block`) });
+    return res;
+  }
+  return addDer(res, `${name}#1`, buf, 'der');
+}
+
+function one(res: InputResult, name: string, kind: ObjectKind, der: Buffer, encoding: InputObject['encoding']): InputResult {
+  res.objects.push({ kind, source: `${name}#1`, der, encoding });
+  return res;
+}
+
+/** JSON bodies: pull out the PEM-bearing strings, in field order. */
+function textFromJson(text: string): string {
+  const t = text.trimStart();
+  if (t[0] !== '{' && t[0] !== '[' && t[0] !== '"') return unescapeJsonPem(text);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(t);
+  } catch {
+    return unescapeJsonPem(text);
+  }
+  const parts: string[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (looksLikePem(v)) parts.push(unescapeJsonPem(v));
+    } else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      // CCM export bodies repeat leaf + chain in entire_certificate: read it only when nothing else is there.
+      const skipEntire = typeof o.certificate === 'string' && looksLikePem(o.certificate);
+      for (const [k, val] of Object.entries(o)) if (!(skipEntire && k === 'entire_certificate')) walk(val);
+    }
+  };
+  walk(parsed);
+  return parts.join('\n');
+}
+
+function readPemText(res: InputResult, name: string, text: string): InputResult {
+  let blocks;
+  try {
+    blocks = parsePem(text);
+  } catch (e) {
+    if (e instanceof PemError) {
+      const src = `${name}#${e.index}`;
+      res.problems.push({ source: src, error: new CcmError(400, LocalCode.INPUT_UNREADABLE, `${src}: ${e.message}.`, src) });
+      return res;
+    }
+    throw e;
+  }
+  blocks.forEach((b, i) => {
+    const source = `${name}#${i + 1}`;
+    if (IGNORED_LABELS.has(b.label)) {
+      res.skipped.push({ source, label: b.label });
+      return;
+    }
+    const kind = LABELS[b.label];
+    if (!kind) {
+      res.problems.push({ source, error: new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${source}: PEM label "${b.label}" is not one ccmkit reads.`, source) });
+      return;
+    }
+    if (b.der.length > MAX_OBJECT_BYTES) {
+      res.problems.push({ source, error: tooLarge(source, b.der.length) });
+      return;
+    }
+    if (b.headers['Proc-Type']?.includes('ENCRYPTED')) {
+      // Legacy OpenSSL encryption: the DER is ciphertext; OpenSSL decrypts the PEM text.
+      const pem = `-----BEGIN ${b.label}-----\n${Object.entries(b.headers).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${b.der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END ${b.label}-----\n`;
+      res.objects.push({ kind, source, der: b.der, encoding: 'pem', label: b.label, legacyPem: pem });
+      return;
+    }
+    let der = b.der;
+    if (b.label === 'RSA PUBLIC KEY') der = rsaPublicToSpki(der);
+    const obj: InputObject = { kind, source, der, encoding: 'pem', label: b.label };
+    if (kind === 'private-key') {
+      const f = sniffPrivateKey(der);
+      if (f) obj.keyFormat = f;
+    }
+    res.objects.push(obj);
+  });
+  if (blocks.length === 0) res.problems.push({ source: name, error: unrecognised(name, `${name} has no complete PEM block`) });
+  return res;
+}
+
+function tooLarge(source: string, n: number): CcmError {
+  return new CcmError(400, LocalCode.INPUT_TOO_LARGE, `${source}: object of ${n} bytes exceeds the ${MAX_OBJECT_BYTES}-byte limit.`, source);
+}
+
+function rsaPublicToSpki(pkcs1: Buffer): Buffer {
+  return seq(seq(oid(OID.rsaEncryption), nullValue()), bitString(pkcs1));
+}
+
+function addDer(res: InputResult, source: string, der: Buffer, encoding: InputObject['encoding']): InputResult {
+  if (der.length > MAX_OBJECT_BYTES) {
+    res.problems.push({ source, error: tooLarge(source, der.length) });
+    return res;
+  }
+  const kind = classifyDer(der);
+  if (!kind) {
+    res.problems.push({ source, error: unrecognised(source, source) });
+    return res;
+  }
+  // A bare PKCS#1 RSAPublicKey (SEQUENCE of two INTEGERs) becomes an SPKI, like its PEM twin.
+  if (kind === 'public-key' && der[readTlv(der, 0, der.length).body] === Tag.INTEGER) der = rsaPublicToSpki(der);
+  const obj: InputObject = { kind, source, der, encoding };
+  if (kind === 'private-key') {
+    const f = sniffPrivateKey(der);
+    if (f) obj.keyFormat = f;
+  }
+  res.objects.push(obj);
+  return res;
+}
+
+/**
+ * What a DER object is, from its outline alone (no signature checks, no deep
+ * parse). Undefined when it is none of the kinds ccmkit reads.
+ */
+export function classifyDer(der: Uint8Array): ObjectKind | undefined {
+  try {
+    const top = readTlv(der, 0, der.length, true);
+    if (top.tag !== Tag.SEQUENCE) return undefined;
+    // BER (indefinite length) only occurs in PKCS#12 among the kinds we read.
+    const r = DerReader.of(der, top, der[1] === 0x80);
+    const tags: number[] = [];
+    const firsts = [];
+    while (r.more() && tags.length < 4) {
+      const t = r.next();
+      tags.push(t.tag);
+      firsts.push(t);
+    }
+    if (top.end !== der.length && der[1] !== 0x80) return undefined;
+    const [a, b, c] = tags;
+    if (a === Tag.SEQUENCE && b === Tag.SEQUENCE && c === Tag.BIT_STRING && tags.length === 3) {
+      return classifySigned(der, firsts[0]!);
+    }
+    if (a === Tag.SEQUENCE && b === Tag.BIT_STRING && tags.length === 2) return 'public-key';
+    if (a === Tag.INTEGER) {
+      const v = der[firsts[0]!.body];
+      if (v === 3 && firsts[0]!.end - firsts[0]!.body === 1 && b === Tag.SEQUENCE) {
+        // PFX: version 3, then a ContentInfo (SEQUENCE with the data OID).
+        return 'pkcs12';
+      }
+      if (b === Tag.INTEGER && tags.length === 2) return 'public-key';
+    }
+    if (sniffPrivateKey(der)) return 'private-key';
+    return undefined;
+  } catch (e) {
+    if (e instanceof DerError) return undefined;
+    throw e;
+  }
+}
+
+function classifySigned(der: Uint8Array, tbsT: ReturnType<typeof readTlv>): ObjectKind | undefined {
+  const r = DerReader.of(der, tbsT);
+  const tags: number[] = [];
+  while (r.more() && tags.length < 7) tags.push(r.next().tag);
+  const isTime = (t: number | undefined): boolean => t === Tag.UTC_TIME || t === Tag.GENERALIZED_TIME;
+  if (tags[0] === 0xa0) return 'certificate';
+  if (isTime(tags[2]) || isTime(tags[3])) return 'crl';
+  if (tags[0] === Tag.INTEGER && tags.length >= 6 && tags.slice(1, 6).every((t) => t === Tag.SEQUENCE)) return 'certificate';
+  if (tags[0] === Tag.INTEGER && tags[1] === Tag.SEQUENCE && tags[2] === Tag.SEQUENCE && (tags.length === 3 || tags[3] === 0xa0)) {
+    return 'csr';
+  }
+  return undefined;
+}

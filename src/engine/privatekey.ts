@@ -1,0 +1,170 @@
+// Private keys: PKCS#1, SEC1, PKCS#8 and encrypted PKCS#8, classified and tied
+// to their public key so they can be matched to certificates and CSRs.
+//
+// The structure is read by our DER reader (to say *which* format and to check
+// encryption parameters before any expensive KDF runs); the key maths is
+// Node's, which derives the public key whatever the format carries.
+
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { DerReader, Tag, oidOf, smallInt } from './der.js';
+import { CcmError, LocalCode } from './errors.js';
+import { OID } from './oids.js';
+import { parseSpki, type PublicKeyInfo } from './publickey.js';
+
+export type PrivateKeyFormat = 'pkcs1' | 'sec1' | 'pkcs8' | 'encrypted-pkcs8';
+
+export interface PrivateKeyInfo {
+  format: PrivateKeyFormat;
+  publicKey: PublicKeyInfo;
+  keyObject: KeyObject;
+  /** Set when the input was encrypted: what protected it. */
+  encryption?: { scheme: string; iterations?: number };
+}
+
+/**
+ * Refuse KDF iteration counts above this before running the KDF: a hostile
+ * file could otherwise pin a CPU for minutes. Java's keystores refuse counts
+ * above 5,000,000 too (jdk.security properties), so nothing legitimate is lost.
+ */
+export const MAX_KDF_ITERATIONS = 5_000_000;
+
+const PBE_NAMES: Record<string, string> = {
+  '1.2.840.113549.1.12.1.3': 'pbeWithSHAAnd3-KeyTripleDES-CBC',
+  '1.2.840.113549.1.12.1.6': 'pbeWithSHAAnd40BitRC2-CBC',
+  '1.2.840.113549.1.12.1.1': 'pbeWithSHAAnd128BitRC4',
+  '1.2.840.113549.1.5.3': 'pbeWithMD5AndDES-CBC',
+  '1.2.840.113549.1.5.10': 'pbeWithSHA1AndDES-CBC',
+  [OID.pbes2]: 'PBES2',
+};
+
+/** What kind of private-key structure `der` is, or undefined. Cheap: looks at the first elements only. */
+export function sniffPrivateKey(der: Uint8Array): PrivateKeyFormat | undefined {
+  try {
+    const r = DerReader.of(der, new DerReader(der).expect(Tag.SEQUENCE, 'key'));
+    const first = r.next();
+    if (first.tag === Tag.SEQUENCE) {
+      return r.peekTag() === Tag.OCTET_STRING ? 'encrypted-pkcs8' : undefined;
+    }
+    if (first.tag !== Tag.INTEGER) return undefined;
+    const v = smallInt(der, first);
+    const second = r.peekTag();
+    if ((v === 0 || v === 1) && second === Tag.SEQUENCE) return 'pkcs8';
+    if (v === 1 && second === Tag.OCTET_STRING) return 'sec1';
+    if (v === 0 && second === Tag.INTEGER) {
+      r.next();
+      r.expect(Tag.INTEGER, 'e');
+      // Exactly nine INTEGERs (or more for multi-prime) distinguishes RSAPrivateKey from other SEQUENCEs of INTEGERs.
+      let n = 3;
+      while (r.more() && r.next().tag === Tag.INTEGER) n++;
+      return n >= 9 ? 'pkcs1' : undefined;
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+function encryptionOf(der: Uint8Array): { scheme: string; iterations?: number } {
+  const r = DerReader.of(der, new DerReader(der).expect(Tag.SEQUENCE, 'EncryptedPrivateKeyInfo'));
+  const alg = r.enter(Tag.SEQUENCE, 'encryptionAlgorithm');
+  const oid = oidOf(der, alg.expect(Tag.OID, 'encryption OID'));
+  const scheme = PBE_NAMES[oid] ?? oid;
+  const params = alg.enter(Tag.SEQUENCE, 'encryption parameters');
+  if (oid === OID.pbes2) {
+    const kdf = params.enter(Tag.SEQUENCE, 'keyDerivationFunc');
+    const kdfOid = oidOf(der, kdf.expect(Tag.OID, 'KDF OID'));
+    const enc = params.enter(Tag.SEQUENCE, 'encryptionScheme');
+    const encOid = oidOf(der, enc.expect(Tag.OID, 'cipher OID'));
+    if (kdfOid !== OID.pbkdf2) return { scheme: `PBES2/${kdfOid}/${encOid}` };
+    const p = kdf.enter(Tag.SEQUENCE, 'PBKDF2-params');
+    p.next(); // salt
+    const iterations = smallInt(der, p.expect(Tag.INTEGER, 'iterationCount'));
+    return { scheme: `PBES2/PBKDF2/${CIPHERS[encOid] ?? encOid}`, iterations };
+  }
+  params.expect(Tag.OCTET_STRING, 'salt');
+  return { scheme, iterations: smallInt(der, params.expect(Tag.INTEGER, 'iterations')) };
+}
+
+const CIPHERS: Record<string, string> = {
+  '2.16.840.1.101.3.4.1.2': 'AES-128-CBC',
+  '2.16.840.1.101.3.4.1.22': 'AES-192-CBC',
+  '2.16.840.1.101.3.4.1.42': 'AES-256-CBC',
+  '1.2.840.113549.3.7': 'DES-EDE3-CBC',
+  '1.3.14.3.2.7': 'DES-CBC',
+};
+
+function isBadDecrypt(e: unknown): boolean {
+  const msg = String((e as Error)?.message ?? '');
+  const code = String((e as { code?: string })?.code ?? '');
+  return /bad decrypt|BAD_DECRYPT|wrong final block|unsupported|decrypt/i.test(msg + code);
+}
+
+/**
+ * Parses a private key. `password` decrypts encrypted PKCS#8 (and legacy
+ * PEM-encrypted keys, passed with `pem`). Errors are CcmErrors with SCM.0012
+ * (the code CCM answers for an unreadable key), or the local password codes.
+ */
+export function parsePrivateKey(der: Uint8Array, opts: { password?: string; pem?: string } = {}): PrivateKeyInfo {
+  const buf = Buffer.from(der.buffer, der.byteOffset, der.length);
+  const format = opts.pem ? 'pkcs1' : sniffPrivateKey(buf);
+  if (!format) throw keyError('not a private key in PKCS#1, SEC1 or PKCS#8 form');
+  let keyObject: KeyObject;
+  let encryption: PrivateKeyInfo['encryption'];
+  try {
+    if (opts.pem) {
+      // Legacy "Proc-Type: 4,ENCRYPTED" PEM: only OpenSSL's PEM reader knows the scheme.
+      if (opts.password === undefined) throw passwordRequired();
+      encryption = { scheme: 'legacy PEM encryption' };
+      keyObject = createPrivateKey({ key: opts.pem, format: 'pem', passphrase: opts.password });
+    } else if (format === 'encrypted-pkcs8') {
+      try {
+        encryption = encryptionOf(buf);
+      } catch (e) {
+        throw keyError(`malformed EncryptedPrivateKeyInfo: ${(e as Error).message}`);
+      }
+      if (encryption.iterations !== undefined && encryption.iterations > MAX_KDF_ITERATIONS) {
+        throw new CcmError(400, 'SCM.0012', `The private key's KDF iteration count ${encryption.iterations} exceeds the limit of ${MAX_KDF_ITERATIONS}.`);
+      }
+      if (opts.password === undefined) throw passwordRequired();
+      keyObject = createPrivateKey({ key: buf, format: 'der', type: 'pkcs8', passphrase: opts.password });
+    } else {
+      keyObject = createPrivateKey({ key: buf, format: 'der', type: format });
+    }
+  } catch (e) {
+    if (e instanceof CcmError) throw e;
+    if (encryption) {
+      if (isBadDecrypt(e)) {
+        throw new CcmError(400, LocalCode.WRONG_PASSWORD, 'Wrong password: the private key could not be decrypted with the password given.');
+      }
+    }
+    throw keyError(`the private key could not be loaded (${shortReason(e)})`);
+  }
+  let publicKey: PublicKeyInfo;
+  try {
+    const spki = createPublicKey(keyObject).export({ type: 'spki', format: 'der' });
+    publicKey = parseSpki(spki);
+  } catch (e) {
+    throw keyError(`the public key could not be derived (${shortReason(e)})`);
+  }
+  const out: PrivateKeyInfo = { format, publicKey, keyObject };
+  if (encryption) out.encryption = encryption;
+  return out;
+}
+
+/** The unencrypted PKCS#8 DER of a parsed key. */
+export function toPkcs8(k: PrivateKeyInfo): Buffer {
+  return k.keyObject.export({ type: 'pkcs8', format: 'der' });
+}
+
+function shortReason(e: unknown): string {
+  // OpenSSL messages never contain key bytes, but keep them short and single-line.
+  return String((e as Error)?.message ?? e).split('\n')[0]!.slice(0, 100);
+}
+
+function keyError(detail: string): CcmError {
+  return new CcmError(400, 'SCM.0012', `The uploaded private key failed to be resolved: ${detail}.`);
+}
+
+function passwordRequired(): CcmError {
+  return new CcmError(400, LocalCode.PASSWORD_REQUIRED, 'The private key is encrypted: give its password (--password, --passphrase-file or CCMKIT_PASSPHRASE).');
+}
