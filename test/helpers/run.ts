@@ -1,0 +1,46 @@
+// Subprocess helpers: the real ccmkit binary, openssl, keytool.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const SHARED = resolve(ROOT, '../shared');
+export const CORPORA = join(SHARED, 'corpora');
+export const BIN = join(ROOT, 'bin/ccmkit');
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function run(cmd: string, args: string[], opts: { input?: string | Buffer; cwd?: string; env?: NodeJS.ProcessEnv } = {}): RunResult {
+  const r = spawnSync(cmd, args, { input: opts.input, cwd: opts.cwd, env: opts.env ?? process.env, maxBuffer: 256 * 1024 * 1024, timeout: 120_000 });
+  if (r.error) throw r.error;
+  return { code: r.status ?? -1, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
+}
+
+export function ccmkit(args: string[], opts: { input?: string | Buffer; cwd?: string; env?: NodeJS.ProcessEnv } = {}): RunResult {
+  return run(BIN, args, opts);
+}
+
+/** Runs openssl and throws with its stderr when it fails (inputs must be made correctly). */
+export function openssl(args: string[], opts: { input?: string | Buffer; cwd?: string } = {}): string {
+  const r = run('openssl', args, opts);
+  if (r.code !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+export function tempDir(prefix = 'ccmkit-test-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Every JSON line of an NDJSON output. */
+export function jsonLines(s: string): Record<string, unknown>[] {
+  return s
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
