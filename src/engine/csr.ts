@@ -23,20 +23,36 @@ export interface Csr {
   problems: string[];
 }
 
-/** Parses one DER CSR. Throws DerError when it is not a CertificationRequest at all. */
+/**
+ * Parses one DER CSR. Throws DerError when it is not a CertificationRequest at all.
+ * A CSR whose only fault is BER encoding (long-form or indefinite lengths) is
+ * parsed with a problem recorded, the way pyca does, so its signature can still
+ * be judged instead of the whole input being called "not a CSR".
+ */
 export function parseCsr(der: Uint8Array): Csr {
+  try {
+    return parseCsrWith(der, false);
+  } catch (e) {
+    if (!(e instanceof DerError) || !/non-minimal length|indefinite length/.test(e.message)) throw e;
+    const csr = parseCsrWith(der, true);
+    csr.problems.unshift('the CSR is not DER-encoded (BER length forms)');
+    return csr;
+  }
+}
+
+function parseCsrWith(der: Uint8Array, ber: boolean): Csr {
   const buf = Buffer.isBuffer(der) ? der : Buffer.from(der.buffer, der.byteOffset, der.length);
-  const outer = new DerReader(buf);
+  const outer = new DerReader(buf, 0, buf.length, ber);
   const reqT = outer.expect(Tag.SEQUENCE, 'CertificationRequest');
   outer.done('CertificationRequest');
-  const r = DerReader.of(buf, reqT);
+  const r = DerReader.of(buf, reqT, ber);
   const infoT = r.expect(Tag.SEQUENCE, 'certificationRequestInfo');
   const algT = r.expect(Tag.SEQUENCE, 'signatureAlgorithm');
   const sigT = r.expect(Tag.BIT_STRING, 'signature');
   r.done('CertificationRequest');
 
   const problems: string[] = [];
-  const i = DerReader.of(buf, infoT);
+  const i = DerReader.of(buf, infoT, ber);
   const version = smallInt(buf, i.expect(Tag.INTEGER, 'version'));
   // RFC 2986 4.1: version is 0 (v1). Keep parsing so the caller can report it.
   if (version !== 0) problems.push(`CSR version ${version} is not valid (only 0 is defined)`);
@@ -50,7 +66,7 @@ export function parseCsr(der: Uint8Array): Csr {
   // Some old tools omit the [0] attributes entirely; accept that.
   const attrsT = i.optional(ctx(0));
   if (attrsT) {
-    const a = DerReader.of(buf, attrsT);
+    const a = DerReader.of(buf, attrsT, ber);
     while (a.more()) {
       const attr = a.enter(Tag.SEQUENCE, 'Attribute');
       const type = oidOf(buf, attr.expect(Tag.OID, 'attribute type'));

@@ -47,15 +47,20 @@ export const ctxPrim = (n: number): number => 0x80 | n;
 /** Deepest nesting any structure ccmkit reads may have. Real PKI objects stay under 20. */
 export const MAX_DEPTH = 64;
 
+/** High-tag-number identifiers map to values at or above this, so they never equal a one-octet tag. */
+export const HIGH_TAG = 0x100;
+
 export interface Tlv {
-  /** Identifier octet (high-tag-number form is rejected: nothing in PKIX uses it). */
+  /** Identifier octet; high-tag-number identifiers map to HIGH_TAG + class bits + number. */
   readonly tag: number;
   /** Offset of the identifier octet. */
   readonly start: number;
   /** Offset of the first content octet. */
   readonly body: number;
-  /** Offset just past the last content octet. */
+  /** Offset just past the TLV (past the end-of-contents octets when indefinite). */
   readonly end: number;
+  /** BER indefinite length form. */
+  readonly indefinite?: boolean;
 }
 
 /**
@@ -65,28 +70,40 @@ export interface Tlv {
  */
 export function readTlv(buf: Uint8Array, pos: number, limit: number, ber = false): Tlv {
   if (pos >= limit) throw new DerError('unexpected end of data', pos);
-  const tag = buf[pos]!;
-  if ((tag & 0x1f) === 0x1f) throw new DerError('high-tag-number form is not supported', pos);
-  if (pos + 1 >= limit) throw new DerError('truncated length', pos + 1);
-  const b = buf[pos + 1]!;
-  let body = pos + 2;
+  let tag = buf[pos]!;
+  let lenAt = pos + 1;
+  if ((tag & 0x1f) === 0x1f) {
+    // High-tag-number form (X.690 8.1.2.4): nothing in PKIX uses it, but hostile
+    // or odd inputs do; read it so it can be skipped or reported, never misread.
+    let n = 0;
+    for (let i = 0; ; i++) {
+      if (lenAt >= limit || i >= 4) throw new DerError('bad high-tag-number identifier', pos);
+      const x = buf[lenAt++]!;
+      n = n * 128 + (x & 0x7f);
+      if ((x & 0x80) === 0) break;
+    }
+    tag = HIGH_TAG + (tag & 0xe0) * 0x10000000 + n;
+  }
+  if (lenAt >= limit) throw new DerError('truncated length', lenAt);
+  const b = buf[lenAt]!;
+  let body = lenAt + 1;
   let len: number;
   if (b < 0x80) {
     len = b;
   } else if (b === 0x80) {
     if (!ber || (tag & 0x20) === 0) throw new DerError('indefinite length is not allowed in DER', pos + 1);
-    return { tag, start: pos, body, end: findEoc(buf, body, limit) };
+    return { tag, start: pos, body, end: findEoc(buf, body, limit), indefinite: true };
   } else {
     const n = b & 0x7f;
-    if (n > 4) throw new DerError('length too large', pos + 1);
-    if (body + n > limit) throw new DerError('truncated length', pos + 1);
+    if (n > 4) throw new DerError('length too large', lenAt);
+    if (body + n > limit) throw new DerError('truncated length', lenAt);
     len = 0;
     for (let i = 0; i < n; i++) len = len * 256 + buf[body + i]!;
-    if (!ber && (len < 0x80 || buf[body] === 0)) throw new DerError('non-minimal length encoding', pos + 1);
+    if (!ber && (len < 0x80 || buf[body] === 0)) throw new DerError('non-minimal length encoding', lenAt);
     body += n;
   }
   const end = body + len;
-  if (end > limit) throw new DerError(`length ${len} runs past the end of its container`, pos + 1);
+  if (end > limit) throw new DerError(`length ${len} runs past the end of its container`, lenAt);
   return { tag, start: pos, body, end };
 }
 
@@ -102,9 +119,8 @@ function findEoc(buf: Uint8Array, pos: number, limit: number, depth = 0): number
 }
 
 /** Content end of a TLV, not counting BER end-of-contents octets. */
-export function contentEnd(buf: Uint8Array, t: Tlv): number {
-  // A length octet of exactly 0x80 means indefinite form: strip the EOC pair.
-  return buf[t.start + 1] === 0x80 ? t.end - 2 : t.end;
+export function contentEnd(_buf: Uint8Array, t: Tlv): number {
+  return t.indefinite ? t.end - 2 : t.end;
 }
 
 /**
