@@ -163,8 +163,7 @@ function readPemText(res: InputResult, name: string, text: string): InputResult 
     }
     if (b.headers['Proc-Type']?.includes('ENCRYPTED')) {
       // Legacy OpenSSL encryption: the DER is ciphertext; OpenSSL decrypts the PEM text.
-      const pem = `-----BEGIN ${b.label}-----\n${Object.entries(b.headers).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${b.der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END ${b.label}-----\n`;
-      res.objects.push({ kind, source, der: b.der, encoding: 'pem', label: b.label, legacyPem: pem });
+      res.objects.push({ kind, source, der: b.der, encoding: 'pem', label: b.label, legacyPem: b.text.replace(/\r\n/g, '\n') });
       return;
     }
     let der = b.der;

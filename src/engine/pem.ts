@@ -12,6 +12,8 @@ export interface PemBlock {
   /** RFC 1421 headers (Proc-Type, DEK-Info) of legacy encrypted keys. */
   headers: Record<string, string>;
   der: Buffer;
+  /** The block's own text, armour included (legacy encrypted keys need it verbatim). */
+  text: string;
 }
 
 export class PemError extends Error {
@@ -70,7 +72,7 @@ export function parsePem(text: string): PemBlock[] {
         body = body.slice(split.index + split[0].length);
       }
     }
-    out.push({ label, headers, der: decodeBase64Strict(body, label, index) });
+    out.push({ label, headers, der: decodeBase64Strict(body, label, index), text: text.slice(m.index, endAt + endMarker.length) + '\n' });
     BEGIN.lastIndex = endAt + endMarker.length;
   }
   return out;
