@@ -68,7 +68,7 @@ export interface Tlv {
  * `ber` allows the indefinite length form (PKCS#12 files from some Windows and
  * Java versions); everything else must be DER.
  */
-export function readTlv(buf: Uint8Array, pos: number, limit: number, ber = false): Tlv {
+export function readTlv(buf: Uint8Array, pos: number, limit: number, ber = false, depth = 0): Tlv {
   if (pos >= limit) throw new DerError('unexpected end of data', pos);
   let tag = buf[pos]!;
   let lenAt = pos + 1;
@@ -92,7 +92,7 @@ export function readTlv(buf: Uint8Array, pos: number, limit: number, ber = false
     len = b;
   } else if (b === 0x80) {
     if (!ber || (tag & 0x20) === 0) throw new DerError('indefinite length is not allowed in DER', pos + 1);
-    return { tag, start: pos, body, end: findEoc(buf, body, limit), indefinite: true };
+    return { tag, start: pos, body, end: findEoc(buf, body, limit, depth + 1), indefinite: true };
   } else {
     const n = b & 0x7f;
     if (n > 4) throw new DerError('length too large', lenAt);
@@ -108,11 +108,12 @@ export function readTlv(buf: Uint8Array, pos: number, limit: number, ber = false
 }
 
 /** With BER indefinite length, `end` points past the end-of-contents octets. */
-function findEoc(buf: Uint8Array, pos: number, limit: number, depth = 0): number {
+function findEoc(buf: Uint8Array, pos: number, limit: number, depth: number): number {
+  // Indefinite lengths nest recursively: bound the depth so hostile input cannot overflow the stack.
   if (depth > MAX_DEPTH) throw new DerError('nesting too deep', pos);
   while (pos < limit) {
     if (buf[pos] === 0 && buf[pos + 1] === 0) return pos + 2;
-    const t = readTlv(buf, pos, limit, true);
+    const t = readTlv(buf, pos, limit, true, depth);
     pos = t.end;
   }
   throw new DerError('missing end-of-contents', pos);
