@@ -3,6 +3,7 @@
 // own names: SANs, requested extensions, signature validity and findings.
 
 import { parseCsr, verifyCsrSignature, type Csr } from '../engine/csr.js';
+import type { VerifyResult } from '../engine/signature.js';
 import { DerError } from '../engine/der.js';
 import { CcmError } from '../engine/errors.js';
 import type { BasicConstraints, KeyUsageName, SubjectAltName } from '../engine/extensions.js';
@@ -38,9 +39,9 @@ export interface CsrReport {
   findings: Finding[];
 }
 
-export function csrReport(csr: Csr, pemLength?: number): CsrReport {
+/** `verdict` lets batch callers pass a signature result computed on the thread pool. */
+export function csrReport(csr: Csr, pemLength?: number, verdict: VerifyResult = verifyCsrSignature(csr)): CsrReport {
   const pk = csr.publicKey;
-  const verdict = verifyCsrSignature(csr);
   const findings: Finding[] = [];
   if (!verdict.valid) {
     findings.push({
@@ -83,16 +84,18 @@ export function csrReport(csr: Csr, pemLength?: number): CsrReport {
   };
 }
 
-/** Parses CSR DER into a report; a structure that is not a CSR becomes PCA.00020401. */
-export function parseCsrReport(der: Uint8Array, source: string, pemLength?: number): CsrReport {
-  let csr: Csr;
+/** Parses CSR DER; a structure that is not a CSR becomes a CcmError PCA.00020401. */
+export function parseCsrOrFail(der: Uint8Array, source: string): Csr {
   try {
-    csr = parseCsr(der);
+    return parseCsr(der);
   } catch (e) {
     if (e instanceof DerError) {
       throw new CcmError(400, PCA_BAD_CSR.code, `${PCA_BAD_CSR.message} ${source}: ${e.message} (at byte ${e.offset}).`, source);
     }
     throw e;
   }
-  return csrReport(csr, pemLength);
+}
+
+export function parseCsrReport(der: Uint8Array, source: string, pemLength?: number): CsrReport {
+  return csrReport(parseCsrOrFail(der, source), pemLength);
 }

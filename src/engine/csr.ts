@@ -5,7 +5,7 @@ import { decodeExtensions, parseExtensions, type DecodedExtensions } from './ext
 import { parseName, type Name } from './name.js';
 import { OID } from './oids.js';
 import { parseSpki, type PublicKeyInfo } from './publickey.js';
-import { parseSignatureAlgorithm, verifySignature, type SignatureAlgorithm, type VerifyResult } from './signature.js';
+import { parseSignatureAlgorithm, verifySignature, verifySignatureAsync, type SignatureAlgorithm, type VerifyResult } from './signature.js';
 
 export interface Csr {
   der: Buffer;
@@ -111,4 +111,25 @@ function parseCsrWith(der: Uint8Array, ber: boolean): Csr {
 
 export function verifyCsrSignature(csr: Csr): VerifyResult {
   return verifySignature(csr.signatureAlgorithm, csr.publicKey, csr.info, csr.signature);
+}
+
+export function verifyCsrSignatureAsync(csr: Csr): Promise<VerifyResult> {
+  return verifySignatureAsync(csr.signatureAlgorithm, csr.publicKey, csr.info, csr.signature);
+}
+
+/**
+ * Verifies many CSRs with up to `window` signature checks in flight on the
+ * thread pool. Results come back in input order.
+ */
+export async function verifyCsrBatch(csrs: readonly Csr[], window = 64): Promise<VerifyResult[]> {
+  const out = new Array<VerifyResult>(csrs.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < csrs.length) {
+      const i = next++;
+      out[i] = await verifyCsrSignatureAsync(csrs[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(window, csrs.length) }, lane));
+  return out;
 }

@@ -231,18 +231,55 @@ export function bitStringBytes(buf: Uint8Array, t: Tlv, allowPartial = false): {
   return { bytes: Buffer.from(buf.buffer, buf.byteOffset + t.body + 1, t.end - t.body - 1), unused };
 }
 
-const oidCache = new Map<string, string>();
+/**
+ * Cache keyed by an FNV-1a hash of the content octets, confirmed by comparing
+ * the bytes: PKIX reuses a few dozen OIDs, and this avoids allocating a string
+ * key per lookup on the hot parse paths.
+ */
+const oidCache = new Map<number, { bytes: Buffer; text: string }[]>();
+let oidCacheSize = 0;
 
-/** OBJECT IDENTIFIER content as dotted text. Cached: PKIX reuses a few dozen OIDs. */
+export function bytesHash(buf: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+function sameBytes(a: Uint8Array, buf: Uint8Array, start: number, end: number): boolean {
+  if (a.length !== end - start) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== buf[start + i]) return false;
+  return true;
+}
+
+/** OBJECT IDENTIFIER content as dotted text. */
 export function oidOf(buf: Uint8Array, t: Tlv): string {
   if (t.tag !== Tag.OID) throw new DerError('expected OBJECT IDENTIFIER', t.start);
-  const raw = Buffer.from(buf.buffer, buf.byteOffset + t.body, t.end - t.body);
-  const key = raw.toString('latin1');
-  const hit = oidCache.get(key);
-  if (hit !== undefined) return hit;
-  const s = decodeOid(raw, t.start);
-  if (oidCache.size < 4096) oidCache.set(key, s);
-  return s;
+  const h = bytesHash(buf, t.body, t.end);
+  const bucket = oidCache.get(h);
+  if (bucket) for (const e of bucket) if (sameBytes(e.bytes, buf, t.body, t.end)) return e.text;
+  const raw = Buffer.from(buf.subarray(t.body, t.end));
+  const text = decodeOid(raw, t.start);
+  if (oidCacheSize++ < 4096) oidCache.set(h, [...(bucket ?? []), { bytes: raw, text }]);
+  return text;
+}
+
+/** A small bounded cache keyed by whole-TLV bytes (algorithm identifiers and the like). */
+export class TlvCache<V> {
+  private map = new Map<number, { bytes: Buffer; value: V }[]>();
+  private size = 0;
+  constructor(private readonly limit = 1024) {}
+
+  get(buf: Uint8Array, t: Tlv): V | undefined {
+    const bucket = this.map.get(bytesHash(buf, t.start, t.end));
+    if (bucket) for (const e of bucket) if (sameBytes(e.bytes, buf, t.start, t.end)) return e.value;
+    return undefined;
+  }
+
+  set(buf: Uint8Array, t: Tlv, value: V): void {
+    if (this.size++ >= this.limit) return;
+    const h = bytesHash(buf, t.start, t.end);
+    this.map.set(h, [...(this.map.get(h) ?? []), { bytes: Buffer.from(buf.subarray(t.start, t.end)), value }]);
+  }
 }
 
 function decodeOid(raw: Uint8Array, at: number): string {

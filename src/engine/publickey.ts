@@ -22,8 +22,8 @@ export interface PublicKeyInfo {
   algorithmOid: string;
   /** The whole SubjectPublicKeyInfo DER. */
   spki: Buffer;
-  /** Canonical identity for key matching: equal iff the public keys are equal. */
-  id: string;
+  /** Canonical identity for key matching: equal iff the public keys are equal (computed on first use). */
+  readonly id: string;
   /** Internal: how to build a KeyObject fast. */
   readonly rsa?: { n: Buffer; e: Buffer; pkcs1: Buffer };
   readonly ecPoint?: Buffer;
@@ -69,14 +69,10 @@ export function parseSpki(buf: Uint8Array, start = 0, end = buf.length): PublicK
       if ((n[0]! & 0x80) !== 0 || (e[0]! & 0x80) !== 0) throw new DerError('negative RSA modulus or exponent', nT.start);
       const nm = stripZeros(n);
       const em = stripZeros(e);
-      return {
-        type: algorithmOid === OID.rsaEncryption ? 'RSA' : 'RSA-PSS',
-        bits: bitLength(nm),
-        algorithmOid,
-        spki,
-        id: `rsa:${nm.toString('hex')}:${em.toString('hex')}`,
-        rsa: { n: nm, e: em, pkcs1: rawOf(key, seqT) },
-      };
+      return withLazyId(
+        { type: algorithmOid === OID.rsaEncryption ? 'RSA' : 'RSA-PSS', bits: bitLength(nm), algorithmOid, spki, rsa: { n: nm, e: em, pkcs1: rawOf(key, seqT) } },
+        () => `rsa:${nm.toString('hex')}:${em.toString('hex')}`,
+      );
     }
     case OID.ecPublicKey:
     case OID.sm2: {
@@ -88,15 +84,10 @@ export function parseSpki(buf: Uint8Array, start = 0, end = buf.length): PublicK
       const isSm2 = algorithmOid === OID.sm2 || curveOid === OID.sm2;
       const curve = isSm2 ? { name: 'SM2', bits: 256 } : CURVES[curveOid];
       const point = Buffer.from(key);
-      return {
-        type: isSm2 ? 'SM2' : 'EC',
-        bits: curve?.bits ?? 0,
-        curve: curve?.name ?? curveOid,
-        algorithmOid,
-        spki,
-        id: ecIdentity(curve?.name ?? curveOid, point, spki),
-        ecPoint: point,
-      };
+      return withLazyId(
+        { type: isSm2 ? 'SM2' : 'EC', bits: curve?.bits ?? 0, curve: curve?.name ?? curveOid, algorithmOid, spki, ecPoint: point },
+        () => ecIdentity(curve?.name ?? curveOid, point, spki),
+      );
     }
     case OID.ed25519:
       return simple('Ed25519', 256, algorithmOid, spki, key);
@@ -121,7 +112,13 @@ export function parseSpki(buf: Uint8Array, start = 0, end = buf.length): PublicK
 }
 
 function simple(type: KeyType, bits: number, algorithmOid: string, spki: Buffer, key: Buffer): PublicKeyInfo {
-  return { type, bits, algorithmOid, spki, id: `${type.toLowerCase()}:${algorithmOid}:${key.toString('hex')}` };
+  return withLazyId({ type, bits, algorithmOid, spki }, () => `${type.toLowerCase()}:${algorithmOid}:${key.toString('hex')}`);
+}
+
+/** The identity is only needed for matching: hex-encoding a 4096-bit modulus per parse would cost more than the parse. */
+function withLazyId(pk: Omit<PublicKeyInfo, 'id'>, make: () => string): PublicKeyInfo {
+  let id: string | undefined;
+  return Object.defineProperty(pk, 'id', { get: () => (id ??= make()), enumerable: true }) as PublicKeyInfo;
 }
 
 /** Compressed and uncompressed encodings of one point must give one identity. */

@@ -1,7 +1,7 @@
 // Signature algorithm identifiers and signature verification.
 
 import { constants, verify as nodeVerify, type KeyObject } from 'node:crypto';
-import { DerReader, Tag, ctx, oidOf, smallInt, type Tlv } from './der.js';
+import { DerReader, Tag, TlvCache, ctx, oidOf, smallInt, type Tlv } from './der.js';
 import { OID } from './oids.js';
 import { publicKeyObject, type PublicKeyInfo } from './publickey.js';
 
@@ -50,13 +50,11 @@ const HASH_OIDS: Record<string, HashName> = {
   [OID.sha512]: 'SHA512',
 };
 
-const cache = new Map<string, SignatureAlgorithm>();
+const cache = new TlvCache<SignatureAlgorithm>();
 
 /** Decodes an AlgorithmIdentifier TLV. Unknown OIDs are returned as such, never thrown. */
 export function parseSignatureAlgorithm(buf: Uint8Array, t: Tlv): SignatureAlgorithm {
-  const raw = Buffer.from(buf.buffer, buf.byteOffset + t.start, t.end - t.start);
-  const key = raw.toString('latin1');
-  const hit = cache.get(key);
+  const hit = cache.get(buf, t);
   if (hit) return hit;
   const r = DerReader.of(buf, t);
   const oid = oidOf(buf, r.expect(Tag.OID, 'signatureAlgorithm'));
@@ -75,7 +73,7 @@ export function parseSignatureAlgorithm(buf: Uint8Array, t: Tlv): SignatureAlgor
       }
     }
   }
-  if (cache.size < 1024) cache.set(key, alg);
+  cache.set(buf, t, alg);
   return alg;
 }
 
@@ -135,11 +133,37 @@ export function verifySignature(
   signature: Uint8Array,
   keyObject?: KeyObject,
 ): VerifyResult {
+  const prep = prepare(alg, pk, keyObject);
+  if ('valid' in prep) return prep;
+  try {
+    return verdict(nodeVerify(prep.hash, data, prep.key, signature));
+  } catch (e) {
+    return failed(e);
+  }
+}
+
+/**
+ * The same check, with the signature maths on libuv's thread pool: a batch
+ * keeps the main thread parsing and importing keys while other cores verify.
+ * Key import stays on the calling thread (Node does it synchronously).
+ */
+export function verifySignatureAsync(alg: SignatureAlgorithm, pk: PublicKeyInfo, data: Uint8Array, signature: Uint8Array): Promise<VerifyResult> {
+  const prep = prepare(alg, pk);
+  if ('valid' in prep) return Promise.resolve(prep);
+  return new Promise((resolve) => {
+    try {
+      nodeVerify(prep.hash, data, prep.key, signature, (err, ok) => resolve(err ? failed(err) : verdict(ok)));
+    } catch (e) {
+      resolve(failed(e));
+    }
+  });
+}
+
+type Prepared = { hash: string | null; key: KeyObject | { key: KeyObject; padding: number; saltLength: number } };
+
+function prepare(alg: SignatureAlgorithm, pk: PublicKeyInfo, keyObject?: KeyObject): Prepared | { valid: false; reason: string } {
   if (alg.paramsProblem) return { valid: false, reason: alg.paramsProblem };
-  const compatible =
-    alg.keyType === pk.type ||
-    (alg.keyType === 'RSA-PSS' && pk.type === 'RSA') ||
-    (alg.keyType === 'SM2' && pk.type === 'SM2');
+  const compatible = alg.keyType === pk.type || (alg.keyType === 'RSA-PSS' && pk.type === 'RSA');
   if (!compatible) return { valid: false, reason: `a ${pk.type} key cannot verify ${alg.name}` };
   let hash: string | null = null;
   if (alg.hash !== 'none') {
@@ -147,16 +171,20 @@ export function verifySignature(
     if (!h) return { valid: false, reason: `${alg.name} is not supported for verification` };
     hash = h;
   }
+  let key: KeyObject;
   try {
-    const key = keyObject ?? publicKeyObject(pk);
-    let ok: boolean;
-    if (alg.keyType === 'RSA-PSS') {
-      ok = nodeVerify(hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: alg.saltLength ?? 20 }, signature);
-    } else {
-      ok = nodeVerify(hash, data, key, signature);
-    }
-    return ok ? { valid: true } : { valid: false, reason: 'signature does not verify' };
+    key = keyObject ?? publicKeyObject(pk);
   } catch (e) {
-    return { valid: false, reason: `signature could not be checked: ${(e as Error).message.slice(0, 120)}` };
+    return failed(e);
   }
+  if (alg.keyType === 'RSA-PSS') return { hash, key: { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: alg.saltLength ?? 20 } };
+  return { hash, key };
+}
+
+function verdict(ok: boolean): VerifyResult {
+  return ok ? { valid: true } : { valid: false, reason: 'signature does not verify' };
+}
+
+function failed(e: unknown): { valid: false; reason: string } {
+  return { valid: false, reason: `signature could not be checked: ${String((e as Error)?.message ?? e).slice(0, 120)}` };
 }

@@ -1,4 +1,5 @@
-import { parseCsrReport, type CsrReport } from '../../ccm/csr-report.js';
+import { csrReport, parseCsrOrFail, type CsrReport } from '../../ccm/csr-report.js';
+import { verifyCsrBatch, type Csr } from '../../engine/csr.js';
 import { hasErrors } from '../../ccm/findings.js';
 import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
 import { toPem } from '../../engine/pem.js';
@@ -44,24 +45,32 @@ export async function run(argv: string[]): Promise<number> {
   };
   for (const m of loaded.missing) fail(m.error, 2);
   for (const pr of loaded.problems) fail(pr.error, 2);
+  // Parse everything first, then verify the whole batch on the thread pool, then print in input order.
+  const parsed: ({ source: string; csr: Csr; pemLength: number } | { source: string; error: CcmError })[] = [];
   for (const obj of loaded.objects) {
     if (obj.kind !== 'csr') {
-      fail(new CcmError(400, 'PCA.00020401', `Incorrect certificate signature request. ${obj.source} is a ${obj.kind}, not a CSR.`, obj.source), 2);
+      parsed.push({ source: obj.source, error: new CcmError(400, 'PCA.00020401', `Incorrect certificate signature request. ${obj.source} is a ${obj.kind}, not a CSR.`, obj.source) });
       continue;
     }
-    let report: CsrReport;
     try {
-      report = parseCsrReport(obj.der, obj.source, toPem('CERTIFICATE REQUEST', obj.der).length);
+      parsed.push({ source: obj.source, csr: parseCsrOrFail(obj.der, obj.source), pemLength: toPem('CERTIFICATE REQUEST', obj.der).length });
     } catch (e) {
-      if (e instanceof CcmError) {
-        fail(e, 2);
-        continue;
-      }
-      throw e;
+      if (!(e instanceof CcmError)) throw e;
+      parsed.push({ source: obj.source, error: e });
     }
+  }
+  const okOnes = parsed.filter((p): p is { source: string; csr: Csr; pemLength: number } => 'csr' in p);
+  const verdicts = await verifyCsrBatch(okOnes.map((p) => p.csr));
+  const verdictOf = new Map(okOnes.map((p, i) => [p, verdicts[i]!]));
+  for (const item of parsed) {
+    if ('error' in item) {
+      fail(item.error, 2);
+      continue;
+    }
+    const report = csrReport(item.csr, item.pemLength, verdictOf.get(item));
     if (hasErrors(report.findings)) worst = Math.max(worst, 1);
-    if (json) printJsonLine({ source: obj.source, ...report });
-    else printHuman(obj.source, report);
+    if (json) printJsonLine({ source: item.source, ...report });
+    else printHuman(item.source, report);
   }
   if (loaded.objects.length === 0 && worst === 0) {
     fail(new CcmError(400, LocalCode.INPUT_UNRECOGNISED, 'no CSR found in the input.'), 2);

@@ -1,0 +1,118 @@
+// benchmarks/csr-verify: parse + verify CSRs in one process.
+// Compares, in the same run on the same files: ccmkit's engine, pyca/cryptography
+// (load_pem_x509_csr(...).is_signature_valid) and @peculiar/x509; then the wall
+// time of one `ccmkit csr parse` against `openssl req -verify`.
+//
+// Inputs: N CSRs per algorithm, generated once into benchmarks/.data. Keys come
+// from a pool of 64 per algorithm (RSA4096 generation would otherwise take
+// minutes); every CSR has its own subject, so every one is a distinct input.
+import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import 'reflect-metadata';
+import * as px from '@peculiar/x509';
+import { buildCsr, subjectAltNameExt } from '../src/engine/builder.js';
+import { parseCsr, verifyCsrSignature } from '../src/engine/csr.js';
+import { readInput } from '../src/engine/input.js';
+import { csrReport } from '../src/ccm/csr-report.js';
+import { compare, DATA, hr, median, python, ROOT, secondsSince } from './lib.js';
+
+const N = Number(process.env.CSR_BENCH_N ?? 3000);
+const ALGS = ['RSA2048', 'RSA4096', 'EC256', 'EC384'] as const;
+type Alg = (typeof ALGS)[number];
+
+function newKey(alg: Alg): KeyObject {
+  if (alg.startsWith('RSA')) return generateKeyPairSync('rsa', { modulusLength: Number(alg.slice(3)) }).privateKey;
+  return generateKeyPairSync('ec', { namedCurve: alg === 'EC256' ? 'P-256' : 'P-384' }).privateKey;
+}
+
+function dataFile(alg: Alg): string {
+  const f = join(DATA, `csr-${alg}-${N}.pem`);
+  if (existsSync(f)) return f;
+  process.stdout.write(`generating ${N} ${alg} CSRs... `);
+  const pool = Array.from({ length: 64 }, () => newKey(alg));
+  const parts: string[] = [];
+  for (let i = 0; i < N; i++) {
+    const der = buildCsr({
+      subject: [['C', 'CN'], ['O', 'Bench Org'], ['CN', `host${i}.bench.example`]],
+      key: pool[i % pool.length]!,
+      extensions: [subjectAltNameExt([{ type: 'DNS', value: `host${i}.bench.example` }])],
+      hash: alg === 'EC384' ? 'SHA384' : 'SHA256',
+    });
+    parts.push(`-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE REQUEST-----\n`);
+  }
+  writeFileSync(f, parts.join(''));
+  console.log('done');
+  return f;
+}
+
+const PY = `
+import sys, time
+from cryptography import x509
+blocks = [b"-----BEGIN" + p for p in open(sys.argv[1], "rb").read().split(b"-----BEGIN")[1:]]
+ok = 0
+t = time.perf_counter()
+for b in blocks:
+    if x509.load_pem_x509_csr(b).is_signature_valid: ok += 1
+print(len(blocks), ok, time.perf_counter() - t)
+`;
+
+async function main(): Promise<void> {
+  console.log(`csr-verify: ${N} CSRs per algorithm, parse + signature verification, one process each`);
+  for (const alg of ALGS) {
+    const file = dataFile(alg);
+    const text = readFileSync(file, 'utf8');
+    const ders = readInput(Buffer.from(text), 'bench').objects.map((o) => o.der);
+
+    // ccmkit, engine: parse + verify (what pyca's load + is_signature_valid does). Warm up once.
+    for (const d of ders.slice(0, 200)) verifyCsrSignature(parseCsr(d));
+    let t0 = hr();
+    let ok = 0;
+    for (const d of ders) if (verifyCsrSignature(parseCsr(d)).valid) ok++;
+    const oursRate = ders.length / secondsSince(t0);
+    if (ok !== ders.length) throw new Error(`ccmkit verified ${ok}/${ders.length}`);
+
+    // ccmkit, from PEM text to CCM's full response (PEM decode, parse, verify, policy, public_key PEM).
+    t0 = hr();
+    const objs = readInput(Buffer.from(text), 'bench').objects;
+    for (const o of objs) csrReport(parseCsr(o.der));
+    const fullRate = objs.length / secondsSince(t0);
+
+    const [n, pyOk, pySecs] = python(PY, [file]).trim().split(' ').map(Number) as [number, number, number];
+    if (pyOk !== n) throw new Error(`pyca verified ${pyOk}/${n}`);
+    const pyRate = n / pySecs;
+
+    // @peculiar/x509 (async WebCrypto verify); a subset, it is slow.
+    const pems = text.split('-----BEGIN').slice(1).map((p) => '-----BEGIN' + p).slice(0, Math.min(500, N));
+    t0 = hr();
+    for (const p of pems) {
+      const csr = new px.Pkcs10CertificateRequest(p);
+      if (!(await csr.verify())) throw new Error('peculiar failed to verify');
+    }
+    const pxRate = pems.length / secondsSince(t0);
+
+    compare(`${alg} parse+verify`, 'CSR/s', oursRate, 'pyca', pyRate, true);
+    compare(`${alg} parse+verify`, 'CSR/s', oursRate, '@peculiar/x509', pxRate, true);
+    console.log(`${`${alg} PEM -> full CCM report`.padEnd(34)} ccmkit ${Math.round(fullRate).toLocaleString('en-US')} CSR/s`);
+  }
+
+  // Start-up: one CLI call vs openssl, wall time, median of 15.
+  const one = join(DATA, 'one.csr');
+  writeFileSync(one, readFileSync(dataFile('EC256'), 'utf8').split('-----END CERTIFICATE REQUEST-----')[0] + '-----END CERTIFICATE REQUEST-----\n');
+  const time = (cmd: string, args: string[]): number => {
+    const xs: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const t = hr();
+      const r = spawnSync(cmd, args);
+      if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
+      xs.push(secondsSince(t) * 1000);
+    }
+    return median(xs);
+  };
+  const ours = time(join(ROOT, 'bin/ccmkit'), ['csr', 'parse', one]);
+  const theirs = time('openssl', ['req', '-in', one, '-noout', '-verify']);
+  compare('one CLI call (wall, median of 15)', 'ms', ours, 'openssl req -verify', theirs, false);
+}
+
+await main();
