@@ -1,0 +1,53 @@
+// `inspect` against openssl's own view of the same objects.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ccmkit, openssl, tempDir } from '../helpers/run.js';
+
+const tmp = tempDir();
+afterAll(tmp.cleanup);
+const p = (n: string): string => join(tmp.dir, n);
+
+describe('inspect', () => {
+  it('agrees with openssl on serial, fingerprint, dates, subject and SANs; CRLF and text between blocks are fine', () => {
+    openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384', '-out', p('k.pem')]);
+    openssl(['req', '-x509', '-new', '-key', p('k.pem'), '-subj', '/C=DE/O=Acme, Inc./CN=inspect.example', '-addext', 'subjectAltName=DNS:inspect.example,IP:192.0.2.1', '-set_serial', '0x00F1E2D3C4B5A6978812', '-days', '3650', '-out', p('c.pem')]);
+    const certText = openssl(['x509', '-in', p('c.pem')]);
+    const keyText = openssl(['pkey', '-in', p('k.pem')]);
+    writeFileSync(p('bag.pem'), ('Subject: whatever a mail client adds\n' + certText + '\nand some more text\n' + keyText).replace(/\n/g, '\r\n'));
+    const r = ccmkit(['inspect', '--json', p('bag.pem')]);
+    expect(r.code).toBe(0);
+    const [cert, key] = JSON.parse(r.stdout).objects;
+    const serial = openssl(['x509', '-in', p('c.pem'), '-noout', '-serial']).trim().replace('serial=', '');
+    expect(cert.serial).toBe(serial);
+    const fp = openssl(['x509', '-in', p('c.pem'), '-noout', '-fingerprint', '-sha256']).trim().split('=')[1]!.replace(/:/g, '').toLowerCase();
+    expect(cert.sha256).toBe(fp);
+    const end = new Date(openssl(['x509', '-in', p('c.pem'), '-noout', '-enddate']).trim().replace('notAfter=', ''));
+    expect(cert.not_after).toBe(end.toISOString().replace('.000Z', 'Z'));
+    expect(cert.subject).toBe('C=DE, O=Acme\\, Inc., CN=inspect.example');
+    expect(cert.subject_alternative_names).toEqual([{ type: 'DNS', value: 'inspect.example' }, { type: 'IP', value: '192.0.2.1' }]);
+    expect(cert.ccm_key_algorithm).toBe('EC384');
+    expect(cert.source).toBe(`${p('bag.pem')}#1`);
+    expect(key).toMatchObject({ kind: 'private-key', source: `${p('bag.pem')}#2`, key_format: 'pkcs8', ccm_key_algorithm: 'EC384' });
+    expect(key.public_key_sha256).toBe(cert.public_key_sha256);
+  });
+
+  it('shows an encrypted key without a password, and opens it with one', () => {
+    openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-aes-256-cbc', '-pass', 'pass:pw', '-out', p('e.pem')]);
+    const closed = JSON.parse(ccmkit(['inspect', '--json', p('e.pem')], { env: { ...process.env, CCMKIT_PASSPHRASE: undefined } }).stdout).objects[0];
+    expect(closed).toMatchObject({ kind: 'private-key', encrypted: true, key_format: 'encrypted-pkcs8' });
+    expect(closed.key_algorithm).toBeUndefined();
+    const open = JSON.parse(ccmkit(['inspect', '--json', '--password', 'pw', p('e.pem')]).stdout).objects[0];
+    expect(open).toMatchObject({ encrypted: true, key_algorithm: 'RSA2048', ccm_key_algorithm: 'RSA2048' });
+  });
+
+  it('reads a CRL and a public key', () => {
+    openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', p('ca.key')]);
+    openssl(['pkey', '-in', p('ca.key'), '-pubout', '-out', p('pub.pem')]);
+    const r = JSON.parse(ccmkit(['inspect', '--json', p('pub.pem'), join(import.meta.dirname, '../../../shared/corpora/pyca/x509-custom/crl_all_reasons.pem')]).stdout);
+    expect(r.objects[0]).toMatchObject({ kind: 'public-key', key_algorithm: 'EC P-256', ccm_key_algorithm: 'EC256' });
+    expect(r.objects[1].kind).toBe('crl');
+    const count = (openssl(['crl', '-in', join(import.meta.dirname, '../../../shared/corpora/pyca/x509-custom/crl_all_reasons.pem'), '-noout', '-text']).match(/Serial Number:/g) ?? []).length;
+    expect(r.objects[1].revoked_count).toBe(count);
+  });
+});
