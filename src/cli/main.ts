@@ -12,6 +12,10 @@ const COMMANDS: Record<string, Command> = {
   'csr parse': { summary: "parse CSRs into CCM's Parsing-a-CSR response, with policy findings", load: () => import('./commands/csr-parse.js') },
   'key match': { summary: 'pair private keys with their certificates and CSRs', load: () => import('./commands/key-match.js') },
   inspect: { summary: 'list every certificate, CSR, CRL, key and keystore in files', load: () => import('./commands/inspect.js') },
+  'validate scm-import': { summary: "what SCM's certificate import would answer, and --fix", load: () => import('./commands/validate-scm-import.js') },
+  'validate pca-import-ca': { summary: "what PCA's CA-certificate import would answer", load: () => import('./commands/validate-pca.js').then((m) => m.importCa) },
+  'validate pca-create-ca': { summary: "what PCA's create-CA would answer for a body", load: () => import('./commands/validate-pca.js').then((m) => m.createCa) },
+  'validate pca-apply-cert': { summary: "what PCA's apply-for-certificate would answer for a body", load: () => import('./commands/validate-pca.js').then((m) => m.applyCert) },
 };
 
 const VERSION = '0.1.0';
@@ -22,7 +26,7 @@ Usage: ccmkit COMMAND [ARGS] [--json]
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(14)}${c.summary}`)
+  .map(([name, c]) => `  ${name.padEnd(24)}${c.summary}`)
   .join('\n')}
 
 Run "ccmkit COMMAND --help" for a command's options, examples and exit codes.

@@ -1,0 +1,265 @@
+// Pre-flight for SCM "Importing a Certificate" (POST /v3/scm/certificates/import;
+// seeds scm-import-certificate.txt and ccm-api-reference.txt 4.1.2): every
+// finding, plus the first error as CCM would answer it. Rules and their codes
+// live in rules.ts; this file decides which rule each body breaks.
+
+import { parseCertificate, sha256Fingerprint, verifyCertificateSignature, type Certificate } from '../engine/certificate.js';
+import { CcmError } from '../engine/errors.js';
+import { readInput, type InputObject } from '../engine/input.js';
+import { commonNames } from '../engine/name.js';
+import { toPem } from '../engine/pem.js';
+import { parsePrivateKey, toPkcs8, type PrivateKeyInfo } from '../engine/privatekey.js';
+import { hostnameProblem, isIP } from './domains.js';
+import type { Finding } from './findings.js';
+import { finding } from './rules.js';
+import { isObject, shown, toResult, typeName, type ValidationResult } from './validation.js';
+
+export const SCM_IMPORT_LIMITS = { certificate: 4096, certificate_chain: 8192, private_key: 4096 } as const;
+const NAME = /^[A-Za-z0-9_.-]{3,63}$/;
+
+export interface ScmImportOptions {
+  /** The time of the check (expiry, SCM.0042). */
+  at: Date;
+  /** SHA-256 fingerprints (hex) of certificates already in SCM, for duplicate_check. */
+  existingFingerprints?: readonly string[];
+  /** Password to open an encrypted key: only `fixScmImport` uses it (CCM refuses encrypted keys). */
+  password?: string;
+}
+
+/** What the validator understood of the body: enough for --fix to rebuild it. */
+export interface ScmImportAnalysis {
+  result: ValidationResult;
+  name?: string;
+  leaf?: Certificate;
+  /** Every other certificate found, in the order given. */
+  others: Certificate[];
+  key?: PrivateKeyInfo;
+  /** True when the key was readable only with the password (SCM.0012 until decrypted). */
+  keyEncrypted: boolean;
+  duplicateCheck?: boolean;
+}
+
+const LITERAL_ESCAPES = /\\r\\n|\\n/;
+
+function certificatesIn(text: string, field: string, findings: Finding[], ruleMissing: string, ruleParse: string): Certificate[] {
+  const r = readInput(Buffer.from(text, 'utf8'), field);
+  const out: Certificate[] = [];
+  for (const p of r.problems) findings.push(finding(ruleParse, `${p.error.message}`, 'Paste the PEM exactly as issued, BEGIN/END lines included.'));
+  for (const o of r.objects) {
+    if (o.kind !== 'certificate') {
+      findings.push(finding(ruleMissing, `${o.source} is a ${o.kind}, not a certificate.`, `Remove the ${o.kind} from ${field}.`));
+      continue;
+    }
+    try {
+      out.push(parseCertificate(o.der));
+    } catch (e) {
+      findings.push(finding(ruleParse, `${o.source}: ${(e as Error).message}.`, 'Upload the certificate exactly as the CA issued it.'));
+    }
+  }
+  return out;
+}
+
+export function analyseScmImport(body: unknown, opts: ScmImportOptions): ScmImportAnalysis {
+  const findings: Finding[] = [];
+  const analysis: ScmImportAnalysis = { result: toResult([]), others: [], keyEncrypted: false };
+  const done = (): ScmImportAnalysis => {
+    analysis.result = toResult(findings);
+    return analysis;
+  };
+  if (!isObject(body)) {
+    findings.push(finding('scm-import.body.shape', `The body is ${typeName(body)}, not a JSON object.`, 'Send {"name": ..., "certificate": ..., "private_key": ...}.'));
+    return done();
+  }
+
+  // --- field presence, types and lengths (scm-import-certificate.txt Table 2) ---
+  const str = (field: string, required: boolean, max?: number, rule?: string): string | undefined => {
+    const v = body[field];
+    if (v === undefined || v === null) {
+      if (required) findings.push(finding('scm-import.body.shape', `${field} is missing.`, `Add the ${field} field.`, 'error', field));
+      return undefined;
+    }
+    if (typeof v !== 'string') {
+      findings.push(finding('scm-import.body.shape', `${field} must be a string, not ${typeName(v)}.`, `Send ${field} as a JSON string.`, 'error', field));
+      return undefined;
+    }
+    if (max !== undefined && v.length > max && rule) {
+      findings.push(finding(rule, `${field} is ${v.length} characters; CCM accepts at most ${max}.`, field === 'certificate_chain' ? 'Leave out the root (it is optional) or unrelated certificates.' : field === 'certificate' ? 'Put only the leaf in certificate and the rest in certificate_chain.' : 'Use an EC key or an unencrypted PKCS#8 key without extra text.'));
+    }
+    if (LITERAL_ESCAPES.test(v) && v.includes('-----BEGIN')) {
+      findings.push({ code: 'SCM.0005', severity: 'warning', field, message: `${field} holds literal "\\n" escapes after JSON decoding (escaped twice).`, fix: 'Escape line breaks once (ccmkit validate scm-import --fix normalises them).' });
+    }
+    return v;
+  };
+  const name = str('name', true);
+  if (name !== undefined) {
+    analysis.name = name;
+    if (!NAME.test(name)) {
+      findings.push(finding('scm-import.name.format', `name ${shown(name)} must be 3-63 letters, digits, "_", "-" or ".".`, 'Rename, e.g. "www_example_com-2026".'));
+    }
+  }
+  const certText = str('certificate', true, SCM_IMPORT_LIMITS.certificate, 'scm-import.certificate.length');
+  const chainText = str('certificate_chain', false, SCM_IMPORT_LIMITS.certificate_chain, 'scm-import.certificate_chain.length');
+  const keyText = str('private_key', true, SCM_IMPORT_LIMITS.private_key, 'scm-import.private_key.length');
+  const dup = body.duplicate_check;
+  if (dup !== undefined && dup !== null && typeof dup !== 'boolean') {
+    findings.push(finding('scm-import.body.shape', `duplicate_check must be true or false, not ${typeName(dup)}.`, 'Send a JSON boolean.', 'error', 'duplicate_check'));
+  } else if (typeof dup === 'boolean') analysis.duplicateCheck = dup;
+
+  // --- certificate and chain ---
+  let leaf: Certificate | undefined;
+  if (certText !== undefined) {
+    const certs = certificatesIn(certText, 'certificate', findings, 'scm-import.certificate.missing', 'scm-import.certificate.parse');
+    if (certs.length === 0 && !findings.some((f) => f.field === 'certificate' && f.severity === 'error')) {
+      findings.push(finding('scm-import.certificate.missing', 'certificate holds no certificate.', 'Paste the issued certificate (PEM).'));
+    }
+    leaf = certs[0];
+    analysis.others.push(...certs.slice(1));
+    if (certs.length > 1 && chainText !== undefined) {
+      findings.push({ code: 'SCM.0013', severity: 'warning', field: 'certificate', message: `certificate holds ${certs.length} certificates and certificate_chain is given too: only the first is the certificate.`, fix: 'Keep only the leaf in certificate.' });
+    }
+  }
+  if (chainText !== undefined && chainText.trim() !== '') {
+    analysis.others.push(...certificatesIn(chainText, 'certificate_chain', findings, 'scm-import.certificate_chain.parse', 'scm-import.certificate_chain.parse'));
+  }
+  analysis.leaf = leaf;
+  if (leaf) {
+    checkLeaf(leaf, opts, findings, analysis.duplicateCheck);
+    checkChainOrder(leaf, analysis.others, findings);
+  }
+
+  // --- private key ---
+  if (keyText !== undefined) analysis.key = readKey(keyText, opts.password, findings, analysis);
+  if (leaf && analysis.key && analysis.key.publicKey.id !== leaf.publicKey.id) {
+    findings.push(finding('scm-import.private_key.match', 'The private key is not the key of the certificate.', 'Upload the key the CSR was made with (ccmkit key match finds it).'));
+  }
+  return done();
+}
+
+export function validateScmImport(body: unknown, opts: ScmImportOptions): ValidationResult {
+  return analyseScmImport(body, opts).result;
+}
+
+function readKey(text: string, password: string | undefined, findings: Finding[], analysis: ScmImportAnalysis): PrivateKeyInfo | undefined {
+  const r = readInput(Buffer.from(text, 'utf8'), 'private_key');
+  const keys: InputObject[] = r.objects.filter((o) => o.kind === 'private-key');
+  for (const p of r.problems) findings.push(finding('scm-import.private_key.parse', p.error.message, 'Paste the private key PEM with its BEGIN/END lines.'));
+  if (r.problems.length === 0 && keys.length !== 1) {
+    findings.push(finding('scm-import.private_key.parse', keys.length === 0 ? 'private_key holds no private key.' : `private_key holds ${keys.length} keys.`, 'Paste exactly one private key.'));
+    return undefined;
+  }
+  const k = keys[0];
+  if (!k) return undefined;
+  const encrypted = k.keyFormat === 'encrypted-pkcs8' || k.legacyPem !== undefined;
+  if (encrypted) {
+    analysis.keyEncrypted = true;
+    findings.push(finding('scm-import.private_key.parse', 'The private key is password-protected; CCM cannot upload protected keys.', 'Decrypt it: ccmkit validate scm-import --fix --password ... (or openssl pkey -in key.pem -out plain.pem).'));
+    if (password === undefined) return undefined;
+  }
+  try {
+    return parsePrivateKey(k.der, { password, pem: k.legacyPem });
+  } catch (e) {
+    if (e instanceof CcmError && !encrypted) findings.push(finding('scm-import.private_key.parse', e.message, 'Upload an RSA or EC key in PEM (PKCS#1, SEC1 or PKCS#8).'));
+    else if (e instanceof CcmError) findings.push({ code: e.code, severity: 'error', field: 'private_key', message: e.message });
+    else throw e;
+    return undefined;
+  }
+}
+
+function checkLeaf(leaf: Certificate, opts: ScmImportOptions, findings: Finding[], duplicateCheck?: boolean): void {
+  if (leaf.notAfter.getTime() < opts.at.getTime()) {
+    findings.push(finding('scm-import.certificate.expired', `The certificate expired on ${leaf.notAfter.toISOString()}.`, 'Renew the certificate before importing it.'));
+  } else if (leaf.notBefore.getTime() > opts.at.getTime()) {
+    findings.push({ code: 'SCM.0052', severity: 'warning', field: 'certificate', message: `The certificate is not valid before ${leaf.notBefore.toISOString()}.`, fix: 'Check the clock of the issuing CA.' });
+  }
+  const sans = leaf.extensions.subjectAltNames ?? [];
+  const domains = [...sans.filter((s) => s.type === 'DNS' || s.type === 'IP').map((s) => s.value), ...commonNames(leaf.subject)];
+  if (domains.length === 0) {
+    findings.push(finding('scm-import.certificate.domain', 'The certificate has no DNS or IP subject alternative name and no common name.', 'Issue the certificate with the domain in its SAN.'));
+  }
+  for (const s of sans) {
+    if (s.type === 'DNS') {
+      const why = hostnameProblem(s.value);
+      if (why) findings.push(finding('scm-import.certificate.domain_format', `SAN DNS:${shown(s.value, 70)}: ${why}.`, 'Issue the certificate with valid host names.'));
+    }
+  }
+  // A common name that is neither a host name nor an IP is common for CAs, not for server certificates;
+  // CCM checks the bound domains, so only report it when there is no SAN to stand in.
+  if (sans.length === 0) {
+    for (const cn of commonNames(leaf.subject)) {
+      const why = isIP(cn) ? undefined : hostnameProblem(cn);
+      if (why) findings.push(finding('scm-import.certificate.domain_format', `common name ${shown(cn, 70)}: ${why}.`, 'Issue the certificate with the domain as a DNS SAN.'));
+    }
+  }
+  if (opts.existingFingerprints?.includes(sha256Fingerprint(leaf)) && duplicateCheck !== true) {
+    findings.push(finding('scm-import.certificate.duplicate', 'This certificate is already in SCM.', 'Set "duplicate_check": true to upload it again, or skip it.'));
+  }
+}
+
+/** The chain must run leaf -> issuer -> issuer's issuer..., each link a verified signature; the root is optional. */
+function checkChainOrder(leaf: Certificate, chain: Certificate[], findings: Finding[]): void {
+  let child = leaf;
+  for (let i = 0; i < chain.length; i++) {
+    const c = chain[i]!;
+    if (!verifyCertificateSignature(child, c.publicKey).valid) {
+      const fixable = orderChain(leaf, chain).ordered.length === chain.length;
+      findings.push(
+        finding(
+          'scm-import.certificate_chain.parse',
+          i === 0 && !fixable
+            ? `certificate_chain[${i}] did not issue the certificate.`
+            : `certificate_chain[${i}] did not issue ${i === 0 ? 'the certificate' : `certificate_chain[${i - 1}]`}${fixable ? ': the chain is out of order' : ''}.`,
+          fixable ? 'Order it intermediate > ... > root (ccmkit validate scm-import --fix does).' : 'Remove certificates that are not part of this chain, and add any missing intermediate.',
+        ),
+      );
+      return;
+    }
+    child = c;
+  }
+}
+
+/**
+ * Orders `others` from the leaf upwards by subject/issuer and verified
+ * signatures; what does not link is returned as `unused`.
+ */
+export function orderChain(leaf: Certificate, others: Certificate[]): { ordered: Certificate[]; unused: Certificate[] } {
+  const pool = [...others];
+  const ordered: Certificate[] = [];
+  let child = leaf;
+  for (;;) {
+    if (child.subject.der.equals(child.issuer.der) && ordered.length > 0) break;
+    const i = pool.findIndex((c) => c.subject.der.equals(child.issuer.der) && verifyCertificateSignature(child, c.publicKey).valid);
+    if (i < 0) break;
+    const [next] = pool.splice(i, 1);
+    ordered.push(next!);
+    child = next!;
+  }
+  return { ordered, unused: pool };
+}
+
+export interface FixedScmImport {
+  body: Record<string, unknown>;
+  changes: string[];
+}
+
+/**
+ * `validate scm-import --fix`: the same body with the leaf split from the
+ * chain, the chain reordered (strangers dropped), PEM line breaks normalised,
+ * and the key decrypted. Undefined when nothing can be fixed (no leaf or no key).
+ */
+export function fixScmImport(body: unknown, opts: ScmImportOptions): FixedScmImport | undefined {
+  const normalise = (v: unknown): unknown => (typeof v === 'string' ? v.replace(/\\r\\n|\\n/g, '\n') : v);
+  const b = isObject(body) ? Object.fromEntries(Object.entries(body).map(([k, v]) => [k, normalise(v)])) : body;
+  const a = analyseScmImport(b, opts);
+  if (!a.leaf || !a.key || !isObject(b)) return undefined;
+  const changes: string[] = [];
+  if (isObject(body) && Object.entries(body).some(([k, v]) => b[k] !== v)) changes.push('normalised literal \\n escapes into line breaks');
+  const { ordered, unused } = orderChain(a.leaf, a.others);
+  const chainPem = ordered.map((c) => toPem('CERTIFICATE', c.der)).join('');
+  const out: Record<string, unknown> = { ...b, certificate: toPem('CERTIFICATE', a.leaf.der), private_key: a.keyEncrypted ? toPem('PRIVATE KEY', toPkcs8(a.key)) : b.private_key };
+  if (ordered.length) out.certificate_chain = chainPem;
+  else delete out.certificate_chain;
+  if (a.others.length && typeof b.certificate === 'string' && readInput(Buffer.from(b.certificate), 'c').objects.length > 1) changes.push('split the leaf from the chain in certificate');
+  if (ordered.some((c, i) => c !== a.others[i]) || unused.length) changes.push(`ordered the chain leaf > intermediate > root${unused.length ? `, dropping ${unused.length} unrelated certificate(s)` : ''}`);
+  if (a.keyEncrypted) changes.push('decrypted the private key (PKCS#8, unencrypted)');
+  return { body: out, changes };
+}
