@@ -42,6 +42,10 @@ export interface ScmImportAnalysis {
 const LITERAL_ESCAPES = /\\r\\n|\\n/;
 
 function certificatesIn(text: string, field: string, findings: Finding[], ruleMissing: string, ruleParse: string): Certificate[] {
+  if (text.trim() === '') {
+    findings.push(finding(ruleMissing, `${field} is empty.`, 'Paste the issued certificate (PEM).', 'error', field));
+    return [];
+  }
   const r = readInput(Buffer.from(text, 'utf8'), field);
   const out: Certificate[] = [];
   for (const p of r.problems) findings.push(finding(ruleParse, `${p.error.message}`, 'Paste the PEM exactly as issued, BEGIN/END lines included.'));
