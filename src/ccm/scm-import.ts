@@ -160,7 +160,8 @@ function readKey(text: string, password: string | undefined, findings: Finding[]
     if (password === undefined) return undefined;
   }
   try {
-    return parsePrivateKey(k.der, { password, pem: k.legacyPem });
+    // lazy: the public half is read from the structure; Node loads the key only if --fix needs it.
+    return parsePrivateKey(k.der, { password, pem: k.legacyPem, lazy: true });
   } catch (e) {
     if (e instanceof CcmError && !encrypted) findings.push(finding('scm-import.private_key.parse', e.message, 'Upload an RSA or EC key in PEM (PKCS#1, SEC1 or PKCS#8).'));
     else if (e instanceof CcmError) findings.push({ code: e.code, severity: 'error', field: 'private_key', message: e.message });

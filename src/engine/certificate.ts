@@ -1,10 +1,10 @@
 // X.509 certificates (RFC 5280 4.1): parsing, fingerprints, signature checks.
 
 import { createHash, type KeyObject } from 'node:crypto';
-import { DerError, DerReader, Tag, bitStringBytes, ctx, integerBytes, rawOf, smallInt, timeOf } from './der.js';
+import { DerError, DerReader, Tag, bitStringBytes, bytesHash, ctx, integerBytes, rawOf, smallInt, timeOf } from './der.js';
 import { parseExtensions, type DecodedExtensions } from './extensions.js';
 import { parseName, type Name } from './name.js';
-import { parseSpki, type PublicKeyInfo } from './publickey.js';
+import { cachedPublicKeyObject, parseSpki, type PublicKeyInfo } from './publickey.js';
 import { parseSignatureAlgorithm, verifySignature, type SignatureAlgorithm, type VerifyResult } from './signature.js';
 
 export interface Certificate {
@@ -123,7 +123,40 @@ export function isSelfIssued(c: Certificate): boolean {
   return c.subject.der.equals(c.issuer.der);
 }
 
-/** Verifies `cert`'s signature with `issuer`'s public key. */
+/**
+ * Results of CA-certificate signature checks, by content. In a batch the same
+ * intermediate -> root links are checked again and again (every body of an
+ * SCM import carries them); a signature over identical bytes with an identical
+ * key has one answer, so it is computed once. Leaves are not cached: they
+ * rarely repeat. Bounded: cleared when full.
+ */
+const caLinkCache = new Map<number, { der: Buffer; spki: Buffer; result: VerifyResult }[]>();
+let caLinkCount = 0;
+
+/** Verifies `cert`'s signature with `issuer`'s public key (its KeyObject cached by content: issuers repeat). */
 export function verifyCertificateSignature(cert: Certificate, issuerKey: PublicKeyInfo, keyObject?: KeyObject): VerifyResult {
-  return verifySignature(cert.signatureAlgorithm, issuerKey, cert.tbs, cert.signature, keyObject);
+  if (!cert.extensions.basicConstraints?.ca) return verifyUncached(cert, issuerKey, keyObject);
+  const h = (bytesHash(cert.signature, 0, cert.signature.length) ^ bytesHash(issuerKey.spki, 0, issuerKey.spki.length)) >>> 0;
+  const bucket = caLinkCache.get(h);
+  if (bucket) for (const e of bucket) if (e.der.equals(cert.der) && e.spki.equals(issuerKey.spki)) return e.result;
+  const result = verifyUncached(cert, issuerKey, keyObject);
+  if (caLinkCount >= 4096) {
+    caLinkCache.clear();
+    caLinkCount = 0;
+  }
+  caLinkCache.set(h, [...(bucket ?? []), { der: Buffer.from(cert.der), spki: Buffer.from(issuerKey.spki), result }]);
+  caLinkCount++;
+  return result;
+}
+
+function verifyUncached(cert: Certificate, issuerKey: PublicKeyInfo, keyObject?: KeyObject): VerifyResult {
+  let key = keyObject;
+  if (!key) {
+    try {
+      key = cachedPublicKeyObject(issuerKey);
+    } catch {
+      key = undefined; // verifySignature reports the unusable key
+    }
+  }
+  return verifySignature(cert.signatureAlgorithm, issuerKey, cert.tbs, cert.signature, key);
 }

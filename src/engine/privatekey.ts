@@ -6,7 +6,7 @@
 // Node's, which derives the public key whatever the format carries.
 
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { DerReader, Tag, oidOf, smallInt } from './der.js';
+import { DerReader, Tag, bitString, ctx, nullValue, oid, oidOf, rawOf, seq, smallInt } from './der.js';
 import { CcmError, LocalCode } from './errors.js';
 import { OID } from './oids.js';
 import { parseSpki, type PublicKeyInfo } from './publickey.js';
@@ -104,10 +104,20 @@ function isBadDecrypt(e: unknown): boolean {
  * PEM-encrypted keys, passed with `pem`). Errors are CcmErrors with SCM.0012
  * (the code CCM answers for an unreadable key), or the local password codes.
  */
-export function parsePrivateKey(der: Uint8Array, opts: { password?: string; pem?: string } = {}): PrivateKeyInfo {
+export function parsePrivateKey(der: Uint8Array, opts: { password?: string; pem?: string; lazy?: boolean } = {}): PrivateKeyInfo {
   const buf = Buffer.from(der.buffer, der.byteOffset, der.length);
   const format = opts.pem ? 'pkcs1' : sniffPrivateKey(buf);
   if (!format) throw keyError('not a private key in PKCS#1, SEC1 or PKCS#8 form');
+  if (opts.lazy && !opts.pem && format !== 'encrypted-pkcs8') {
+    const structural = publicKeyFromStructure(buf, format);
+    if (structural) {
+      let loaded: KeyObject | undefined;
+      return Object.defineProperty({ format, publicKey: structural } as Omit<PrivateKeyInfo, 'keyObject'>, 'keyObject', {
+        get: () => (loaded ??= loadPlain(buf, format)),
+        enumerable: true,
+      }) as PrivateKeyInfo;
+    }
+  }
   let keyObject: KeyObject;
   let encryption: PrivateKeyInfo['encryption'];
   try {
@@ -149,6 +159,59 @@ export function parsePrivateKey(der: Uint8Array, opts: { password?: string; pem?
   const out: PrivateKeyInfo = { format, publicKey, keyObject };
   if (encryption) out.encryption = encryption;
   return out;
+}
+
+function loadPlain(buf: Buffer, format: 'pkcs1' | 'sec1' | 'pkcs8'): KeyObject {
+  try {
+    return createPrivateKey({ key: buf, format: 'der', type: format });
+  } catch (e) {
+    throw keyError(`the private key could not be loaded (${shortReason(e)})`);
+  }
+}
+
+/**
+ * The public key a private-key structure carries, read without loading the
+ * key: n and e of RSA keys, the optional publicKey of SEC1 EC keys. Node's
+ * private-key import costs ~0.5 ms (OpenSSL's decoder chain) where this costs
+ * a few microseconds, which is what lets pre-flight run thousands of bodies a
+ * second. Undefined when the structure does not carry it (EC keys without the
+ * optional public key, EdDSA): the caller then loads the key.
+ */
+function publicKeyFromStructure(buf: Buffer, format: 'pkcs1' | 'sec1' | 'pkcs8'): PublicKeyInfo | undefined {
+  try {
+    const r = DerReader.of(buf, new DerReader(buf).expect(Tag.SEQUENCE, 'key'));
+    if (format === 'pkcs1') return rsaSpki(buf, r);
+    if (format === 'sec1') return ecSpki(buf, r, undefined);
+    r.expect(Tag.INTEGER, 'version');
+    const alg = r.enter(Tag.SEQUENCE, 'privateKeyAlgorithm');
+    const algOid = oidOf(buf, alg.expect(Tag.OID, 'algorithm'));
+    const params = alg.more() ? alg.next() : undefined;
+    const inner = r.expect(Tag.OCTET_STRING, 'privateKey');
+    const ir = DerReader.of(buf, new DerReader(buf, inner.body, inner.end).expect(Tag.SEQUENCE, 'inner key'));
+    if (algOid === OID.rsaEncryption) return rsaSpki(buf, ir);
+    if (algOid === OID.ecPublicKey && params?.tag === Tag.OID) return ecSpki(buf, ir, rawOf(buf, params));
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function rsaSpki(buf: Buffer, r: DerReader): PublicKeyInfo {
+  if (smallInt(buf, r.expect(Tag.INTEGER, 'version')) !== 0) throw new Error('multi-prime');
+  const n = rawOf(buf, r.expect(Tag.INTEGER, 'n'));
+  const e = rawOf(buf, r.expect(Tag.INTEGER, 'e'));
+  return parseSpki(seq(seq(oid(OID.rsaEncryption), nullValue()), bitString(seq(n, e))));
+}
+
+function ecSpki(buf: Buffer, r: DerReader, curveFromAlg: Buffer | undefined): PublicKeyInfo | undefined {
+  r.expect(Tag.INTEGER, 'version');
+  r.expect(Tag.OCTET_STRING, 'privateKey');
+  const p = r.optional(ctx(0));
+  const curve = curveFromAlg ?? (p ? rawOf(buf, DerReader.of(buf, p).expect(Tag.OID, 'curve')) : undefined);
+  const pubT = r.optional(ctx(1));
+  if (!curve || !pubT) return undefined;
+  const pub = DerReader.of(buf, pubT).expect(Tag.BIT_STRING, 'publicKey');
+  return parseSpki(seq(seq(oid(OID.ecPublicKey), curve), rawOf(buf, pub)));
 }
 
 /** The unencrypted PKCS#8 DER of a parsed key. */
