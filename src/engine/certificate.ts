@@ -1,7 +1,7 @@
 // X.509 certificates (RFC 5280 4.1): parsing, fingerprints, signature checks.
 
 import { createHash, type KeyObject } from 'node:crypto';
-import { DerError, DerReader, Tag, bitStringBytes, bytesHash, ctx, integerBytes, rawOf, smallInt, timeOf } from './der.js';
+import { ContentCache, DerError, DerReader, Tag, bitStringBytes, ctx, integerBytes, rawOf, smallInt, timeOf } from './der.js';
 import { parseExtensions, type DecodedExtensions } from './extensions.js';
 import { parseName, type Name } from './name.js';
 import { cachedPublicKeyObject, parseSpki, type PublicKeyInfo } from './publickey.js';
@@ -130,22 +130,15 @@ export function isSelfIssued(c: Certificate): boolean {
  * key has one answer, so it is computed once. Leaves are not cached: they
  * rarely repeat. Bounded: cleared when full.
  */
-const caLinkCache = new Map<number, { der: Buffer; spki: Buffer; result: VerifyResult }[]>();
-let caLinkCount = 0;
+const caLinkCache = new ContentCache<VerifyResult>(4096);
 
 /** Verifies `cert`'s signature with `issuer`'s public key (its KeyObject cached by content: issuers repeat). */
 export function verifyCertificateSignature(cert: Certificate, issuerKey: PublicKeyInfo, keyObject?: KeyObject): VerifyResult {
   if (!cert.extensions.basicConstraints?.ca) return verifyUncached(cert, issuerKey, keyObject);
-  const h = (bytesHash(cert.signature, 0, cert.signature.length) ^ bytesHash(issuerKey.spki, 0, issuerKey.spki.length)) >>> 0;
-  const bucket = caLinkCache.get(h);
-  if (bucket) for (const e of bucket) if (e.der.equals(cert.der) && e.spki.equals(issuerKey.spki)) return e.result;
+  const hit = caLinkCache.get(cert.der, issuerKey.spki);
+  if (hit) return hit;
   const result = verifyUncached(cert, issuerKey, keyObject);
-  if (caLinkCount >= 4096) {
-    caLinkCache.clear();
-    caLinkCount = 0;
-  }
-  caLinkCache.set(h, [...(bucket ?? []), { der: Buffer.from(cert.der), spki: Buffer.from(issuerKey.spki), result }]);
-  caLinkCount++;
+  caLinkCache.set(result, cert.der, issuerKey.spki);
   return result;
 }
 

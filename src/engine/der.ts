@@ -231,55 +231,70 @@ export function bitStringBytes(buf: Uint8Array, t: Tlv, allowPartial = false): {
   return { bytes: Buffer.from(buf.buffer, buf.byteOffset + t.body + 1, t.end - t.body - 1), unused };
 }
 
-/**
- * Cache keyed by an FNV-1a hash of the content octets, confirmed by comparing
- * the bytes: PKIX reuses a few dozen OIDs, and this avoids allocating a string
- * key per lookup on the hot parse paths.
- */
-const oidCache = new Map<number, { bytes: Buffer; text: string }[]>();
-let oidCacheSize = 0;
-
-export function bytesHash(buf: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
+export function bytesHash(buf: Uint8Array, start = 0, end = buf.length, seed = 0x811c9dc5): number {
+  let h = seed;
   for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
   return h >>> 0;
 }
 
-function sameBytes(a: Uint8Array, buf: Uint8Array, start: number, end: number): boolean {
-  if (a.length !== end - start) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== buf[start + i]) return false;
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/**
+ * A small bounded cache keyed by byte content (one or more parts), found by an
+ * FNV-1a hash and confirmed by comparing the bytes. The hot paths use it for
+ * OIDs, algorithm identifiers, issuer keys and CA-link verdicts: values that
+ * repeat across a batch and cost more to recompute than to look up, without
+ * allocating a string key per lookup. Cleared when full.
+ */
+export class ContentCache<V> {
+  private map = new Map<number, { parts: Uint8Array[]; value: V }[]>();
+  private size = 0;
+  constructor(private readonly limit = 1024) {}
+
+  private hash(parts: readonly Uint8Array[]): number {
+    let h = 0x811c9dc5;
+    for (const p of parts) h = bytesHash(p, 0, p.length, h);
+    return h;
+  }
+
+  get(...parts: Uint8Array[]): V | undefined {
+    const bucket = this.map.get(this.hash(parts));
+    if (bucket) {
+      outer: for (const e of bucket) {
+        for (let i = 0; i < parts.length; i++) if (!sameBytes(e.parts[i]!, parts[i]!)) continue outer;
+        return e.value;
+      }
+    }
+    return undefined;
+  }
+
+  set(value: V, ...parts: Uint8Array[]): void {
+    if (this.size >= this.limit) {
+      this.map.clear();
+      this.size = 0;
+    }
+    const h = this.hash(parts);
+    const copy = parts.map((p) => Uint8Array.prototype.slice.call(p));
+    this.map.set(h, [...(this.map.get(h) ?? []), { parts: copy, value }]);
+    this.size++;
+  }
+}
+
+const oidCache = new ContentCache<string>(4096);
 
 /** OBJECT IDENTIFIER content as dotted text. */
 export function oidOf(buf: Uint8Array, t: Tlv): string {
   if (t.tag !== Tag.OID) throw new DerError('expected OBJECT IDENTIFIER', t.start);
-  const h = bytesHash(buf, t.body, t.end);
-  const bucket = oidCache.get(h);
-  if (bucket) for (const e of bucket) if (sameBytes(e.bytes, buf, t.body, t.end)) return e.text;
-  const raw = Buffer.from(buf.subarray(t.body, t.end));
-  const text = decodeOid(raw, t.start);
-  if (oidCacheSize++ < 4096) oidCache.set(h, [...(bucket ?? []), { bytes: raw, text }]);
+  const content = buf.subarray(t.body, t.end);
+  const hit = oidCache.get(content);
+  if (hit !== undefined) return hit;
+  const text = decodeOid(content, t.start);
+  oidCache.set(text, content);
   return text;
-}
-
-/** A small bounded cache keyed by whole-TLV bytes (algorithm identifiers and the like). */
-export class TlvCache<V> {
-  private map = new Map<number, { bytes: Buffer; value: V }[]>();
-  private size = 0;
-  constructor(private readonly limit = 1024) {}
-
-  get(buf: Uint8Array, t: Tlv): V | undefined {
-    const bucket = this.map.get(bytesHash(buf, t.start, t.end));
-    if (bucket) for (const e of bucket) if (sameBytes(e.bytes, buf, t.start, t.end)) return e.value;
-    return undefined;
-  }
-
-  set(buf: Uint8Array, t: Tlv, value: V): void {
-    if (this.size++ >= this.limit) return;
-    const h = bytesHash(buf, t.start, t.end);
-    this.map.set(h, [...(this.map.get(h) ?? []), { bytes: Buffer.from(buf.subarray(t.start, t.end)), value }]);
-  }
 }
 
 function decodeOid(raw: Uint8Array, at: number): string {

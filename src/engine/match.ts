@@ -64,23 +64,20 @@ export function matchKeys(
     let matched = false;
     if (s) {
       const proofOk = !opts.prove || !k.keyObject || provesPair(k.keyObject, k.publicKey);
-      for (const c of s.cert) {
-        if (!proofOk) {
-          res.failed_proofs.push({ key: k.source, with: c.source });
-          continue;
+      const groups = [
+        ['certificate', s.cert, usedCerts],
+        ['csr', s.csr, usedCsrs],
+      ] as const;
+      for (const [kind, holders, used] of groups) {
+        for (const c of holders) {
+          if (!proofOk) {
+            res.failed_proofs.push({ key: k.source, with: c.source });
+            continue;
+          }
+          res.pairs.push({ key: k.source, [kind]: c.source });
+          used.add(c.source);
+          matched = true;
         }
-        res.pairs.push({ key: k.source, certificate: c.source });
-        usedCerts.add(c.source);
-        matched = true;
-      }
-      for (const c of s.csr) {
-        if (!proofOk) {
-          res.failed_proofs.push({ key: k.source, with: c.source });
-          continue;
-        }
-        res.pairs.push({ key: k.source, csr: c.source });
-        usedCsrs.add(c.source);
-        matched = true;
       }
     }
     if (!matched) res.unmatched_keys.push(k.source);

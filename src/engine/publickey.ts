@@ -8,7 +8,7 @@
 // JWK, and only fall back to SPKI for the algorithms nothing hot uses.
 
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { DerError, DerReader, Tag, bitStringBytes, bytesHash, integerBytes, oidOf, rawOf } from './der.js';
+import { ContentCache, DerError, DerReader, Tag, bitStringBytes, integerBytes, oidOf, rawOf } from './der.js';
 import { CURVES, OID } from './oids.js';
 
 export type KeyType = 'RSA' | 'EC' | 'Ed25519' | 'Ed448' | 'DSA' | 'RSA-PSS' | 'SM2' | 'X25519' | 'X448' | 'unknown';
@@ -163,22 +163,14 @@ export function publicKeyObject(pk: PublicKeyInfo): KeyObject {
 /**
  * KeyObjects of issuer keys, by SPKI content. Issuers repeat across a batch
  * (the same intermediates sign thousands of leaves) and importing an EC key
- * costs ~100 µs, more than verifying with it. Bounded: cleared when full.
+ * costs ~100 µs, more than verifying with it.
  */
-const issuerKeys = new Map<number, { spki: Buffer; key: KeyObject }[]>();
-let issuerKeyCount = 0;
-const ISSUER_KEY_LIMIT = 1024;
+const issuerKeys = new ContentCache<KeyObject>(1024);
 
 export function cachedPublicKeyObject(pk: PublicKeyInfo): KeyObject {
-  const h = bytesHash(pk.spki, 0, pk.spki.length);
-  const bucket = issuerKeys.get(h);
-  if (bucket) for (const e of bucket) if (e.spki.equals(pk.spki)) return e.key;
+  const hit = issuerKeys.get(pk.spki);
+  if (hit) return hit;
   const key = publicKeyObject(pk);
-  if (issuerKeyCount >= ISSUER_KEY_LIMIT) {
-    issuerKeys.clear();
-    issuerKeyCount = 0;
-  }
-  issuerKeys.set(h, [...(bucket ?? []), { spki: Buffer.from(pk.spki), key }]);
-  issuerKeyCount++;
+  issuerKeys.set(key, pk.spki);
   return key;
 }

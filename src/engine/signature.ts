@@ -1,7 +1,7 @@
 // Signature algorithm identifiers and signature verification.
 
 import { constants, verify as nodeVerify, type KeyObject } from 'node:crypto';
-import { DerReader, Tag, TlvCache, ctx, oidOf, smallInt, type Tlv } from './der.js';
+import { ContentCache, DerReader, Tag, ctx, oidOf, smallInt, type Tlv } from './der.js';
 import { OID } from './oids.js';
 import { publicKeyObject, type PublicKeyInfo } from './publickey.js';
 
@@ -50,11 +50,12 @@ const HASH_OIDS: Record<string, HashName> = {
   [OID.sha512]: 'SHA512',
 };
 
-const cache = new TlvCache<SignatureAlgorithm>();
+const cache = new ContentCache<SignatureAlgorithm>();
 
 /** Decodes an AlgorithmIdentifier TLV. Unknown OIDs are returned as such, never thrown. */
 export function parseSignatureAlgorithm(buf: Uint8Array, t: Tlv): SignatureAlgorithm {
-  const hit = cache.get(buf, t);
+  const raw = buf.subarray(t.start, t.end);
+  const hit = cache.get(raw);
   if (hit) return hit;
   const r = DerReader.of(buf, t);
   const oid = oidOf(buf, r.expect(Tag.OID, 'signatureAlgorithm'));
@@ -73,7 +74,7 @@ export function parseSignatureAlgorithm(buf: Uint8Array, t: Tlv): SignatureAlgor
       }
     }
   }
-  cache.set(buf, t, alg);
+  cache.set(alg, raw);
   return alg;
 }
 
