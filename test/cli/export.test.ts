@@ -1,28 +1,21 @@
 import { createPrivateKey } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildBundle, exportJson, generatePassword, orderBag } from '../../src/engine/bundle.js';
 import { CcmError } from '../../src/engine/errors.js';
 import { readJks } from '../../src/engine/jks.js';
 import { readPkcs12 } from '../../src/engine/pkcs12.js';
 import { readZip, writeZip } from '../../src/service/zip.js';
-import { certsIn, keyIn, pkiFiles, spkiOfKey, type PkiFiles } from '../helpers/keystores.js';
+import { certsIn, keyIn, spkiOfKey, withPki, type PkiFiles } from '../helpers/keystores.js';
 import { REF, key } from '../helpers/pki.js';
-import { ccmkit, openssl, run, tempDir } from '../helpers/run.js';
+import { ccmkit, openssl, run } from '../helpers/run.js';
 
-const tmp = tempDir();
-afterAll(tmp.cleanup);
-let ec: PkiFiles;
-let rsa: PkiFiles;
-beforeAll(() => {
-  ec = pkiFiles(tmp.dir, 'EC256');
-  rsa = pkiFiles(tmp.dir, 'RSA2048');
-});
+const P = withPki();
 
 let n = 0;
 const fresh = (): string => {
-  const d = join(tmp.dir, `out${n++}`);
+  const d = join(P.dir, `out${n++}`);
   mkdirSync(d);
   return d;
 };
@@ -31,15 +24,15 @@ const exportArgs = (f: PkiFiles): string[] => ['--certificate', f.leaf, '--certi
 
 describe('bundle engine', () => {
   it('lays out exactly CCM\'s file sets, with and without a key, with and without a password', () => {
-    const base = { leaf: ec.leafDer, chain: ec.chainDers, at: REF };
+    const base = { leaf: P.ec.leafDer, chain: P.ec.chainDers, at: REF };
     const names = (o: Partial<Parameters<typeof buildBundle>[0]>): string[] => buildBundle({ ...base, type: 'APACHE', ...o }).files.map((f) => f.name);
-    expect(names({ type: 'APACHE', key: ec.key })).toEqual(['server.key', 'chain.crt', 'server.crt']);
-    expect(names({ type: 'NGINX', key: ec.key })).toEqual(['server.key', 'server.crt']);
-    expect(names({ type: 'IIS', key: ec.key })).toEqual(['server.pfx', 'keystorePass.txt']);
-    expect(names({ type: 'TOMCAT', key: ec.key })).toEqual(['server.jks', 'keystorePass.txt']);
-    expect(names({ type: 'OTHER', key: ec.key })).toEqual(['server.key', 'chain.pem', 'server.pem']);
-    expect(names({ type: 'IIS', key: ec.key, password: 'user-pw' })).toEqual(['server.pfx']);
-    expect(names({ type: 'TOMCAT', key: ec.key, password: 'user-pw' })).toEqual(['server.jks']);
+    expect(names({ type: 'APACHE', key: P.ec.key })).toEqual(['server.key', 'chain.crt', 'server.crt']);
+    expect(names({ type: 'NGINX', key: P.ec.key })).toEqual(['server.key', 'server.crt']);
+    expect(names({ type: 'IIS', key: P.ec.key })).toEqual(['server.pfx', 'keystorePass.txt']);
+    expect(names({ type: 'TOMCAT', key: P.ec.key })).toEqual(['server.jks', 'keystorePass.txt']);
+    expect(names({ type: 'OTHER', key: P.ec.key })).toEqual(['server.key', 'chain.pem', 'server.pem']);
+    expect(names({ type: 'IIS', key: P.ec.key, password: 'user-pw' })).toEqual(['server.pfx']);
+    expect(names({ type: 'TOMCAT', key: P.ec.key, password: 'user-pw' })).toEqual(['server.jks']);
     // Key-less (issued from a CSR), notes/ccm-api.md.
     expect(names({ type: 'APACHE' })).toEqual(['chain.crt', 'server.crt']);
     expect(names({ type: 'IIS' })).toEqual(['chain.crt', 'server.crt']);
@@ -49,20 +42,20 @@ describe('bundle engine', () => {
   });
 
   it('NGINX server.crt is leaf then chain; user password encrypts server.key with PBES2/AES-256-CBC', () => {
-    const b = buildBundle({ type: 'NGINX', leaf: ec.leafDer, chain: ec.chainDers, key: ec.key, password: 'user-pw', at: REF });
-    expect(certsIn(b.files[1]!.data.toString())).toEqual([ec.leafDer, ...ec.chainDers]);
+    const b = buildBundle({ type: 'NGINX', leaf: P.ec.leafDer, chain: P.ec.chainDers, key: P.ec.key, password: 'user-pw', at: REF });
+    expect(certsIn(b.files[1]!.data.toString())).toEqual([P.ec.leafDer, ...P.ec.chainDers]);
     const keyText = b.files[0]!.data.toString();
     expect(keyText).toContain('BEGIN ENCRYPTED PRIVATE KEY');
     const asn = openssl(['asn1parse'], { input: keyText });
     expect(asn).toContain('PBES2');
     expect(asn).toContain('hmacWithSHA256');
     expect(asn).toContain('aes-256-cbc');
-    expect(spkiOfKey(createPrivateKey({ key: keyText, passphrase: 'user-pw' }))).toEqual(spkiOfKey(ec.key));
+    expect(spkiOfKey(createPrivateKey({ key: keyText, passphrase: 'user-pw' }))).toEqual(spkiOfKey(P.ec.key));
   });
 
   it('keystorePass.txt: CSPRNG password of at least 16 characters, different each time, that opens the store', () => {
-    const a = buildBundle({ type: 'IIS', leaf: ec.leafDer, chain: ec.chainDers, key: ec.key, at: REF });
-    const b = buildBundle({ type: 'TOMCAT', leaf: ec.leafDer, chain: ec.chainDers, key: ec.key, at: REF });
+    const a = buildBundle({ type: 'IIS', leaf: P.ec.leafDer, chain: P.ec.chainDers, key: P.ec.key, at: REF });
+    const b = buildBundle({ type: 'TOMCAT', leaf: P.ec.leafDer, chain: P.ec.chainDers, key: P.ec.key, at: REF });
     const pa = a.files[1]!.data.toString();
     const pb = b.files[1]!.data.toString();
     expect(pa).toMatch(/^[A-Za-z0-9]{16,}$/);
@@ -75,37 +68,37 @@ describe('bundle engine', () => {
   });
 
   it('rejects a key that does not match the leaf with SCM.0014, and over-long passwords', () => {
-    expect(() => buildBundle({ type: 'NGINX', leaf: ec.leafDer, chain: [], key: key('EC256'), at: REF })).toThrow(/does not match the private key/);
-    expect(() => buildBundle({ type: 'IIS', leaf: ec.leafDer, chain: [], key: ec.key, password: 'x'.repeat(33), at: REF })).toThrow(/1 to 32 bytes/);
+    expect(() => buildBundle({ type: 'NGINX', leaf: P.ec.leafDer, chain: [], key: key('EC256'), at: REF })).toThrow(/does not match the private key/);
+    expect(() => buildBundle({ type: 'IIS', leaf: P.ec.leafDer, chain: [], key: P.ec.key, password: 'x'.repeat(33), at: REF })).toThrow(/1 to 32 bytes/);
   });
 
   it('JSON body as CCM returns it: \\r\\n line breaks; IIS/TOMCAT undefined', () => {
-    const j = exportJson('OTHER', ec.leafDer, ec.chainDers, ec.key);
+    const j = exportJson('OTHER', P.ec.leafDer, P.ec.chainDers, P.ec.key);
     expect(j.certificate).toMatch(/^-----BEGIN CERTIFICATE-----\r\n[\s\S]*\r\n-----END CERTIFICATE-----$/);
     expect(j.certificate).not.toMatch(/[^\r]\n/);
-    expect(j.certificate_chain.split('-----BEGIN CERTIFICATE-----').length - 1).toBe(ec.chainDers.length);
+    expect(j.certificate_chain.split('-----BEGIN CERTIFICATE-----').length - 1).toBe(P.ec.chainDers.length);
     expect(j.private_key).toMatch(/^-----BEGIN EC PRIVATE KEY-----\r\n[\s\S]*-----END EC PRIVATE KEY-----\r\n$/);
-    expect(() => exportJson('IIS', ec.leafDer, [], ec.key)).toThrow(/no JSON .* export for type IIS/);
-    expect(() => exportJson('TOMCAT', ec.leafDer, [], ec.key)).toThrow(CcmError);
+    expect(() => exportJson('IIS', P.ec.leafDer, [], P.ec.key)).toThrow(/no JSON .* export for type IIS/);
+    expect(() => exportJson('TOMCAT', P.ec.leafDer, [], P.ec.key)).toThrow(CcmError);
   });
 
   it('orderBag: leaf by key match, then issuer by issuer, whatever the input order', () => {
-    const shuffled = [ec.chainDers[1]!, ec.leafDer, ec.chainDers[0]!];
-    const keyId = orderBag(undefined, [ec.leafDer]).leaf.publicKey.id;
+    const shuffled = [P.ec.chainDers[1]!, P.ec.leafDer, P.ec.chainDers[0]!];
+    const keyId = orderBag(undefined, [P.ec.leafDer]).leaf.publicKey.id;
     const o = orderBag(keyId, shuffled);
-    expect([o.leaf.der, ...o.chain.map((c) => c.der)]).toEqual([ec.leafDer, ...ec.chainDers]);
+    expect([o.leaf.der, ...o.chain.map((c) => c.der)]).toEqual([P.ec.leafDer, ...P.ec.chainDers]);
     const noKey = orderBag(undefined, shuffled);
-    expect(noKey.leaf.der).toEqual(ec.leafDer);
+    expect(noKey.leaf.der).toEqual(P.ec.leafDer);
     // An unrelated certificate is set aside, not exported.
-    const other = orderBag(keyId, [...shuffled, rsa.chainDers[0]!]);
-    expect(other.unrelated.map((c) => c.der)).toEqual([rsa.chainDers[0]]);
+    const other = orderBag(keyId, [...shuffled, P.rsa.chainDers[0]!]);
+    expect(other.unrelated.map((c) => c.der)).toEqual([P.rsa.chainDers[0]]);
   });
 });
 
 describe('ccmkit export', () => {
   it.each(['APACHE', 'NGINX', 'IIS', 'TOMCAT', 'OTHER'])('%s: writes <name>_<type>.zip with CCM\'s files, 0600, ordered chain', (type) => {
     const dir = fresh();
-    const r = ccmkit(['export', '--type', type.toLowerCase(), '--certificate', ec.leaf, '--certificate-chain', ec.chain, '--private-key', ec.keyFile, '--name', 'shop', '-o', dir]);
+    const r = ccmkit(['export', '--type', type.toLowerCase(), '--certificate', P.ec.leaf, '--certificate-chain', P.ec.chain, '--private-key', P.ec.keyFile, '--name', 'shop', '-o', dir]);
     expect(r.code, r.stderr).toBe(0);
     const zip = join(dir, `shop_${type.toLowerCase()}.zip`);
     expect(readdirSync(dir)).toEqual([`shop_${type.toLowerCase()}.zip`]);
@@ -119,18 +112,18 @@ describe('ccmkit export', () => {
     }
     if (type === 'APACHE' || type === 'OTHER') {
       const chainName = type === 'APACHE' ? 'chain.crt' : 'chain.pem';
-      expect(certsIn(files[chainName]!.toString())).toEqual(ec.chainDers);
+      expect(certsIn(files[chainName]!.toString())).toEqual(P.ec.chainDers);
     }
     if (type === 'IIS') {
       const pw = files['keystorePass.txt']!.toString();
       expect(pw.length).toBeGreaterThanOrEqual(16);
       const c = readPkcs12(files['server.pfx']!, { password: pw });
-      expect(c.certificates.map((x) => x.der)).toEqual([ec.leafDer, ...ec.chainDers]);
+      expect(c.certificates.map((x) => x.der)).toEqual([P.ec.leafDer, ...P.ec.chainDers]);
     }
   });
 
   it('IIS: openssl pkcs12 -info and keytool -list read the PFX with keystorePass.txt; the key matches', () => {
-    for (const f of [ec, rsa]) {
+    for (const f of [P.ec, P.rsa]) {
       for (const profile of ['legacy', 'modern']) {
         const dir = fresh();
         const r = ccmkit(['export', '--type', 'IIS', ...exportArgs(f), '--name', 'iis', '--pfx-profile', profile, '-o', dir]);
@@ -154,16 +147,16 @@ describe('ccmkit export', () => {
 
   it('--password: encrypted server.key and no keystorePass.txt; --json prints CCM\'s body', () => {
     const dir = fresh();
-    expect(ccmkit(['export', '--type', 'APACHE', ...exportArgs(rsa), '--name', 'p', '--password', 'S3cret!', '-o', dir]).code).toBe(0);
+    expect(ccmkit(['export', '--type', 'APACHE', ...exportArgs(P.rsa), '--name', 'p', '--password', 'S3cret!', '-o', dir]).code).toBe(0);
     const files = zipFiles(join(dir, 'p_apache.zip'));
     expect(Object.keys(files)).toEqual(['server.key', 'chain.crt', 'server.crt']);
-    expect(spkiOfKey(createPrivateKey({ key: files['server.key']!.toString(), passphrase: 'S3cret!' }))).toEqual(spkiOfKey(rsa.key));
-    const j = ccmkit(['export', '--type', 'NGINX', ...exportArgs(rsa), '--json']);
+    expect(spkiOfKey(createPrivateKey({ key: files['server.key']!.toString(), passphrase: 'S3cret!' }))).toEqual(spkiOfKey(P.rsa.key));
+    const j = ccmkit(['export', '--type', 'NGINX', ...exportArgs(P.rsa), '--json']);
     expect(j.code).toBe(0);
     const body = JSON.parse(j.stdout) as Record<string, string>;
     expect(Object.keys(body)).toEqual(['certificate', 'certificate_chain', 'private_key']);
     expect(body.private_key).toContain('BEGIN RSA PRIVATE KEY-----\r\n');
-    const iis = ccmkit(['export', '--type', 'IIS', ...exportArgs(rsa), '--json']);
+    const iis = ccmkit(['export', '--type', 'IIS', ...exportArgs(P.rsa), '--json']);
     expect(iis.code).toBe(1);
     expect(JSON.parse(iis.stdout).error_msg).toMatch(/no JSON .* export for type IIS/);
   });
@@ -172,15 +165,15 @@ describe('ccmkit export', () => {
     const dir = fresh();
     const pem = (d: Buffer): string => `-----BEGIN CERTIFICATE-----\r\n${d.toString('base64').replace(/.{64}/g, '$&\r\n')}\r\n-----END CERTIFICATE-----`;
     const scm = {
-      entire_certificate: [ec.leafDer, ...ec.chainDers].map(pem).join('\r\n'),
-      certificate: pem(ec.leafDer),
-      certificate_chain: [...ec.chainDers].reverse().map(pem).join('\r\n'),
-      private_key: readFileSync(ec.keyFile, 'utf8').replace(/\n/g, '\r\n'),
+      entire_certificate: [P.ec.leafDer, ...P.ec.chainDers].map(pem).join('\r\n'),
+      certificate: pem(P.ec.leafDer),
+      certificate_chain: [...P.ec.chainDers].reverse().map(pem).join('\r\n'),
+      private_key: readFileSync(P.ec.keyFile, 'utf8').replace(/\n/g, '\r\n'),
     };
     writeFileSync(join(dir, 'scm.json'), JSON.stringify(scm));
     expect(ccmkit(['export', '--type', 'OTHER', '--from-export', join(dir, 'scm.json'), '--name', 's', '-o', dir]).code).toBe(0);
     const files = zipFiles(join(dir, 's_other.zip'));
-    expect(certsIn(files['chain.pem']!.toString())).toEqual(ec.chainDers);
+    expect(certsIn(files['chain.pem']!.toString())).toEqual(P.ec.chainDers);
     // PCA key-less export (certificate issued from a CSR): only entire_certificate.
     writeFileSync(join(dir, 'pca.json'), JSON.stringify({ entire_certificate: scm.entire_certificate }));
     expect(ccmkit(['export', '--type', 'TOMCAT', '--from-export', join(dir, 'pca.json'), '--name', 'k', '-o', dir]).code).toBe(0);
@@ -191,30 +184,30 @@ describe('ccmkit export', () => {
     const dir = fresh();
     const other = join(dir, 'other.key');
     writeFileSync(other, key('EC256').export({ type: 'pkcs8', format: 'pem' }));
-    const r = ccmkit(['export', '--type', 'IIS', '--certificate', ec.leaf, '--private-key', other, '-o', dir, '--json']);
+    const r = ccmkit(['export', '--type', 'IIS', '--certificate', P.ec.leaf, '--private-key', other, '-o', dir, '--json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).error_code).toBe('SCM.0014');
     expect(readdirSync(dir)).toEqual(['other.key']);
-    const z = ccmkit(['export', '--type', 'IIS', ...exportArgs(ec), '--name', 'x', '-o', dir]);
+    const z = ccmkit(['export', '--type', 'IIS', ...exportArgs(P.ec), '--name', 'x', '-o', dir]);
     expect(z.code).toBe(0);
     const before = readFileSync(join(dir, 'x_iis.zip'));
-    const again = ccmkit(['export', '--type', 'IIS', ...exportArgs(ec), '--name', 'x', '-o', dir]);
+    const again = ccmkit(['export', '--type', 'IIS', ...exportArgs(P.ec), '--name', 'x', '-o', dir]);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already exists');
     expect(readFileSync(join(dir, 'x_iis.zip'))).toEqual(before);
     const enc = join(dir, 'enc.key');
-    writeFileSync(enc, ec.key.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'kp' }));
-    const wrong = ccmkit(['export', '--type', 'NGINX', '--certificate', ec.leaf, '--private-key', enc, '--key-password', 'nope', '--name', 'w', '-o', dir]);
+    writeFileSync(enc, P.ec.key.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'kp' }));
+    const wrong = ccmkit(['export', '--type', 'NGINX', '--certificate', P.ec.leaf, '--private-key', enc, '--key-password', 'nope', '--name', 'w', '-o', dir]);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/wrong password/i);
     expect(readdirSync(dir).sort()).toEqual(['enc.key', 'other.key', 'x_iis.zip']);
-    expect(ccmkit(['export', '--type', 'NGINX', '--certificate', ec.leaf, '--private-key', enc, '--key-password', 'kp', '--name', 'w', '-o', dir]).code).toBe(0);
+    expect(ccmkit(['export', '--type', 'NGINX', '--certificate', P.ec.leaf, '--private-key', enc, '--key-password', 'kp', '--name', 'w', '-o', dir]).code).toBe(0);
   });
 
   it('usage errors exit 2', () => {
-    expect(ccmkit(['export', '--certificate', ec.leaf]).code).toBe(2);
-    expect(ccmkit(['export', '--type', 'WEBLOGIC', '--certificate', ec.leaf]).code).toBe(2);
-    expect(ccmkit(['export', '--type', 'NGINX', '--certificate', ec.leaf, '--pfx-profile', 'modern']).code).toBe(2);
+    expect(ccmkit(['export', '--certificate', P.ec.leaf]).code).toBe(2);
+    expect(ccmkit(['export', '--type', 'WEBLOGIC', '--certificate', P.ec.leaf]).code).toBe(2);
+    expect(ccmkit(['export', '--type', 'NGINX', '--certificate', P.ec.leaf, '--pfx-profile', 'modern']).code).toBe(2);
     expect(ccmkit(['export', '--help']).stdout).toContain('Exit codes');
   });
 });
@@ -230,10 +223,10 @@ describe('ccmkit convert', () => {
     ['openssl pkcs12 -export (default)', []],
     ['openssl pkcs12 -export -legacy', ['-legacy']],
   ])('%s -> scm-import body with the same key and ordered chain', (_n, extra) => {
-    for (const f of [ec, rsa]) {
-      const p = join(tmp.dir, `c${n++}.pfx`);
+    for (const f of [P.ec, P.rsa]) {
+      const p = join(P.dir, `c${n++}.pfx`);
       // Certificates in reverse order on purpose.
-      const rev = join(tmp.dir, `rev${n++}.pem`);
+      const rev = join(P.dir, `rev${n++}.pem`);
       writeFileSync(rev, readFileSync(f.all, 'utf8').split(/(?=-----BEGIN)/).reverse().join(''));
       openssl(['pkcs12', '-export', '-in', rev, '-inkey', f.keyFile, '-out', p, '-passout', 'pass:pw', ...extra]);
       const r = ccmkit(['convert', p, '--password', 'pw', '--to', 'scm-import', '--name', 'shop']);
@@ -245,60 +238,60 @@ describe('ccmkit convert', () => {
   });
 
   it('keytool JKS and PKCS12 -> same key and chain', () => {
-    const p12 = join(tmp.dir, 'kt-src.p12');
-    openssl(['pkcs12', '-export', '-in', rsa.all, '-inkey', rsa.keyFile, '-out', p12, '-passout', 'pass:storepw', '-name', 'web']);
+    const p12 = join(P.dir, 'kt-src.p12');
+    openssl(['pkcs12', '-export', '-in', P.rsa.all, '-inkey', P.rsa.keyFile, '-out', p12, '-passout', 'pass:storepw', '-name', 'web']);
     for (const type of ['JKS', 'PKCS12']) {
-      const out = join(tmp.dir, `kt-conv.${type}`);
+      const out = join(P.dir, `kt-conv.${type}`);
       const k = run('keytool', ['-importkeystore', '-noprompt', '-srckeystore', p12, '-srcstoretype', 'PKCS12', '-srcstorepass', 'storepw', '-destkeystore', out, '-deststoretype', type, '-deststorepass', 'storepw']);
       expect(k.code, k.stderr).toBe(0);
       const r = ccmkit(['convert', out, '--password', 'storepw', '--to', 'scm-import', '--name', 'web']);
       expect(r.code, r.stderr).toBe(0);
-      expectSame(JSON.parse(r.stdout), rsa);
+      expectSame(JSON.parse(r.stdout), P.rsa);
     }
   });
 
   it('CCM zips round-trip (keystorePass.txt used), --to pem writes 0600 key', () => {
     for (const type of ['IIS', 'TOMCAT', 'APACHE', 'NGINX', 'OTHER']) {
       const dir = fresh();
-      expect(ccmkit(['export', '--type', type, ...exportArgs(ec), '--name', 'z', '-o', dir]).code).toBe(0);
+      expect(ccmkit(['export', '--type', type, ...exportArgs(P.ec), '--name', 'z', '-o', dir]).code).toBe(0);
       const out = join(dir, 'pem');
       const r = ccmkit(['convert', join(dir, `z_${type.toLowerCase()}.zip`), '--to', 'pem', '-o', out]);
       expect(r.code, r.stderr).toBe(0);
       expect(readdirSync(out).sort()).toEqual(['chain.crt', 'server.crt', 'server.key']);
       expect(statSync(join(out, 'server.key')).mode & 0o777).toBe(0o600);
-      expect(certsIn(readFileSync(join(out, 'server.crt'), 'utf8'))).toEqual([ec.leafDer]);
-      expect(certsIn(readFileSync(join(out, 'chain.crt'), 'utf8'))).toEqual(ec.chainDers);
-      expect(spkiOfKey(readFileSync(join(out, 'server.key'), 'utf8'))).toEqual(spkiOfKey(ec.key));
+      expect(certsIn(readFileSync(join(out, 'server.crt'), 'utf8'))).toEqual([P.ec.leafDer]);
+      expect(certsIn(readFileSync(join(out, 'chain.crt'), 'utf8'))).toEqual(P.ec.chainDers);
+      expect(spkiOfKey(readFileSync(join(out, 'server.key'), 'utf8'))).toEqual(spkiOfKey(P.ec.key));
     }
   });
 
   it('PEM bags in any order, and export JSON, -o FILE at 0600', () => {
     const out = join(fresh(), 'import.json');
-    const r = ccmkit(['convert', ec.keyFile, ec.chain, ec.leaf, '--to', 'scm-import', '--name', 'bag', '-o', out]);
+    const r = ccmkit(['convert', P.ec.keyFile, P.ec.chain, P.ec.leaf, '--to', 'scm-import', '--name', 'bag', '-o', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(statSync(out).mode & 0o777).toBe(0o600);
-    expectSame(JSON.parse(readFileSync(out, 'utf8')), ec);
+    expectSame(JSON.parse(readFileSync(out, 'utf8')), P.ec);
   });
 
   it('refuses zip-slip entries, corrupt zips, wrong passwords, corrupt keystores; writes nothing', () => {
     const dir = fresh();
     // A zip made by Python's zipfile (an independent writer) with a ../ entry.
     const slip = join(dir, 'slip.zip');
-    run('python3', ['-c', `import zipfile\nz=zipfile.ZipFile(${JSON.stringify(slip)},'w')\nz.writestr('server.crt', open(${JSON.stringify(ec.leaf)}).read())\nz.writestr('../../evil.key', 'x')\nz.close()`]);
+    run('python3', ['-c', `import zipfile\nz=zipfile.ZipFile(${JSON.stringify(slip)},'w')\nz.writestr('server.crt', open(${JSON.stringify(P.ec.leaf)}).read())\nz.writestr('../../evil.key', 'x')\nz.close()`]);
     const out = join(dir, 'pem');
     const s = ccmkit(['convert', slip, '--to', 'pem', '-o', out, '--json']);
     expect(s.code).toBe(1);
     expect(JSON.parse(s.stdout).error_msg).toMatch(/zip slip/);
     expect(existsSync(out)).toBe(false);
     // Truncated zip.
-    const good = writeZip([{ name: 'server.crt', data: readFileSync(ec.leaf) }], REF);
+    const good = writeZip([{ name: 'server.crt', data: readFileSync(P.ec.leaf) }], REF);
     writeFileSync(join(dir, 'trunc.zip'), good.subarray(0, good.length - 10));
     const t = ccmkit(['convert', join(dir, 'trunc.zip'), '--to', 'pem', '-o', out]);
     expect(t.code).toBe(1);
     expect(t.stderr).toMatch(/not a readable zip/);
     // Wrong PFX password; truncated PFX; MAC failure.
     const pfx = join(dir, 'a.pfx');
-    openssl(['pkcs12', '-export', '-in', ec.all, '-inkey', ec.keyFile, '-out', pfx, '-passout', 'pass:pw']);
+    openssl(['pkcs12', '-export', '-in', P.ec.all, '-inkey', P.ec.keyFile, '-out', pfx, '-passout', 'pass:pw']);
     const w = ccmkit(['convert', pfx, '--password', 'bad', '--to', 'pem', '-o', out]);
     expect(w.code).toBe(1);
     expect(w.stderr).toMatch(/Wrong password/);
@@ -309,7 +302,7 @@ describe('ccmkit convert', () => {
     expect(c.code).toBe(1);
     expect(c.stderr).not.toMatch(/at .*\.js/);
     // A JKS with a flipped byte: the integrity check fails.
-    expect(ccmkit(['export', '--type', 'TOMCAT', ...exportArgs(ec), '--name', 't', '--password', 'storepw', '-o', dir]).code).toBe(0);
+    expect(ccmkit(['export', '--type', 'TOMCAT', ...exportArgs(P.ec), '--name', 't', '--password', 'storepw', '-o', dir]).code).toBe(0);
     const jks = zipFiles(join(dir, 't_tomcat.zip'))['server.jks']!;
     jks[100] = jks[100]! ^ 1;
     writeFileSync(join(dir, 'bad.jks'), jks);
@@ -318,7 +311,7 @@ describe('ccmkit convert', () => {
     expect(j.stderr).toMatch(/integrity hash/);
     expect(existsSync(out)).toBe(false);
     // Two different keys in the input.
-    const two = ccmkit(['convert', ec.all, ec.keyFile, rsa.keyFile, '--to', 'pem', '-o', out]);
+    const two = ccmkit(['convert', P.ec.all, P.ec.keyFile, P.rsa.keyFile, '--to', 'pem', '-o', out]);
     expect(two.code).toBe(1);
     expect(two.stderr).toMatch(/2 different private keys/);
     expect(existsSync(out)).toBe(false);

@@ -2,40 +2,21 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CcmError, LocalCode } from '../../src/engine/errors.js';
 import { modifiedUtf8, readJks, writeJks } from '../../src/engine/jks.js';
 import { readPkcs12 } from '../../src/engine/pkcs12.js';
-import { certsIn, keyIn, pkiFiles, spkiOfKey, type PkiFiles } from '../helpers/keystores.js';
+import { certsIn, expectCcm, keyIn, spkiOfKey, withPki, type PkiFiles } from '../helpers/keystores.js';
 import { REF } from '../helpers/pki.js';
-import { CORPORA, openssl, run, tempDir } from '../helpers/run.js';
+import { CORPORA, openssl, run } from '../helpers/run.js';
 
-const tmp = tempDir();
-afterAll(tmp.cleanup);
-let ec: PkiFiles;
-let rsa: PkiFiles;
-beforeAll(() => {
-  ec = pkiFiles(tmp.dir, 'EC256');
-  rsa = pkiFiles(tmp.dir, 'RSA2048');
-});
+const P = withPki();
 const pkcs8 = (f: PkiFiles): Buffer => f.key.export({ type: 'pkcs8', format: 'der' });
 
 function keytool(args: string[]): string {
   const r = run('keytool', args);
   if (r.code !== 0) throw new Error(`keytool ${args.join(' ')}: ${r.stdout}${r.stderr}`);
   return r.stdout + r.stderr;
-}
-
-function expectCcm(fn: () => unknown, code: string, msg?: RegExp): void {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).toBeInstanceOf(CcmError);
-  expect((thrown as CcmError).code).toBe(code);
-  if (msg) expect((thrown as CcmError).message).toMatch(msg);
 }
 
 /** Re-frames one of our v2 stores as version 1 (no "X.509" type strings) with a fresh integrity hash. */
@@ -57,16 +38,16 @@ function toVersion1(jks: Buffer, password: string): Buffer {
 
 describe('JKS writer', () => {
   it.each(['EC256', 'RSA2048'])('%s: keytool lists it, and keytool -importkeystore + openssl prove the key', (alg) => {
-    const f = alg === 'EC256' ? ec : rsa;
+    const f = alg === 'EC256' ? P.ec : P.rsa;
     const jks = writeJks({ key: pkcs8(f), certificates: [f.leafDer, ...f.chainDers], password: 'changeit', alias: 'Shop', at: REF });
-    const p = join(tmp.dir, `${alg}.jks`);
+    const p = join(P.dir, `${alg}.jks`);
     writeFileSync(p, jks);
     const list = keytool(['-list', '-v', '-keystore', p, '-storepass', 'changeit']);
     expect(list).toContain('Keystore type: JKS');
     expect(list).toContain('Alias name: shop');
     expect(list).toContain('Entry type: PrivateKeyEntry');
     expect(list).toContain(`Certificate chain length: ${1 + f.chainDers.length}`);
-    const p12 = join(tmp.dir, `${alg}-from-jks.p12`);
+    const p12 = join(P.dir, `${alg}-from-jks.p12`);
     keytool(['-importkeystore', '-noprompt', '-srckeystore', p, '-srcstoretype', 'JKS', '-srcstorepass', 'changeit', '-destkeystore', p12, '-deststoretype', 'PKCS12', '-deststorepass', 'changeit2']);
     const text = openssl(['pkcs12', '-in', p12, '-passin', 'pass:changeit2', '-nodes']);
     expect(spkiOfKey(keyIn(text))).toEqual(spkiOfKey(f.key));
@@ -78,15 +59,15 @@ describe('JKS writer', () => {
   });
 
   it('round-trips through its own reader, v2 and v1', () => {
-    const jks = writeJks({ key: pkcs8(ec), certificates: [ec.leafDer, ...ec.chainDers], password: 'pw', at: REF });
+    const jks = writeJks({ key: pkcs8(P.ec), certificates: [P.ec.leafDer, ...P.ec.chainDers], password: 'pw', at: REF });
     for (const [store, version] of [[jks, 2], [toVersion1(jks, 'pw'), 1]] as const) {
       const r = readJks(store, { password: 'pw' });
       expect(r.version).toBe(version);
       expect(r.entries).toHaveLength(1);
       expect(r.entries[0]!.alias).toBe('tomcat');
       expect(r.entries[0]!.created).toEqual(REF);
-      expect(r.entries[0]!.key).toEqual(pkcs8(ec));
-      expect(r.entries[0]!.certificates).toEqual([ec.leafDer, ...ec.chainDers]);
+      expect(r.entries[0]!.key).toEqual(pkcs8(P.ec));
+      expect(r.entries[0]!.certificates).toEqual([P.ec.leafDer, ...P.ec.chainDers]);
     }
   });
 });
@@ -94,12 +75,12 @@ describe('JKS writer', () => {
 describe('JKS / JCEKS reader on keytool-made stores', () => {
   let p12: string;
   beforeAll(() => {
-    p12 = join(tmp.dir, 'src.p12');
-    openssl(['pkcs12', '-export', '-in', rsa.all, '-inkey', rsa.keyFile, '-out', p12, '-passout', 'pass:storepw', '-name', 'web']);
+    p12 = join(P.dir, 'src.p12');
+    openssl(['pkcs12', '-export', '-in', P.rsa.all, '-inkey', P.rsa.keyFile, '-out', p12, '-passout', 'pass:storepw', '-name', 'web']);
   });
 
   it.each(['JKS', 'JCEKS', 'PKCS12'])('keytool -importkeystore -> %s reads back to the same key and chain', (type) => {
-    const out = join(tmp.dir, `kt.${type.toLowerCase()}`);
+    const out = join(P.dir, `kt.${type.toLowerCase()}`);
     keytool(['-importkeystore', '-noprompt', '-srckeystore', p12, '-srcstoretype', 'PKCS12', '-srcstorepass', 'storepw', '-destkeystore', out, '-deststoretype', type, '-deststorepass', 'storepw']);
     const bytes = readFileSync(out);
     let key: Buffer, certs: Buffer[];
@@ -115,12 +96,12 @@ describe('JKS / JCEKS reader on keytool-made stores', () => {
       key = r.entries[0]!.key!;
       certs = r.entries[0]!.certificates;
     }
-    expect(spkiOfKey(createKey(key))).toEqual(spkiOfKey(rsa.key));
-    expect(certs).toEqual([rsa.leafDer, ...rsa.chainDers]);
+    expect(spkiOfKey(createKey(key))).toEqual(spkiOfKey(P.rsa.key));
+    expect(certs).toEqual([P.rsa.leafDer, ...P.rsa.chainDers]);
   });
 
   it('refuses a JCEKS secret-key entry clearly', () => {
-    const out = join(tmp.dir, 'secret.jceks');
+    const out = join(P.dir, 'secret.jceks');
     keytool(['-genseckey', '-alias', 'aes', '-keyalg', 'AES', '-keysize', '128', '-keystore', out, '-storetype', 'JCEKS', '-storepass', 'storepw', '-keypass', 'storepw']);
     expectCcm(() => readJks(readFileSync(out), { password: 'storepw' }), LocalCode.UNSUPPORTED, /secret-key entry \("aes"\).*refuses to deserialise/);
   });
@@ -164,7 +145,7 @@ describe('pyjks corpus (store password 12345678, empty.* empty)', () => {
 
 describe('JKS bad input', () => {
   it('wrong password, truncation, duplicate aliases, garbage: clear CcmErrors', () => {
-    const jks = writeJks({ key: pkcs8(ec), certificates: [ec.leafDer], password: 'pw', at: REF });
+    const jks = writeJks({ key: pkcs8(P.ec), certificates: [P.ec.leafDer], password: 'pw', at: REF });
     expectCcm(() => readJks(jks, { password: 'nope' }), LocalCode.WRONG_PASSWORD, /wrong password/i);
     expectCcm(() => readJks(jks), LocalCode.PASSWORD_REQUIRED);
     for (const n of [3, 8, 20, 40, jks.length - 21]) expectCcm(() => readJks(jks.subarray(0, n), { password: 'pw' }), LocalCode.INPUT_UNRECOGNISED, /JKS|Java/);
@@ -178,7 +159,7 @@ describe('JKS bad input', () => {
   });
 
   it('fuzz: mutated stores give a result or a CcmError (bounded)', () => {
-    const jks = writeJks({ key: pkcs8(ec), certificates: [ec.leafDer, ec.chainDers[0]!], password: 'pw', at: REF });
+    const jks = writeJks({ key: pkcs8(P.ec), certificates: [P.ec.leafDer, P.ec.chainDers[0]!], password: 'pw', at: REF });
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), fc.nat({ max: 64 }), (muts, cut) => {
         const m = Buffer.from(jks.subarray(0, jks.length - cut));

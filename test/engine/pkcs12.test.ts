@@ -2,39 +2,19 @@ import { createHash, createPrivateKey, hash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DerReader, Tag, integer, rawOf, readTlv, seq, tlv } from '../../src/engine/der.js';
 import { CcmError, LocalCode } from '../../src/engine/errors.js';
 import { sha1Repeat, sha256Repeat } from '../../src/engine/iterhash.js';
 import { pkcs12Kdf } from '../../src/engine/pbe.js';
 import { readPkcs12, writePkcs12 } from '../../src/engine/pkcs12.js';
 import { rc2CbcDecrypt, rc2CbcEncrypt, rc2EncryptBlock } from '../../src/engine/rc2.js';
-import { certsIn, keyIn, pkiFiles, spkiOfKey, type PkiFiles } from '../helpers/keystores.js';
-import { CORPORA, openssl, run, tempDir } from '../helpers/run.js';
+import { certsIn, expectCcm, keyIn, spkiOfKey, withPki, type PkiFiles } from '../helpers/keystores.js';
+import { CORPORA, openssl, run } from '../helpers/run.js';
 
-const tmp = tempDir();
-afterAll(tmp.cleanup);
-let ec: PkiFiles;
-let rsa: PkiFiles;
-beforeAll(() => {
-  ec = pkiFiles(tmp.dir, 'EC256');
-  rsa = pkiFiles(tmp.dir, 'RSA2048');
-});
+const P = withPki();
 
 const pkcs8 = (f: PkiFiles): Buffer => f.key.export({ type: 'pkcs8', format: 'der' });
-
-function expectCcm(fn: () => unknown, code: string, msg?: RegExp): CcmError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CcmError);
-    const c = e as CcmError;
-    expect(c.code).toBe(code);
-    if (msg) expect(c.message).toMatch(msg);
-    return c;
-  }
-  throw new Error('expected a CcmError');
-}
 
 describe('iterated hashes and the RFC 7292 KDF', () => {
   it('sha1Repeat / sha256Repeat equal node:crypto iterated', () => {
@@ -77,9 +57,9 @@ describe('RC2', () => {
     const key = Buffer.from('0102030405', 'hex');
     const iv = Buffer.from('0001020304050607', 'hex');
     const msg = Buffer.from('ccmkit reads RC2-40 certificate bags');
-    const p = join(tmp.dir, 'rc2.bin');
+    const p = join(P.dir, 'rc2.bin');
     writeFileSync(p, msg);
-    const out = join(tmp.dir, 'rc2.enc');
+    const out = join(P.dir, 'rc2.enc');
     openssl(['enc', '-rc2-40-cbc', '-provider', 'legacy', '-provider', 'default', '-K', key.toString('hex'), '-iv', iv.toString('hex'), '-in', p, '-out', out]);
     const ct = readFileSync(out);
     expect(rc2CbcEncrypt(key, 40, iv, msg)).toEqual(ct);
@@ -90,9 +70,9 @@ describe('RC2', () => {
 
 describe('PKCS#12 writer', () => {
   it.each(['legacy', 'modern'] as const)('%s: openssl reads it, the MAC and encryption are as specified, the key matches', (profile) => {
-    for (const f of [ec, rsa]) {
+    for (const f of [P.ec, P.rsa]) {
       const pfx = writePkcs12({ key: pkcs8(f), certificates: [f.leafDer, ...f.chainDers], password: 'pässword', profile, friendlyName: 'shop' });
-      const p = join(tmp.dir, `w-${profile}.pfx`);
+      const p = join(P.dir, `w-${profile}.pfx`);
       writeFileSync(p, pfx);
       const info = run('openssl', ['pkcs12', '-info', '-in', p, '-passin', 'pass:pässword', '-nodes']);
       expect(info.code, info.stderr).toBe(0);
@@ -116,7 +96,7 @@ describe('PKCS#12 writer', () => {
   });
 
   it('writes definite-length DER only (Windows import breaks on BER)', () => {
-    const pfx = writePkcs12({ key: pkcs8(ec), certificates: [ec.leafDer], password: 'x', profile: 'legacy' });
+    const pfx = writePkcs12({ key: pkcs8(P.ec), certificates: [P.ec.leafDer], password: 'x', profile: 'legacy' });
     // Strict DER read of the whole tree: indefinite lengths or non-minimal lengths throw.
     const walk = (buf: Buffer, start: number, end: number, depth: number): void => {
       const r = new DerReader(buf, start, end);
@@ -134,9 +114,9 @@ describe('PKCS#12 writer', () => {
 
 describe('PKCS#12 reader', () => {
   function opensslPfx(f: PkiFiles, name: string, extra: string[], pass = 'pw'): Buffer {
-    const p = join(tmp.dir, name);
+    const p = join(P.dir, name);
     // Certificates deliberately out of order: root before intermediate before leaf.
-    const shuffled = join(tmp.dir, `${name}.certs.pem`);
+    const shuffled = join(P.dir, `${name}.certs.pem`);
     writeFileSync(shuffled, readFileSync(f.chain, 'utf8').split(/(?=-----BEGIN)/).reverse().join('') + readFileSync(f.leaf, 'utf8'));
     openssl(['pkcs12', '-export', '-in', shuffled, '-inkey', f.keyFile, '-out', p, '-passout', `pass:${pass}`, ...extra]);
     return readFileSync(p);
@@ -149,7 +129,7 @@ describe('PKCS#12 reader', () => {
     ['-macalg sha384 -certpbe NONE', ['-macalg', 'sha384', '-certpbe', 'NONE'], /PBES2/],
     ['-keypbe NONE -certpbe NONE (plain bags)', ['-keypbe', 'NONE', '-certpbe', 'NONE'], /^$/],
   ])('reads openssl pkcs12 -export %s', (_n, extra, scheme) => {
-    for (const f of [ec, rsa]) {
+    for (const f of [P.ec, P.rsa]) {
       const c = readPkcs12(opensslPfx(f, 'o.p12', extra), { password: 'pw' });
       expect(c.schemes.join(',')).toMatch(scheme);
       expect(c.keys).toHaveLength(1);
@@ -160,23 +140,23 @@ describe('PKCS#12 reader', () => {
   });
 
   it('tells empty from absent passwords and tries both when none is given', () => {
-    const empty = opensslPfx(ec, 'empty.p12', [], '');
+    const empty = opensslPfx(P.ec, 'empty.p12', [], '');
     expect(readPkcs12(empty).keys).toHaveLength(1);
     expect(readPkcs12(empty, { password: '' }).keys).toHaveLength(1);
     // pyca's "no-pwd" files use an absent password.
     const absent = readFileSync(join(CORPORA, 'pyca/pkcs12/name-1-no-pwd.p12'));
     expect(readPkcs12(absent).password).toBe('absent');
-    expectCcm(() => readPkcs12(opensslPfx(ec, 'pw.p12', [])), LocalCode.PASSWORD_REQUIRED);
+    expectCcm(() => readPkcs12(opensslPfx(P.ec, 'pw.p12', [])), LocalCode.PASSWORD_REQUIRED);
   });
 
   it('says "wrong password" (not "MAC error") for a wrong password', () => {
-    const pfx = writePkcs12({ key: pkcs8(ec), certificates: [ec.leafDer], password: 'right', profile: 'legacy' });
+    const pfx = writePkcs12({ key: pkcs8(P.ec), certificates: [P.ec.leafDer], password: 'right', profile: 'legacy' });
     const e = expectCcm(() => readPkcs12(pfx, { password: 'wrong' }), LocalCode.WRONG_PASSWORD, /wrong password/i);
     expect(e.message).not.toMatch(/MAC error/);
   });
 
   it('a flipped byte in the protected content is a MAC failure, reported clearly', () => {
-    const pfx = writePkcs12({ key: pkcs8(ec), certificates: [ec.leafDer], password: 'right', profile: 'modern' });
+    const pfx = writePkcs12({ key: pkcs8(P.ec), certificates: [P.ec.leafDer], password: 'right', profile: 'modern' });
     const bad = Buffer.from(pfx);
     bad[200] = bad[200]! ^ 0x01;
     const e = expectCcm(() => readPkcs12(bad, { password: 'right' }), LocalCode.WRONG_PASSWORD);
@@ -184,7 +164,7 @@ describe('PKCS#12 reader', () => {
   });
 
   it('refuses huge iteration counts before running the KDF', () => {
-    const pfx = writePkcs12({ key: pkcs8(ec), certificates: [ec.leafDer], password: 'pw', profile: 'legacy' });
+    const pfx = writePkcs12({ key: pkcs8(P.ec), certificates: [P.ec.leafDer], password: 'pw', profile: 'legacy' });
     // Rebuild macData with 2^31-1 iterations.
     const top = readTlv(pfx, 0, pfx.length);
     const r = DerReader.of(pfx, top);
@@ -200,7 +180,7 @@ describe('PKCS#12 reader', () => {
   });
 
   it('reads BER (indefinite lengths, chunked OCTET STRINGs) as Java and Windows write it', () => {
-    const pfx = writePkcs12({ key: pkcs8(rsa), certificates: [rsa.leafDer, ...rsa.chainDers], password: 'pw', profile: 'legacy' });
+    const pfx = writePkcs12({ key: pkcs8(P.rsa), certificates: [P.rsa.leafDer, ...P.rsa.chainDers], password: 'pw', profile: 'legacy' });
     const top = readTlv(pfx, 0, pfx.length);
     const r = DerReader.of(pfx, top);
     const version = rawOf(pfx, r.next());
@@ -215,12 +195,12 @@ describe('PKCS#12 reader', () => {
     for (let i = 0; i < content.length; i += 500) chunks.push(tlv(Tag.OCTET_STRING, content.subarray(i, i + 500)));
     const ber = indef(0x30, version, indef(0x30, dataOid, indef(0xa0, indef(0x24, ...chunks))), macData);
     const c = readPkcs12(ber, { password: 'pw' });
-    expect(c.keys[0]!.der).toEqual(pkcs8(rsa));
-    expect(c.certificates.map((x) => x.der)).toEqual([rsa.leafDer, ...rsa.chainDers]);
+    expect(c.keys[0]!.der).toEqual(pkcs8(P.rsa));
+    expect(c.certificates.map((x) => x.der)).toEqual([P.rsa.leafDer, ...P.rsa.chainDers]);
   });
 
   it('truncated or garbage input is a clear CcmError, never a crash', () => {
-    const pfx = writePkcs12({ key: pkcs8(ec), certificates: [ec.leafDer], password: 'pw', profile: 'legacy', iterations: 1 });
+    const pfx = writePkcs12({ key: pkcs8(P.ec), certificates: [P.ec.leafDer], password: 'pw', profile: 'legacy', iterations: 1 });
     for (const n of [0, 1, 2, 10, 100, pfx.length - 1]) {
       expectCcm(() => readPkcs12(pfx.subarray(0, n), { password: 'pw' }), LocalCode.INPUT_UNRECOGNISED, /PKCS#12/);
     }
@@ -228,8 +208,8 @@ describe('PKCS#12 reader', () => {
   });
 
   it('fuzz: mutated PFX files give a result or a CcmError (bounded)', () => {
-    const base = writePkcs12({ key: pkcs8(ec), certificates: [ec.leafDer, ec.chainDers[0]!], password: 'pw', profile: 'legacy', iterations: 1 });
-    const baseNoMacCheck = writePkcs12({ key: pkcs8(ec), certificates: [ec.leafDer], password: 'pw', profile: 'modern', iterations: 1 });
+    const base = writePkcs12({ key: pkcs8(P.ec), certificates: [P.ec.leafDer, P.ec.chainDers[0]!], password: 'pw', profile: 'legacy', iterations: 1 });
+    const baseNoMacCheck = writePkcs12({ key: pkcs8(P.ec), certificates: [P.ec.leafDer], password: 'pw', profile: 'modern', iterations: 1 });
     fc.assert(
       fc.property(fc.constantFrom(base, baseNoMacCheck), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), fc.nat(), (b, muts, cut) => {
         const m = Buffer.from(b.subarray(0, b.length - (cut % 8 === 0 ? cut % 64 : 0)));

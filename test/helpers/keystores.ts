@@ -3,7 +3,10 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { CcmError } from '../../src/engine/errors.js';
 import { chain, keyPem, pem, type KeyAlg } from './pki.js';
+import { tempDir } from './run.js';
 
 export interface PkiFiles {
   dir: string;
@@ -55,4 +58,42 @@ export function keyIn(text: string): string {
   const m = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]*?-----END (?:RSA |EC )?PRIVATE KEY-----/.exec(text);
   if (!m) throw new Error('no private key in output');
   return m[0];
+}
+
+/**
+ * A temp folder with an EC256 and an RSA2048 root -> intermediate -> leaf set,
+ * made before the file's tests and removed after them.
+ */
+export function withPki(): { readonly dir: string; readonly ec: PkiFiles; readonly rsa: PkiFiles } {
+  const tmp = tempDir();
+  const state: { ec?: PkiFiles; rsa?: PkiFiles } = {};
+  beforeAll(() => {
+    state.ec = pkiFiles(tmp.dir, 'EC256');
+    state.rsa = pkiFiles(tmp.dir, 'RSA2048');
+  });
+  afterAll(tmp.cleanup);
+  return {
+    dir: tmp.dir,
+    get ec(): PkiFiles {
+      return state.ec!;
+    },
+    get rsa(): PkiFiles {
+      return state.rsa!;
+    },
+  };
+}
+
+/** Runs `fn`, expecting a CcmError with `code` (and a message matching `msg`). */
+export function expectCcm(fn: () => unknown, code: string, msg?: RegExp): CcmError {
+  let thrown: unknown;
+  try {
+    fn();
+  } catch (e) {
+    thrown = e;
+  }
+  expect(thrown).toBeInstanceOf(CcmError);
+  const c = thrown as CcmError;
+  expect(c.code).toBe(code);
+  if (msg) expect(c.message).toMatch(msg);
+  return c;
 }
