@@ -160,7 +160,7 @@ function rd(b: Uint8Array, o: number): number {
   return (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
 }
 
-export type IterHash = 'sha1' | 'sha256' | 'sha384' | 'sha512';
+export type IterHash = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
 
 /** H^times(input): the first hash over any input, the rest over the digest. */
 export function iterateHash(alg: IterHash, input: Uint8Array, times: number): Buffer {

@@ -88,7 +88,7 @@ export class KdfBudget {
   }
 }
 
-const HASH_LEN: Record<IterHash, [number, number]> = { sha1: [20, 64], sha256: [32, 64], sha384: [48, 128], sha512: [64, 128] };
+const HASH_LEN: Record<IterHash, [number, number]> = { sha1: [20, 64], sha224: [28, 64], sha256: [32, 64], sha384: [48, 128], sha512: [64, 128] };
 
 /** RFC 7292 B.2: derive `n` bytes for purpose `id` (1 key, 2 IV, 3 MAC key). */
 export function pkcs12Kdf(alg: IterHash, password: Uint8Array, salt: Uint8Array, id: 1 | 2 | 3, iterations: number, n: number): Buffer {

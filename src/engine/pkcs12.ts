@@ -38,7 +38,7 @@ export const P12_OID = {
   pbmac1: '1.2.840.113549.1.5.14',
 } as const;
 
-const MAC_HASHES: Record<string, IterHash | 'sha224'> = {
+const MAC_HASHES: Record<string, IterHash> = {
   [OID.sha1]: 'sha1',
   [OID.sha224]: 'sha224',
   [OID.sha256]: 'sha256',
@@ -183,10 +183,7 @@ function macOk(p: Parsed, pw: PbePassword, budget: KdfBudget): boolean {
   const m = p.macData!;
   budget.spend(m.iterations, 'PKCS#12 MAC');
   const len = { sha1: 20, sha224: 28, sha256: 32, sha384: 48, sha512: 64 }[m.hash]!;
-  // SHA-224 has no entry in the KDF table; no writer we know uses it, but it is legal.
-  const kdfHash = (m.hash === 'sha224' ? 'sha256' : m.hash) as IterHash;
-  if (m.hash === 'sha224') return false;
-  const key = pkcs12Kdf(kdfHash, pw.bmp, m.salt, 3, m.iterations, len);
+  const key = pkcs12Kdf(m.hash as IterHash, pw.bmp, m.salt, 3, m.iterations, len);
   const mac = createHmac(m.hash, key).update(p.authSafe).digest();
   return mac.length === m.digest.length && timingSafeEqual(mac, m.digest);
 }

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DerReader, Tag, integer, rawOf, readTlv, seq, tlv } from '../../src/engine/der.js';
 import { CcmError, LocalCode } from '../../src/engine/errors.js';
+import { classifyDer } from '../../src/engine/input.js';
 import { sha1Repeat, sha256Repeat } from '../../src/engine/iterhash.js';
 import { pkcs12Kdf } from '../../src/engine/pbe.js';
 import { readPkcs12, writePkcs12 } from '../../src/engine/pkcs12.js';
@@ -126,6 +127,7 @@ describe('PKCS#12 reader', () => {
     ['default (AES, SHA-256 MAC)', [] as string[], /PBES2\/aes-256-cbc/],
     ['-legacy (RC2-40 certs, 3DES key)', ['-legacy'], /pbeWithSHAAnd40BitRC2-CBC/],
     ['-macalg sha512', ['-macalg', 'sha512'], /PBES2/],
+    ['-macalg sha224', ['-macalg', 'sha224'], /PBES2/],
     ['-macalg sha384 -certpbe NONE', ['-macalg', 'sha384', '-certpbe', 'NONE'], /PBES2/],
     ['-keypbe NONE -certpbe NONE (plain bags)', ['-keypbe', 'NONE', '-certpbe', 'NONE'], /^$/],
   ])('reads openssl pkcs12 -export %s', (_n, extra, scheme) => {
@@ -195,6 +197,7 @@ describe('PKCS#12 reader', () => {
     for (let i = 0; i < content.length; i += 500) chunks.push(tlv(Tag.OCTET_STRING, content.subarray(i, i + 500)));
     const ber = indef(0x30, version, indef(0x30, dataOid, indef(0xa0, indef(0x24, ...chunks))), macData);
     const c = readPkcs12(ber, { password: 'pw' });
+    expect(classifyDer(ber)).toBe('pkcs12');
     expect(c.keys[0]!.der).toEqual(pkcs8(P.rsa));
     expect(c.certificates.map((x) => x.der)).toEqual([P.rsa.leafDer, ...P.rsa.chainDers]);
   });
