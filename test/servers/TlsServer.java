@@ -1,8 +1,8 @@
-// A minimal TLS server that loads a keystore the way Tomcat's JSSE connector
-// does: KeyStore.getInstance(type).load(file, storePassword), then the key
-// manager with the *same* password as the key password (Tomcat's default when
-// certificateKeyPassword is unset), no alias (the first key entry is used).
-// Used by the server tests for TOMCAT (JKS) and IIS (PFX) bundles.
+// A minimal TLS server that loads a keystore the way Java servers do:
+// KeyStore.getInstance(type).load(file, storePassword), then the key manager
+// with the *same* password as the key password, no alias (the first key entry
+// is used). The server tests use it for IIS bundles (server.pfx as PKCS12),
+// since there is no IIS to run here; TOMCAT bundles go to a real tomcat10.
 //
 // Usage: java -cp DIR TlsServer KEYSTORE TYPE PASSWORD_FILE PORT
 import java.io.FileInputStream;

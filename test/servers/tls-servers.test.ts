@@ -7,13 +7,16 @@
 //
 //   APACHE -> apache2 (SSLCertificateFile / SSLCertificateKeyFile / SSLCertificateChainFile)
 //   NGINX  -> nginx   (ssl_certificate server.crt, ssl_certificate_key server.key)
-//   TOMCAT -> Java TLS server loading server.jks as Tomcat's JSSE connector does
-//   IIS    -> Java TLS server loading server.pfx (PKCS12) with keystorePass.txt
+//   TOMCAT -> tomcat10 (Debian), an NIO connector with certificateKeystoreFile=server.jks and
+//             certificateKeystorePassword from keystorePass.txt (no alias, no key password)
+//   IIS    -> a Java TLS server (test/servers/TlsServer.java) loading server.pfx as PKCS12
+//             with keystorePass.txt (there is no IIS here; openssl and keytool read the
+//             PFX in test/cli/export.test.ts)
 //   OTHER  -> openssl s_server -cert server.pem -cert_chain chain.pem -key server.key
 //
 // A missing server binary skips with a printed reason locally and fails under CI=true.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +24,6 @@ import { readZip } from '../../src/service/zip.js';
 import { certsIn, pkiFiles, type PkiFiles } from '../helpers/keystores.js';
 import { REF } from '../helpers/pki.js';
 import { ccmkit, ROOT, tempDir } from '../helpers/run.js';
-import { readFileSync } from 'node:fs';
 
 const tmp = tempDir('ccmkit-servers-');
 afterAll(tmp.cleanup);
@@ -36,7 +38,15 @@ function which(bin: string): string | undefined {
   return r.status === 0 ? r.stdout.toString().trim() : undefined;
 }
 
-const bins = { nginx: which('nginx'), apache2: which('apache2'), java: which('java'), javac: which('javac'), openssl: which('openssl') };
+const TOMCAT_HOME = '/usr/share/tomcat10';
+const bins = {
+  nginx: which('nginx'),
+  apache2: which('apache2'),
+  java: which('java'),
+  javac: which('javac'),
+  openssl: which('openssl'),
+  tomcat10: existsSync(`${TOMCAT_HOME}/bin/catalina.sh`) ? `${TOMCAT_HOME}/bin/catalina.sh` : undefined,
+};
 
 async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -100,7 +110,7 @@ function exportBundle(f: PkiFiles, type: string, dir: string): Record<string, Bu
 
 const asRoot = process.getuid?.() === 0;
 
-const SERVERS: Record<string, { need: (keyof typeof bins)[]; start: (dir: string, port: number) => { cmd: string; args: string[] } }> = {
+const SERVERS: Record<string, { need: (keyof typeof bins)[]; start: (dir: string, port: number) => { cmd: string; args: string[]; env?: NodeJS.ProcessEnv } }> = {
   NGINX: {
     need: ['nginx'],
     start: (dir, port) => {
@@ -156,8 +166,31 @@ SSLCertificateChainFile ${dir}/chain.crt
     },
   },
   TOMCAT: {
-    need: ['java', 'javac'],
-    start: (dir, port) => ({ cmd: bins.java!, args: ['-cp', javaDir, 'TlsServer', `${dir}/server.jks`, 'JKS', `${dir}/keystorePass.txt`, String(port)] }),
+    need: ['tomcat10'],
+    start: (dir, port) => {
+      for (const d of ['conf', 'logs', 'webapps', 'work', 'temp']) mkdirSync(join(dir, d), { recursive: true });
+      copyFileSync('/etc/tomcat10/web.xml', join(dir, 'conf/web.xml'));
+      // The keystore password is alphanumeric (ccmkit generates it so): safe inside an XML attribute.
+      const pw = readFileSync(join(dir, 'keystorePass.txt'), 'utf8');
+      writeFileSync(
+        join(dir, 'conf/server.xml'),
+        `<?xml version="1.0" encoding="UTF-8"?>
+<Server port="-1" shutdown="SHUTDOWN">
+  <Service name="Catalina">
+    <Connector port="${port}" address="127.0.0.1" protocol="org.apache.coyote.http11.Http11NioProtocol" SSLEnabled="true" maxThreads="4">
+      <SSLHostConfig>
+        <Certificate certificateKeystoreFile="${dir}/server.jks" certificateKeystorePassword="${pw}" />
+      </SSLHostConfig>
+    </Connector>
+    <Engine name="Catalina" defaultHost="localhost">
+      <Host name="localhost" appBase="webapps" unpackWARs="false" autoDeploy="false"/>
+    </Engine>
+  </Service>
+</Server>
+`,
+      );
+      return { cmd: bins.tomcat10!, args: ['run'], env: { ...process.env, CATALINA_HOME: TOMCAT_HOME, CATALINA_BASE: dir, CATALINA_PID: '' } };
+    },
   },
   IIS: {
     need: ['java', 'javac'],
@@ -177,6 +210,7 @@ let pki: Record<string, PkiFiles>;
 beforeAll(() => {
   pki = { RSA2048: pkiFiles(tmp.dir, 'RSA2048', NAME), EC256: pkiFiles(tmp.dir, 'EC256', NAME) };
   if (bins.javac) {
+    // IIS's stand-in server, compiled once.
     javaDir = join(tmp.dir, 'java');
     mkdirSync(javaDir);
     const r = spawnSync(bins.javac, ['-d', javaDir, resolve(ROOT, 'test/servers/TlsServer.java')]);
@@ -188,7 +222,7 @@ describe('exported bundles served by real TLS servers', () => {
   for (const type of Object.keys(SERVERS)) {
     for (const alg of ['RSA2048', 'EC256']) {
       const missing = SERVERS[type]!.need.filter((b) => !bins[b]);
-      const title = `${type} x ${alg}: ${type === 'TOMCAT' || type === 'IIS' ? 'Java TLS server' : SERVERS[type]!.need[0]} serves a verified, complete chain`;
+      const title = `${type} x ${alg}: ${type === 'IIS' ? 'Java TLS server' : SERVERS[type]!.need[0]} serves a verified, complete chain`;
       if (missing.length && !CI) {
         it.skip(title, () => {});
         console.log(`skipped ${type} x ${alg}: ${missing.join(', ')} not installed (CI=true makes this a failure)`);
@@ -201,9 +235,9 @@ describe('exported bundles served by real TLS servers', () => {
         mkdirSync(dir);
         exportBundle(f, type, dir);
         const port = await freePort();
-        const { cmd, args } = SERVERS[type]!.start(dir, port);
+        const { cmd, args, env } = SERVERS[type]!.start(dir, port);
         let log = '';
-        const proc = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+        const proc = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: env ?? process.env });
         proc.stdout!.on('data', (d) => (log += d));
         proc.stderr!.on('data', (d) => (log += d));
         try {
