@@ -215,13 +215,13 @@ export function readPkcs12(der: Uint8Array, opts: Pkcs12ReadOptions = {}): Pkcs1
   if (parsed.macData) {
     const hit = candidates.find((c) => macOk(parsed, c.pw, budget));
     if (!hit) throw noPassword ? passwordRequired() : wrongPassword();
-    return readAuthSafe(parsed, buf, hit.pw, hit.form, budget, false);
+    return readAuthSafe(parsed, hit.pw, hit.form, budget, false);
   }
   // No MAC (rare: Java "-nomac" stores): the password is right when everything decrypts.
   let last: unknown;
   for (const c of candidates) {
     try {
-      return readAuthSafe(parsed, buf, c.pw, c.form, budget, true);
+      return readAuthSafe(parsed, c.pw, c.form, budget, true);
     } catch (e) {
       last = e;
       if (!(e instanceof CcmError && e.code === LocalCode.WRONG_PASSWORD)) throw e;
@@ -239,7 +239,7 @@ function passwordRequired(): CcmError {
   return new CcmError(400, LocalCode.PASSWORD_REQUIRED, 'The PKCS#12 file is password-protected: give its password (--password, --passphrase-file or CCMKIT_PASSPHRASE).');
 }
 
-function readAuthSafe(p: Parsed, _outer: Buffer, pw: PbePassword, form: Pkcs12Contents['password'], budget: KdfBudget, noMac: boolean): Pkcs12Contents {
+function readAuthSafe(p: Parsed, pw: PbePassword, form: Pkcs12Contents['password'], budget: KdfBudget, noMac: boolean): Pkcs12Contents {
   const out: Pkcs12Contents = { keys: [], certificates: [], schemes: [], password: form, skipped: [] };
   if (p.macData) out.mac = { hash: p.macData.hash, iterations: p.macData.iterations };
   const a = p.authSafe;
