@@ -271,6 +271,13 @@ describe('ccmkit convert', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expectSame(JSON.parse(readFileSync(out, 'utf8')), P.ec);
+    // A CCM export body (JSON-escaped \r\n PEM, chain root first) converts the same way.
+    const json = join(P.dir, 'export-body.json');
+    const crlf = (t: string): string => t.replace(/\n/g, '\r\n');
+    writeFileSync(json, JSON.stringify({ certificate: crlf(readFileSync(P.ec.leaf, 'utf8')), certificate_chain: crlf(readFileSync(P.ec.chain, 'utf8').split(/(?=-----BEGIN)/).reverse().join('')), private_key: crlf(readFileSync(P.ec.keyFile, 'utf8')) }));
+    const j = ccmkit(['convert', json, '--to', 'scm-import', '--name', 'fromjson']);
+    expect(j.code, j.stderr).toBe(0);
+    expectSame(JSON.parse(j.stdout), P.ec);
   });
 
   it('refuses zip-slip entries, corrupt zips, wrong passwords, corrupt keystores; writes nothing', () => {

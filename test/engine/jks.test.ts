@@ -100,6 +100,15 @@ describe('JKS / JCEKS reader on keytool-made stores', () => {
     expect(certs).toEqual([P.rsa.leafDer, ...P.rsa.chainDers]);
   });
 
+  it('a JCEKS key with its own password: store opens, the key says "wrong password" until the key password is given', () => {
+    const out = join(P.dir, 'keypass.jceks');
+    keytool(['-importkeystore', '-noprompt', '-srckeystore', p12, '-srcstoretype', 'PKCS12', '-srcstorepass', 'storepw', '-destkeystore', out, '-deststoretype', 'JCEKS', '-deststorepass', 'storepw', '-destkeypass', 'keypw1']);
+    const bytes = readFileSync(out);
+    expectCcm(() => readJks(bytes, { password: 'storepw' }), LocalCode.WRONG_PASSWORD, /Wrong password for key entry "web"/);
+    const r = readJks(bytes, { password: 'storepw', keyPassword: 'keypw1' });
+    expect(spkiOfKey(createKey(r.entries[0]!.key!))).toEqual(spkiOfKey(P.rsa.key));
+  });
+
   it('refuses a JCEKS secret-key entry clearly', () => {
     const out = join(P.dir, 'secret.jceks');
     keytool(['-genseckey', '-alias', 'aes', '-keyalg', 'AES', '-keysize', '128', '-keystore', out, '-storetype', 'JCEKS', '-storepass', 'storepw', '-keypass', 'storepw']);
