@@ -1,13 +1,13 @@
-import { createHash, createPrivateKey, hash } from 'node:crypto';
+import { createHash, createHmac, createPrivateKey, hash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DerReader, Tag, integer, rawOf, readTlv, seq, tlv } from '../../src/engine/der.js';
+import { DerReader, Tag, explicit, integer, nullValue, octets, oid, rawOf, readTlv, seq, tlv } from '../../src/engine/der.js';
 import { CcmError, LocalCode } from '../../src/engine/errors.js';
 import { classifyDer } from '../../src/engine/input.js';
 import { sha1Repeat, sha256Repeat } from '../../src/engine/iterhash.js';
-import { pkcs12Kdf } from '../../src/engine/pbe.js';
+import { pbePassword, pkcs12Kdf } from '../../src/engine/pbe.js';
 import { readPkcs12, writePkcs12 } from '../../src/engine/pkcs12.js';
 import { rc2CbcDecrypt, rc2CbcEncrypt, rc2EncryptBlock } from '../../src/engine/rc2.js';
 import { certsIn, expectCcm, keyIn, spkiOfKey, withPki, type PkiFiles } from '../helpers/keystores.js';
@@ -178,6 +178,23 @@ describe('PKCS#12 reader', () => {
     const hostile = seq(version, auth, seq(digest, salt, integer(2_147_483_647)));
     const t0 = process.hrtime.bigint();
     expectCcm(() => readPkcs12(hostile, { password: 'pw' }), LocalCode.UNSUPPORTED, /iteration count 2147483647 exceeds/);
+    expect(Number(process.hrtime.bigint() - t0) / 1e6).toBeLessThan(2000);
+  });
+
+  it('refuses a bag whose PBKDF2 iteration count is huge, after a valid MAC, without running it', () => {
+    // A shrouded key bag claiming 10^9 PBKDF2 iterations (ciphertext is filler: it must never be reached).
+    const alg = seq(
+      oid('1.2.840.113549.1.5.13'),
+      seq(seq(oid('1.2.840.113549.1.5.12'), seq(octets(Buffer.alloc(16, 1)), integer(1_000_000_000))), seq(oid('2.16.840.1.101.3.4.1.42'), octets(Buffer.alloc(16, 2)))),
+    );
+    const bag = seq(oid('1.2.840.113549.1.12.10.1.2'), explicit(0, seq(alg, octets(Buffer.alloc(64, 3)))));
+    const authSafe = seq(seq(oid('1.2.840.113549.1.7.1'), explicit(0, octets(seq(bag)))));
+    const salt = Buffer.alloc(8, 4);
+    const macKey = pkcs12Kdf('sha256', pbePassword('pw').bmp, salt, 3, 2048, 32);
+    const mac = createHmac('sha256', macKey).update(authSafe).digest();
+    const pfx = seq(integer(3), seq(oid('1.2.840.113549.1.7.1'), explicit(0, octets(authSafe))), seq(seq(seq(oid('2.16.840.1.101.3.4.2.1'), nullValue()), octets(mac)), octets(salt), integer(2048)));
+    const t0 = process.hrtime.bigint();
+    expectCcm(() => readPkcs12(pfx, { password: 'pw' }), LocalCode.UNSUPPORTED, /key bag: iteration count 1000000000 exceeds/);
     expect(Number(process.hrtime.bigint() - t0) / 1e6).toBeLessThan(2000);
   });
 
