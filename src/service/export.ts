@@ -203,12 +203,25 @@ export function exportBody(r: Resolved, o: ExportOptions): ExportJson {
   return exportJson(o.type, r.leaf.der, r.chain.map((c) => c.der), r.key, o.password);
 }
 
+// SCM import limits (scm-import-certificate.txt, Table 2 "Request body parameters").
+// TEMPORARY: checked here until the scm-import validator (rules table) is merged; then call it instead.
+const SCM_IMPORT_LIMITS: Record<string, number> = { certificate: 4096, certificate_chain: 8192, private_key: 4096 };
+
 /** SCM "Importing a Certificate" body: leaf, ordered chain, unencrypted key. */
 export function scmImportBody(r: Resolved, name: string): Record<string, string> {
-  if (!r.key) throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, 'an SCM import needs the private key, and the input holds none.');
+  // Table 2: "name ... 3 to 63 characters. Only letters, numbers, underscores (_), hyphens (-), and periods (.)".
+  if (!/^[A-Za-z0-9_.-]{3,63}$/.test(name)) {
+    throw new CcmError(400, 'SCM.0032', `Incorrect certificate name. "${name.slice(0, 80)}" must be 3 to 63 letters, digits, "_", "-" or "." (scm-import-certificate.txt).`);
+  }
+  // Table 2: "The private key protected by password cannot be uploaded"; a missing key is SCM.0059.
+  if (!r.key) throw new CcmError(400, 'SCM.0059', 'The certificate private key is empty: an SCM import needs the private key, and the input holds none.');
   const body: Record<string, string> = { name, certificate: toPem('CERTIFICATE', r.leaf.der) };
   if (r.chain.length) body.certificate_chain = r.chain.map((c) => toPem('CERTIFICATE', c.der)).join('');
   body.private_key = keyPem(r.key);
+  for (const [field, max] of Object.entries(SCM_IMPORT_LIMITS)) {
+    const n = body[field]?.length ?? 0;
+    if (n > max) throw new CcmError(400, 'SCM.0005', `Incorrect request parameter. ${field} is ${n} characters; SCM accepts at most ${max} (scm-import-certificate.txt).`);
+  }
   return body;
 }
 

@@ -278,6 +278,13 @@ describe('ccmkit convert', () => {
     const j = ccmkit(['convert', json, '--to', 'scm-import', '--name', 'fromjson']);
     expect(j.code, j.stderr).toBe(0);
     expectSame(JSON.parse(j.stdout), P.ec);
+    // SCM's own limits: name format (SCM.0032), no key (SCM.0059).
+    const badName = ccmkit(['convert', P.ec.all, P.ec.keyFile, '--to', 'scm-import', '--name', 'a b', '--json']);
+    expect(badName.code).toBe(1);
+    expect(JSON.parse(badName.stdout).error_code).toBe('SCM.0032');
+    const noKey = ccmkit(['convert', P.ec.all, '--to', 'scm-import', '--name', 'nokey', '--json']);
+    expect(noKey.code).toBe(1);
+    expect(JSON.parse(noKey.stdout).error_code).toBe('SCM.0059');
   });
 
   it('refuses zip-slip entries, corrupt zips, wrong passwords, corrupt keystores; writes nothing', () => {

@@ -26,7 +26,7 @@ name); the chain is then ordered issuer by issuer.
 
 Options:
   --to T               scm-import or pem
-  --name N             certificate name for scm-import
+  --name N             certificate name for scm-import (3-63 of A-Z a-z 0-9 _ - .)
   --password P         password of keystores / encrypted keys (also
                        --passphrase-file F or $CCMKIT_PASSPHRASE)
   --alias A            with several key entries in a JKS/JCEKS, the one to take
@@ -64,7 +64,7 @@ export async function run(argv: string[]): Promise<number> {
   if (to !== 'scm-import' && to !== 'pem') throw usageError('convert needs --to scm-import or --to pem');
   const output = p.str.get('output');
   const name = p.str.get('name');
-  if (to === 'scm-import' && (!name || name.length > 63)) throw usageError('--to scm-import needs --name N (1-63 characters, as SCM requires)');
+  if (to === 'scm-import' && !name) throw usageError('--to scm-import needs --name N (3-63 letters, digits, "_", "-", ".", as SCM requires)');
   if (to === 'pem' && !output) throw usageError('--to pem needs -o DIR');
   const inputs = p.positionals.map((f) => ({ name: f === '-' ? 'stdin' : f, bytes: readInputFile(f) }));
   const resolved = resolve(gather(inputs, { password: passwordFrom(p), alias: p.str.get('alias') }));
