@@ -38,6 +38,8 @@ export interface GatherOptions {
   password?: string;
   /** With several key entries in a JKS/JCEKS: which alias to take. */
   alias?: string;
+  /** JKS/JCEKS key password when it differs from the store password. */
+  keyPassword?: string;
 }
 
 const MAX_ZIP_DEPTH = 1;
@@ -88,7 +90,7 @@ function addObject(m: Material, obj: InputObject, o: GatherOptions, depth: numbe
       }
       case 'jks':
       case 'jceks': {
-        const ks = readJks(obj.der, { password: o.password });
+        const ks = readJks(obj.der, { password: o.password, keyPassword: o.keyPassword });
         let keyEntries = ks.entries.filter((e) => e.kind === 'private-key');
         if (o.alias !== undefined) {
           keyEntries = keyEntries.filter((e) => e.alias.toLowerCase() === o.alias!.toLowerCase());

@@ -248,6 +248,15 @@ describe('ccmkit convert', () => {
       expect(r.code, r.stderr).toBe(0);
       expectSame(JSON.parse(r.stdout), P.rsa);
     }
+    // A JKS whose key has its own password: refused without it, converted with --key-password.
+    const kp = join(P.dir, 'kt-keypass.jks');
+    expect(run('keytool', ['-importkeystore', '-noprompt', '-srckeystore', p12, '-srcstoretype', 'PKCS12', '-srcstorepass', 'storepw', '-destkeystore', kp, '-deststoretype', 'JKS', '-deststorepass', 'storepw', '-destkeypass', 'keypw1']).code).toBe(0);
+    const no = ccmkit(['convert', kp, '--password', 'storepw', '--to', 'scm-import', '--name', 'web']);
+    expect(no.code).toBe(1);
+    expect(no.stderr).toMatch(/Wrong password for key entry "web"/);
+    const yes = ccmkit(['convert', kp, '--password', 'storepw', '--key-password', 'keypw1', '--to', 'scm-import', '--name', 'web']);
+    expect(yes.code, yes.stderr).toBe(0);
+    expectSame(JSON.parse(yes.stdout), P.rsa);
   });
 
   it('CCM zips round-trip (keystorePass.txt used), --to pem writes 0600 key', () => {

@@ -4,7 +4,7 @@ import { parseArgs } from '../args.js';
 import { out, passwordFrom, printJson, readInputFile } from '../io.js';
 import { writeFileAtomic, writeFilesAtomic } from '../write.js';
 
-export const help = `Usage: ccmkit convert FILE... --to scm-import --name N [--password P] [--alias A] [-o FILE] [--json]
+export const help = `Usage: ccmkit convert FILE... --to scm-import --name N [--password P] [--alias A] [--key-password P] [-o FILE] [--json]
        ccmkit convert FILE... --to pem -o DIR [--password P] [--alias A] [--json]
 
 The reverse of export: reads what a server or CCM gave you and turns it into
@@ -30,6 +30,7 @@ Options:
   --password P         password of keystores / encrypted keys (also
                        --passphrase-file F or $CCMKIT_PASSPHRASE)
   --alias A            with several key entries in a JKS/JCEKS, the one to take
+  --key-password P     JKS/JCEKS key password, when it differs from the store's
   -o, --output PATH    FILE for scm-import, DIR for pem
   --force              replace existing output files
   --json               pem: print {"files":[...]} instead of text
@@ -55,6 +56,7 @@ export async function run(argv: string[]): Promise<number> {
     password: { type: 'string' },
     'passphrase-file': { type: 'string' },
     alias: { type: 'string' },
+    'key-password': { type: 'string' },
     output: { type: 'string', short: 'o' },
     force: { type: 'bool' },
     json: { type: 'bool' },
@@ -67,7 +69,7 @@ export async function run(argv: string[]): Promise<number> {
   if (to === 'scm-import' && !name) throw usageError('--to scm-import needs --name N (3-63 letters, digits, "_", "-", ".", as SCM requires)');
   if (to === 'pem' && !output) throw usageError('--to pem needs -o DIR');
   const inputs = p.positionals.map((f) => ({ name: f === '-' ? 'stdin' : f, bytes: readInputFile(f) }));
-  const resolved = resolve(gather(inputs, { password: passwordFrom(p), alias: p.str.get('alias') }));
+  const resolved = resolve(gather(inputs, { password: passwordFrom(p), alias: p.str.get('alias'), keyPassword: p.str.get('key-password') }));
   if (resolved.unrelated.length) process.stderr.write(`ccmkit: note: ${resolved.unrelated.length} certificate(s) not on the leaf's chain were left out.\n`);
   if (to === 'scm-import') {
     const body = scmImportBody(resolved, name!);
