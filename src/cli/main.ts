@@ -11,6 +11,8 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   'csr parse': { summary: "parse CSRs into CCM's Parsing-a-CSR response, with policy findings", load: () => import('./commands/csr-parse.js') },
   'key match': { summary: 'pair private keys with their certificates and CSRs', load: () => import('./commands/key-match.js') },
+  export: { summary: "pack a certificate as CCM's APACHE/NGINX/IIS/TOMCAT/OTHER export bundle", load: () => import('./commands/export.js') },
+  convert: { summary: 'PFX, JKS, JCEKS, CCM zips, PEM or export JSON -> SCM import body or PEM files', load: () => import('./commands/convert.js') },
   inspect: { summary: 'list every certificate, CSR, CRL, key and keystore in files', load: () => import('./commands/inspect.js') },
   'validate scm-import': { summary: "what SCM's certificate import would answer, and --fix", load: () => import('./commands/validate-scm-import.js') },
   'validate pca-import-ca': { summary: "what PCA's CA-certificate import would answer", load: () => import('./commands/validate-pca.js').then((m) => m.importCa) },
