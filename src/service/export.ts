@@ -7,6 +7,7 @@
 // SCM import body or plain PEM files.
 
 import type { KeyObject } from 'node:crypto';
+import { validateScmImport } from '../ccm/scm-import.js';
 import { buildBundle, exportJson, keyPem, orderBag, zipName, type Bundle, type ExportJson, type ExportType } from '../engine/bundle.js';
 import type { Certificate } from '../engine/certificate.js';
 import { DerError } from '../engine/der.js';
@@ -205,25 +206,20 @@ export function exportBody(r: Resolved, o: ExportOptions): ExportJson {
   return exportJson(o.type, r.leaf.der, r.chain.map((c) => c.der), r.key, o.password);
 }
 
-// SCM import limits (scm-import-certificate.txt, Table 2 "Request body parameters").
-// TEMPORARY: checked here until the scm-import validator (rules table) is merged; then call it instead.
-const SCM_IMPORT_LIMITS: Record<string, number> = { certificate: 4096, certificate_chain: 8192, private_key: 4096 };
-
-/** SCM "Importing a Certificate" body: leaf, ordered chain, unencrypted key. */
-export function scmImportBody(r: Resolved, name: string): Record<string, string> {
-  // Table 2: "name ... 3 to 63 characters. Only letters, numbers, underscores (_), hyphens (-), and periods (.)".
-  if (!/^[A-Za-z0-9_.-]{3,63}$/.test(name)) {
-    throw new CcmError(400, 'SCM.0032', `Incorrect certificate name. "${name.slice(0, 80)}" must be 3 to 63 letters, digits, "_", "-" or "." (scm-import-certificate.txt).`);
-  }
+/**
+ * SCM "Importing a Certificate" body: leaf, ordered chain, unencrypted key,
+ * checked by the SCM import pre-flight (src/ccm/scm-import.ts) before it is
+ * handed out, so what convert prints is what CCM accepts at `at`.
+ */
+export function scmImportBody(r: Resolved, name: string, at: Date): Record<string, string> {
   // Table 2: "The private key protected by password cannot be uploaded"; a missing key is SCM.0059.
   if (!r.key) throw new CcmError(400, 'SCM.0059', 'The certificate private key is empty: an SCM import needs the private key, and the input holds none.');
   const body: Record<string, string> = { name, certificate: toPem('CERTIFICATE', r.leaf.der) };
   if (r.chain.length) body.certificate_chain = r.chain.map((c) => toPem('CERTIFICATE', c.der)).join('');
   body.private_key = keyPem(r.key);
-  for (const [field, max] of Object.entries(SCM_IMPORT_LIMITS)) {
-    const n = body[field]?.length ?? 0;
-    if (n > max) throw new CcmError(400, 'SCM.0005', `Incorrect request parameter. ${field} is ${n} characters; SCM accepts at most ${max} (scm-import-certificate.txt).`);
-  }
+  const result = validateScmImport(body, { at });
+  const first = result.findings.find((f) => f.severity === 'error');
+  if (!result.valid && first) throw new CcmError(result.status, first.code, `${first.message}${first.fix ? ` Fix: ${first.fix}` : ''}`, first.field);
   return body;
 }
 

@@ -280,6 +280,9 @@ describe('ccmkit convert', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expectSame(JSON.parse(readFileSync(out, 'utf8')), P.ec);
+    // The body convert writes is one SCM import accepts.
+    const pre = ccmkit(['validate', 'scm-import', '--json', out]);
+    expect(JSON.parse(pre.stdout), pre.stderr).toMatchObject({ valid: true, status: 200 });
     // A CCM export body (JSON-escaped \r\n PEM, chain root first) converts the same way.
     const json = join(P.dir, 'export-body.json');
     const crlf = (t: string): string => t.replace(/\n/g, '\r\n');

@@ -72,7 +72,7 @@ export async function run(argv: string[]): Promise<number> {
   const resolved = resolve(gather(inputs, { password: passwordFrom(p), alias: p.str.get('alias'), keyPassword: p.str.get('key-password') }));
   if (resolved.unrelated.length) process.stderr.write(`ccmkit: note: ${resolved.unrelated.length} certificate(s) not on the leaf's chain were left out.\n`);
   if (to === 'scm-import') {
-    const body = scmImportBody(resolved, name!);
+    const body = scmImportBody(resolved, name!, new Date(Math.floor(Date.now() / 1000) * 1000));
     if (output) {
       writeFileAtomic(output, Buffer.from(JSON.stringify(body, null, 2) + '\n'), true, p.bool.has('force'));
       if (!p.bool.has('json')) out(`wrote ${output} (mode 0600)`);
