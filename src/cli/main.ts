@@ -11,6 +11,8 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   'csr parse': { summary: "parse CSRs into CCM's Parsing-a-CSR response, with policy findings", load: () => import('./commands/csr-parse.js') },
   'key match': { summary: 'pair private keys with their certificates and CSRs', load: () => import('./commands/key-match.js') },
+  'chain build': { summary: 'order an unordered bag into leaf + chain (CCM certificate_chain), naming missing issuers', load: () => import('./commands/chain-build.js') },
+  'chain verify': { summary: 'verify a leaf against trusted roots (validity, CA constraints, host name, CRLs)', load: () => import('./commands/chain-verify.js') },
   inspect: { summary: 'list every certificate, CSR, CRL, key and keystore in files', load: () => import('./commands/inspect.js') },
 };
 

@@ -89,6 +89,8 @@ export interface LeafChains {
   leaf: ChainCert;
   /** Every chain found, best first (see `compareChains`). */
   chains: Chain[];
+  /** Issuer candidates whose signature was considered (cached or not); at most maxSignatureChecks. */
+  signatureChecks: number;
 }
 
 export interface ChainOptions {
@@ -442,7 +444,7 @@ export class ChainIndex {
 
     walk([start]);
     found.sort((a, b) => compareChains(a, b, this.atSeconds));
-    return { leaf: start, chains: found };
+    return { leaf: start, chains: found, signatureChecks: checks };
   }
 
   /** Problems of a chain other than how it ends: validity, CA constraints, names, profile, revocation. */
