@@ -330,9 +330,20 @@ export class ChainIndex {
     return bag.filter((n) => !this.issuesSomething(n));
   }
 
+  private issuedBy?: Map<string, Node[]>;
+
+  /** Whether some other certificate of the bag names `n` as its issuer (name, and key id when both sides have one). */
   private issuesSomething(n: Node): boolean {
-    for (const m of this.nodes) {
-      if (m !== n && m.issuerKey === n.subjectKey && (m.aki === undefined || n.ski === undefined || m.aki === n.ski)) return true;
+    if (!this.issuedBy) {
+      this.issuedBy = new Map();
+      for (const m of this.nodes) {
+        const l = this.issuedBy.get(m.issuerKey);
+        if (l) l.push(m);
+        else this.issuedBy.set(m.issuerKey, [m]);
+      }
+    }
+    for (const m of this.issuedBy.get(n.subjectKey) ?? []) {
+      if (m !== n && (m.aki === undefined || n.ski === undefined || m.aki === n.ski)) return true;
     }
     return false;
   }
