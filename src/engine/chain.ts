@@ -349,7 +349,12 @@ export class ChainIndex {
   }
 
   /** Issuer candidates of `n` by name, the likeliest first: anchors, then AKI/SKI agreement. */
+  private readonly candidateCache = new Map<string, Node[]>();
+
   private candidates(n: Node): Node[] {
+    const ck = `${n.issuerKey}\u0000${n.aki ?? ''}`;
+    const hit = this.candidateCache.get(ck);
+    if (hit) return hit;
     const list = this.bySubject.get(n.issuerKey);
     if (!list) return [];
     const score = (c: Node): number => {
@@ -360,10 +365,12 @@ export class ChainIndex {
       if (this.validityProblem(c) !== undefined) s += 1;
       return s;
     };
-    return list
+    const sorted = list
       .map((c) => ({ c, s: score(c) }))
       .sort((a, b) => a.s - b.s || (a.c.sha256 < b.c.sha256 ? -1 : 1))
       .map((x) => x.c);
+    this.candidateCache.set(ck, sorted);
+    return sorted;
   }
 
   private validityProblem(n: Node): ChainProblem | undefined {
@@ -413,6 +420,9 @@ export class ChainIndex {
       let hint: ChainProblem | undefined;
       for (const cand of this.candidates(cur)) {
         if (found.length >= maxChains) return;
+        // An issuer whose SKI contradicts the child's AKI is only tried when no
+        // agreeing one worked (Go tries them last too): distractors cost nothing.
+        if (extended && cur.aki !== undefined && cand.ski !== undefined && cur.aki !== cand.ski) continue;
         // Loops: a certificate, or the same subject and key (a cross-sign of one CA), at most once per chain.
         if (path.some((p) => p === cand || (p.subjectKey === cand.subjectKey && p.keyId === cand.keyId))) continue;
         if (checks >= maxSignatureChecks) {
@@ -458,6 +468,30 @@ export class ChainIndex {
     return { leaf: start, chains: found, signatureChecks: checks };
   }
 
+  private readonly staticCache = new Map<string, ChainProblem[]>();
+
+  /** Problems of one certificate that do not depend on its place in a chain (cached: thousands of leaves share intermediates). */
+  private staticProblems(n: Node, actsAsCa: boolean): ChainProblem[] {
+    const ck = `${n.sha256}:${actsAsCa ? 1 : 0}`;
+    const hit = this.staticCache.get(ck);
+    if (hit) return hit;
+    const out: ChainProblem[] = [];
+    const v = this.validityProblem(n);
+    if (v) out.push(v);
+    for (const e of n.cert.extensions.list) {
+      if (e.critical && !HANDLED_CRITICAL.has(e.oid)) {
+        out.push({
+          kind: 'unhandled-critical-extension',
+          certificate: n.sha256,
+          hint: e.oid === OID.nameConstraints ? 'critical name constraints: ccmkit does not check name constraints' : `unknown critical extension ${e.oid}`,
+        });
+      }
+    }
+    if (this.opts.profile) out.push(...this.profileProblems(n, actsAsCa));
+    this.staticCache.set(ck, out);
+    return out;
+  }
+
   /** Problems of a chain other than how it ends: validity, CA constraints, names, profile, revocation. */
   private validate(path: Node[]): ChainProblem[] {
     const out: ChainProblem[] = [];
@@ -465,18 +499,8 @@ export class ChainIndex {
     let nonSelfIssuedBelow = 0;
     for (let i = 0; i < path.length; i++) {
       const n = path[i]!;
-      const v = this.validityProblem(n);
-      if (v) out.push(v);
+      out.push(...this.staticProblems(n, i > 0));
       const ex = n.cert.extensions;
-      for (const e of ex.list) {
-        if (e.critical && !HANDLED_CRITICAL.has(e.oid)) {
-          out.push({
-            kind: 'unhandled-critical-extension',
-            certificate: n.sha256,
-            hint: e.oid === OID.nameConstraints ? 'critical name constraints: ccmkit does not check name constraints' : `unknown critical extension ${e.oid}`,
-          });
-        }
-      }
       if (i > 0) {
         // RFC 5280 6.1.4 (k), (l), (m), (n): the issuer side of each link.
         if (!n.isCa) {
@@ -492,7 +516,6 @@ export class ChainIndex {
         // Self-issued intermediates do not count against path length (RFC 5280 4.2.1.9).
         if (!n.selfIssued) nonSelfIssuedBelow++;
       }
-      if (this.opts.profile) out.push(...this.profileProblems(n, i > 0));
       if (i > 0 && this.crls.length) {
         const child = path[i - 1]!;
         const r = checkRevocation(this.crls, child.cert, n.cert, this.opts.at, (crl) => this.verifyCrl(crl, n));

@@ -25,7 +25,7 @@ const mutated = fc
   .map(({ i, op, at, byte }) => {
     const d = Buffer.from(pool[i]!);
     const pos = at % d.length;
-    if (op === 'flip') d[pos] ^= byte || 1;
+    if (op === 'flip') d[pos] = d[pos]! ^ (byte || 1);
     if (op === 'truncate') return d.subarray(0, pos);
     if (op === 'append') return Buffer.concat([d, Buffer.from([byte])]);
     return d;

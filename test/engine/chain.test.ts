@@ -192,7 +192,7 @@ describe('hostile bags are bounded', () => {
   it('a broken leaf signature is reported as bad-signature with a missing issuer', () => {
     const p = chain(2);
     const broken = Buffer.from(p.leaf.der);
-    broken[broken.length - 5] ^= 0x55;
+    broken[broken.length - 5] = broken[broken.length - 5]! ^ 0x55;
     const r = buildChains([broken, p.intermediates[0]!.der, p.root.der], { at: REF });
     expect(r.leaves[0]!.chains[0]!.problems.map((x) => x.kind)).toEqual(['missing-issuer', 'bad-signature']);
   });
