@@ -16,12 +16,12 @@
 //
 // Pure: time comes in as `at`; no I/O.
 
-import type { KeyObject } from 'node:crypto';
-import { isSelfIssued, parseCertificate, sha256Fingerprint, verifyCertificateSignature, type Certificate } from './certificate.js';
+import { createHash, type KeyObject } from 'node:crypto';
+import { isSelfIssued, parseCertificate, verifyCertificateSignature, type Certificate } from './certificate.js';
 import { DerError } from './der.js';
 import { CcmError, LocalCode } from './errors.js';
 import { ipToBytes } from './extensions.js';
-import { nameToString, normalisedKey } from './name.js';
+import { nameKey, nameToString } from './name.js';
 import { OID } from './oids.js';
 import { publicKeyObject } from './publickey.js';
 import { checkRevocation, parseCrlForChain, type ChainCrl } from './chain-crl.js';
@@ -258,22 +258,26 @@ export class ChainIndex {
       }
       throw e;
     }
-    const sha256 = sha256Fingerprint(cert);
+    // Not sha256Fingerprint / normalisedKey: their WeakMap caches, at 100k
+    // certificates, cost more in GC than the hashing they save; the node keeps both.
+    const sha256 = createHash('sha256').update(cert.der).digest('hex');
     const seen = this.byFp.get(sha256);
     if (seen) {
       // Duplicates collapse to one node; a root given twice (bag and --roots) stays trusted.
       if (root) seen.root = true;
       return seen;
     }
+    const subjectKey = nameKey(cert.subject);
+    const issuerKey = isSelfIssued(cert) ? subjectKey : nameKey(cert.issuer);
     const node: Node = {
       cert,
       sha256,
       root,
-      subjectKey: normalisedKey(cert.subject),
-      issuerKey: normalisedKey(cert.issuer),
+      subjectKey,
+      issuerKey,
       keyId: cert.publicKey.id,
       isCa: cert.extensions.basicConstraints?.ca === true,
-      selfIssued: isSelfIssued(cert) || normalisedKey(cert.subject) === normalisedKey(cert.issuer),
+      selfIssued: isSelfIssued(cert) || subjectKey === issuerKey,
     };
     if (source !== undefined) node.source = source;
     if (cert.extensions.subjectKeyId) node.ski = cert.extensions.subjectKeyId;
@@ -571,7 +575,7 @@ export class ChainIndex {
     const cert = c instanceof Uint8Array ? undefined : 'tbs' in c ? c : undefined;
     const der = c instanceof Uint8Array ? c : cert ? cert.der : c.der;
     try {
-      return this.byFp.get(sha256Fingerprint({ der: Buffer.from(der.buffer, der.byteOffset, der.length) }));
+      return this.byFp.get(createHash('sha256').update(der).digest('hex'));
     } catch {
       return undefined;
     }
@@ -595,7 +599,6 @@ export function compareChains(a: Chain, b: Chain, _atSeconds?: number): number {
   if (a.anchor !== b.anchor) return ANCHOR_RANK[a.anchor] - ANCHOR_RANK[b.anchor];
   const oa = outlives(a), ob = outlives(b);
   if (oa !== ob) return oa ? -1 : 1;
-  if (a.problems.length !== b.problems.length && (a.complete || b.complete)) return a.problems.length - b.problems.length;
   if (a.certificates.length !== b.certificates.length) return a.certificates.length - b.certificates.length;
   const ea = expiry(a), eb = expiry(b);
   if (ea !== eb) return eb - ea;

@@ -189,6 +189,16 @@ describe('hostile bags are bounded', () => {
     expect(l.signatureChecks).toBeLessThanOrEqual(10);
   });
 
+  it('a leaf of nearly 1 MiB (40,000 SANs) builds and is checked in bounded time', () => {
+    const p = chain(2);
+    const sans = Array.from({ length: 40_000 }, (_, i) => ({ type: 'DNS' as const, value: `host${i}.example.com` }));
+    const big = issue({ cn: 'big.example', issuer: p.intermediates[0]!, sans });
+    expect(big.der.length).toBeGreaterThan(800_000);
+    const r = verifyChain(big.der, { roots: [p.root.der], untrusted: [p.intermediates[0]!.der], at: REF, hostname: 'host39999.example.com' });
+    expect(r.valid).toBe(true);
+    expect(verifyChain(big.der, { roots: [p.root.der], untrusted: [p.intermediates[0]!.der], at: REF, hostname: 'nope.example.com' }).reason).toMatch(/no DNS SAN matches nope\.example\.com \(the certificate names host0\.example\.com, .*, \.\.\.\)/);
+  });
+
   it('a broken leaf signature is reported as bad-signature with a missing issuer', () => {
     const p = chain(2);
     const broken = Buffer.from(p.leaf.der);
