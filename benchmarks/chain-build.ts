@@ -205,8 +205,11 @@ function main(): void {
   }
   if (perCert.length > 1) {
     const base = perCert[0]!;
-    console.log('\ngrowth (time per certificate relative to the smallest bag; 1.0 = linear):');
-    for (const x of perCert) console.log(`  ${String(x.n).padStart(7)} certificates: ${(x.ms / 1000).toFixed(2)} s, ${((x.ms / x.n) / (base.ms / base.n)).toFixed(2)}x per certificate`);
+    console.log('\ngrowth (time per certificate relative to the smallest bag and to the previous one; 1.0 = linear):');
+    perCert.forEach((x, i) => {
+      const prev = perCert[Math.max(0, i - 1)]!;
+      console.log(`  ${String(x.n).padStart(7)} certificates: ${(x.ms / 1000).toFixed(2)} s, ${((x.ms / x.n) / (base.ms / base.n)).toFixed(2)}x vs smallest, ${((x.ms / x.n) / (prev.ms / prev.n)).toFixed(2)}x vs previous`);
+    });
   }
 }
 

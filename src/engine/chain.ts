@@ -18,7 +18,6 @@
 
 import { createHash, type KeyObject } from 'node:crypto';
 import { isSelfIssued, parseCertificate, verifyCertificateSignature, type Certificate } from './certificate.js';
-import { DerError } from './der.js';
 import { CcmError, LocalCode } from './errors.js';
 import { ipToBytes } from './extensions.js';
 import { nameKey, nameToString } from './name.js';
@@ -252,7 +251,9 @@ export class ChainIndex {
         cert = parseCertificate(input.der);
       }
     } catch (e) {
-      if (e instanceof DerError || e instanceof CcmError) {
+      // Hostile input must never escape as an exception: whatever the parser
+      // throws (DerError, CcmError, or a RangeError on absurd lengths) rejects it.
+      if (e instanceof Error) {
         this.rejected.push({ source, message: `not a parseable certificate: ${e.message}` });
         return undefined;
       }
@@ -684,6 +685,8 @@ export interface VerifyResult {
   /** The reason of the best chain's first problem, when invalid. */
   reason?: string;
   problems: ChainProblem[];
+  /** Issuer candidates considered (bounded by maxSignatureChecks). */
+  signatureChecks: number;
 }
 
 /** Verifies one leaf against trusted roots, with optional untrusted intermediates (like `openssl verify`). */
@@ -694,9 +697,9 @@ export function verifyChain(leaf: CertInput, options: VerifyOptions): VerifyResu
     const why = index.rejected[index.rejected.length - 1]?.message ?? 'unreadable';
     throw new CcmError(400, 'SCM.0031', `the leaf is ${why}`);
   }
-  const { chains } = index.chainsFor(node);
+  const { chains, signatureChecks } = index.chainsFor(node);
   const best = chains[0];
-  const res: VerifyResult = { valid: best?.valid === true, chains, problems: best?.problems ?? [] };
+  const res: VerifyResult = { valid: best?.valid === true, chains, problems: best?.problems ?? [], signatureChecks };
   if (best) res.chain = best;
   if (!res.valid) res.reason = best?.problems[0]?.hint ?? 'no chain found';
   return res;

