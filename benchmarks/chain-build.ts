@@ -199,7 +199,9 @@ function main(): void {
       if (p) {
         if (p.valid !== g.leaves) console.log(`WARNING: pyca verified ${p.valid} of ${g.leaves} leaves`);
         console.log(`pyca    ${p.ms.toFixed(0).padStart(7)} ms total (parse ${p.parseMs.toFixed(0)} ms), ${p.valid}/${p.leaves} leaves verified`);
-        console.log(`ratio   ccmkit / pyca = ${(c.ms / p.ms).toFixed(2)} (below 1: ccmkit faster)`);
+        // Same convention as benchmarks/lib.ts compare() on main: theirs / ours, >1 = ccmkit faster.
+        const ratio = p.ms / c.ms;
+        console.log(`ratio   ${ratio.toFixed(2)}x ${ratio >= 1 ? '(ccmkit faster)' : '(ccmkit slower)'}  [pyca time / ccmkit time]`);
       }
     }
   }
