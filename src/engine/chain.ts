@@ -320,10 +320,15 @@ export class ChainIndex {
     return res;
   }
 
-  /** True when `n` anchors a chain: a trusted root, or (no roots given) a self-signed CA of the bag. */
-  private anchorKind(n: Node): AnchorKind | undefined {
+  /**
+   * How `n` anchors a chain, if it does: a trusted root; or, with no roots
+   * given, a self-signed CA of the bag. A self-signed end-entity certificate
+   * in leaf position anchors itself too (nothing is missing above it; openssl
+   * verify accepts it given itself as CAfile), but never anchors others.
+   */
+  private anchorKind(n: Node, asLeaf = false): AnchorKind | undefined {
     if (this.hasRoots) return this.trusted.has(n.sha256) ? 'trusted' : undefined;
-    if (n.selfIssued && (n.isCa || n.cert.version === 1) && this.signedBy(n, n) === true) return 'self-signed-in-input';
+    if (n.selfIssued && (n.isCa || n.cert.version === 1 || asLeaf) && this.signedBy(n, n) === true) return 'self-signed-in-input';
     return undefined;
   }
 
@@ -410,7 +415,7 @@ export class ChainIndex {
     const walk = (path: Node[]): void => {
       if (found.length >= maxChains) return;
       const cur = path[path.length - 1]!;
-      const anchor = this.anchorKind(cur);
+      const anchor = this.anchorKind(cur, path.length === 1);
       if (anchor) {
         record(path, anchor, []);
         return;

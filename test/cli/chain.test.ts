@@ -107,6 +107,16 @@ describe('chain build vs openssl verify (random PKIs made by openssl)', () => {
       const v = opensslVerify(pki.dir, out.at(-1)!, out.slice(1, -1), out[0]!);
       expect(v.ok, v.out).toBe(true);
 
+      // With --roots, the same chain ends in a trusted anchor; with another root, it is incomplete.
+      const rootFile = join(pki.dir, 'trusted-root.pem');
+      writeFileSync(rootFile, pki.root);
+      const t = JSON.parse(ccmkit(['chain', 'build', '--json', '--roots', rootFile, bagFile]).stdout) as { chains: { anchor: string; best: boolean }[]; unused: { subject: string }[] };
+      expect(t.chains.filter((c) => c.best).map((c) => c.anchor)).toEqual(['trusted']);
+      expect(t.unused.map((u) => u.subject).sort()).toEqual([`O=ccmkit interop, CN=${depth > 1 ? `Intermediate ${n}.${depth - 1}` : `Root ${n}`}`, `O=ccmkit interop, CN=Unrelated ${n}`]);
+      const otherRoot = join(pki.dir, 'other-root.pem');
+      writeFileSync(otherRoot, pki.unrelated);
+      expect(ccmkit(['chain', 'build', '--roots', otherRoot, bagFile]).code).toBe(1);
+
       // --no-root and --format ccm
       const nr = ccmkit(['chain', 'build', '--no-root', '--format', 'ccm', bagFile]);
       expect(nr.code).toBe(0);
@@ -201,15 +211,16 @@ describe('chain build: bad input', () => {
 
   it('a structurally broken certificate and a key are reported, not fatal', () => {
     const der = Buffer.from(pki.leaf.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64');
-    const broken = Buffer.from(der);
-    broken[broken.length - 80] = 0xff; // inside the TBS: breaks the DER
+    const broken = Buffer.concat([der.subarray(0, 4), der.subarray(4, 120)]); // outer length now lies: truncated
     const bad = `-----BEGIN CERTIFICATE-----\n${broken.toString('base64')}\n-----END CERTIFICATE-----\n`;
     const f = w('mixed.pem', bad + pki.leaf + pki.intermediates.join('') + pki.root + readFileSync(join(pki.dir, 'leaf.key'), 'utf8'));
     const r = ccmkit(['chain', 'build', '--json', f]);
-    const rep = JSON.parse(r.stdout) as { chains: { complete: boolean }[]; ignored: { kind: string }[]; errors: unknown[] };
-    expect(rep.chains.some((c) => c.complete)).toBe(true);
+    const rep = JSON.parse(r.stdout) as { chains: { complete: boolean }[]; ignored: { kind: string }[]; errors: { source: string; error_code: string }[] };
+    expect(rep.chains).toHaveLength(1);
+    expect(rep.chains[0]!.complete).toBe(true);
     expect(rep.ignored.map((i) => i.kind)).toEqual(['private-key']);
-    expect(r.code === 0 || r.code === 1).toBe(true);
+    expect(rep.errors.map((e) => [e.source, e.error_code])).toEqual([[`${f}#1`, 'SCM.0031']]);
+    expect(r.code).toBe(1);
   });
 
   it('an oversized (1 MiB+) certificate is refused with a clear error', () => {

@@ -75,6 +75,18 @@ describe('buildChains: ordering an unordered bag', () => {
     expect(untrusted.missingIssuers).toEqual([]);
   });
 
+  it('a self-signed end-entity certificate anchors itself (and only itself) when no roots are given', () => {
+    const self = issue({ cn: 'self.example' });
+    const r = buildChains([self.der], { at: REF });
+    expect(r.leaves[0]!.chains[0]).toMatchObject({ anchor: 'self-signed-in-input', complete: true });
+    const child = issue({ cn: 'child.example', issuer: self });
+    const c = buildChains([child.der, self.der], { at: REF });
+    const mine = c.leaves.find((l) => l.leaf.cert.subject.rdns.at(-1)![0]!.value === 'child.example')!;
+    expect(mine.chains[0]!.complete).toBe(false);
+    expect(mine.chains[0]!.problems.map((x) => x.kind)).toContain('untrusted-root');
+    expect(buildChains([self.der], { at: REF, roots: [chain(1).root.der] }).leaves[0]!.chains[0]!.complete).toBe(false);
+  });
+
   it('a distractor with the issuer name but another key is not used, and the hint says why', () => {
     const p = chain(2);
     const distractor = issue({ cn: 'Test Intermediate 1', ca: true, issuer: p.root });
