@@ -123,6 +123,13 @@ describe('chain build vs openssl verify (random PKIs made by openssl)', () => {
       const body = JSON.parse(nr.stdout) as { certificate: string; certificate_chain: string };
       expect(body.certificate).toBe(pki.leaf);
       expect(pems(body.certificate_chain)).toEqual(depth === 1 ? [] : pki.intermediates);
+      // A CCM body (JSON, escaped newlines) reads back as input: with the root it is complete, without it the root is named.
+      const full = ccmkit(['chain', 'build', '--format', 'ccm', bagFile]).stdout;
+      const back = ccmkit(['chain', 'build', '-'], { input: full });
+      expect(back.code).toBe(0);
+      expect(pems(back.stdout)).toEqual([pki.leaf, ...pki.intermediates, pki.root]);
+      const noRoot = JSON.parse(ccmkit(['chain', 'build', '--json', '-'], { input: nr.stdout }).stdout) as { missing_issuers: { issuer: string }[] };
+      expect(noRoot.missing_issuers.map((m) => m.issuer)).toEqual([`O=ccmkit interop, CN=Root ${n}`]);
 
       if (depth >= 2) {
         // Drop the intermediate above the leaf: incomplete for ccmkit and for openssl.
