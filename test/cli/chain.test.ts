@@ -173,6 +173,13 @@ describe('chain verify', () => {
     }
   });
 
+  it('takes the intermediates from the LEAF file too (fullchain.pem)', () => {
+    const full = w('fullchain.pem', pki.leaf + pki.intermediates.join(''));
+    const r = ccmkit(['chain', 'verify', full, '--roots', root, '--json']);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { chain: unknown[] }).chain).toHaveLength(4);
+  });
+
   it('fails without the intermediates, and after expiry, with the reason', () => {
     const r = ccmkit(['chain', 'verify', leaf, '--roots', root]);
     expect(r.code).toBe(1);
