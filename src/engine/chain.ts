@@ -197,6 +197,8 @@ export class ChainIndex {
   readonly rejected: RejectedInput[] = [];
   private readonly byFp = new Map<string, Node>();
   private readonly bySubject = new Map<string, Node[]>();
+  /** By subject key id: issuers must chain by name (RFC 5280 6.1.3), so this only explains near misses. */
+  private readonly bySki = new Map<string, Node>();
   private readonly trusted = new Set<string>();
   private readonly keyObjects = new Map<string, KeyObject | null>();
   private readonly keyIndex = new Map<string, number>();
@@ -285,6 +287,7 @@ export class ChainIndex {
     if (cert.extensions.authorityKeyId) node.aki = cert.extensions.authorityKeyId;
     this.nodes.push(node);
     this.byFp.set(sha256, node);
+    if (node.ski !== undefined && !this.bySki.has(node.ski)) this.bySki.set(node.ski, node);
     const list = this.bySubject.get(node.subjectKey);
     if (list) list.push(node);
     else this.bySubject.set(node.subjectKey, [node]);
@@ -391,6 +394,13 @@ export class ChainIndex {
     return undefined;
   }
 
+  /** A certificate with the right key id but another subject name: say so, it is the usual cause of a "missing" issuer that is there. */
+  private nearMiss(n: Node): string {
+    const k = n.aki === undefined ? undefined : this.bySki.get(n.aki);
+    if (!k || k === n || k.subjectKey === n.issuerKey) return '';
+    return `; ${nameToString(k.cert.subject)} (sha256 ${k.sha256.slice(0, 16)}...) has that key id but its subject is not the issuer name`;
+  }
+
   /** Every chain of one leaf, best first. */
   chainsFor(leaf: Node | ChainCert): LeafChains {
     const start = this.byFp.get(leaf.sha256);
@@ -466,7 +476,7 @@ export class ChainIndex {
         {
           kind: 'missing-issuer',
           certificate: cur.sha256,
-          hint: `issuer "${missing.issuer}"${cur.aki ? ` (authority key id ${cur.aki})` : ''} is not in the input${this.hasRoots ? ' or the trusted roots' : ''}`,
+          hint: `issuer "${missing.issuer}"${cur.aki ? ` (authority key id ${cur.aki})` : ''} is not in the input${this.hasRoots ? ' or the trusted roots' : ''}${this.nearMiss(cur)}`,
         },
       ];
       if (hint) problems.push(hint);
@@ -474,7 +484,7 @@ export class ChainIndex {
     };
 
     walk([start]);
-    found.sort((a, b) => compareChains(a, b, this.atSeconds));
+    found.sort(compareChains);
     return { leaf: start, chains: found, signatureChecks: checks };
   }
 
@@ -565,7 +575,7 @@ export class ChainIndex {
     if (ext(OID.authorityKeyIdentifier)?.critical) p('authorityKeyIdentifier is critical (RFC 5280 4.2.1.1: MUST be non-critical)');
     if (ext(OID.subjectKeyIdentifier)?.critical) p('subjectKeyIdentifier is critical (RFC 5280 4.2.1.2: MUST be non-critical)');
     if (ext(OID.authorityInfoAccess)?.critical) p('authorityInfoAccess is critical (RFC 5280 4.2.2.1: MUST be non-critical)');
-    const selfSigned = n.selfIssued && n.keyId !== '' && (c.extensions.authorityKeyId === undefined || c.extensions.authorityKeyId === c.extensions.subjectKeyId);
+    const selfSigned = n.selfIssued && (c.extensions.authorityKeyId === undefined || c.extensions.authorityKeyId === c.extensions.subjectKeyId);
     if (!selfSigned && c.extensions.authorityKeyId === undefined && c.version === 3) p('no authorityKeyIdentifier (RFC 5280 4.2.1.1: required except in self-signed certificates)');
     if (n.isCa && c.extensions.subjectKeyId === undefined && c.version === 3) p('CA certificate without subjectKeyIdentifier (RFC 5280 4.2.1.2)');
     if (c.issuer.rdns.length === 0) p('empty issuer name (RFC 5280 4.1.2.4)');
@@ -574,17 +584,6 @@ export class ChainIndex {
     if (actsAsCa && n.isCa && bc && !bc.critical) p('basicConstraints of a CA certificate is not critical (RFC 5280 4.2.1.9)');
     if (c.extensions.keyUsage?.includes('keyCertSign') && !n.isCa) p('keyUsage keyCertSign without basicConstraints cA (RFC 5280 4.2.1.3)');
     return out;
-  }
-
-  /** The node for a certificate of the index. */
-  node(c: CertInput): ChainCert | undefined {
-    const cert = c instanceof Uint8Array ? undefined : 'tbs' in c ? c : undefined;
-    const der = c instanceof Uint8Array ? c : cert ? cert.der : c.der;
-    try {
-      return this.byFp.get(createHash('sha256').update(der).digest('hex'));
-    } catch {
-      return undefined;
-    }
   }
 
   /** Adds a certificate (e.g. an explicit leaf) and returns its node. */
@@ -600,7 +599,7 @@ const ANCHOR_RANK: Record<AnchorKind, number> = { trusted: 0, 'self-signed-in-in
  * ends in a trusted anchor > intermediates outlive the leaf > shorter > later
  * expiry. Ties break on the fingerprints, so the order is deterministic.
  */
-export function compareChains(a: Chain, b: Chain, _atSeconds?: number): number {
+export function compareChains(a: Chain, b: Chain): number {
   if (a.valid !== b.valid) return a.valid ? -1 : 1;
   if (a.anchor !== b.anchor) return ANCHOR_RANK[a.anchor] - ANCHOR_RANK[b.anchor];
   const oa = outlives(a), ob = outlives(b);

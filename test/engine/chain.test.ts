@@ -62,6 +62,14 @@ describe('buildChains: ordering an unordered bag', () => {
     expect(r.unused.map((u) => u.cert.subject.rdns.at(-1)![0]!.value).sort()).toEqual(['Test Intermediate 1', 'Test Root']);
   });
 
+  it('a certificate with the issuer key id but another name is named as a near miss', () => {
+    const p = chain(2);
+    const renamed = issue({ cn: 'Renamed Intermediate', ca: true, issuer: p.root, key: p.intermediates[0]!.key });
+    const r = buildChains([p.leaf.der, renamed.der, p.root.der], { at: REF });
+    const hint = r.leaves[0]!.chains[0]!.problems[0]!.hint;
+    expect(hint).toMatch(/^issuer "O=ccmkit test, CN=Test Intermediate 1" \(authority key id [0-9a-f]{40}\) is not in the input; O=ccmkit test, CN=Renamed Intermediate \(sha256 [0-9a-f]{16}\.\.\.\) has that key id but its subject is not the issuer name$/);
+  });
+
   it('with roots given, only they anchor; a bag root that is not among them is reported', () => {
     const p = chain(2);
     const other = issue({ cn: 'Other Root', ca: true });
