@@ -13,6 +13,8 @@ const COMMANDS: Record<string, Command> = {
   'key match': { summary: 'pair private keys with their certificates and CSRs', load: () => import('./commands/key-match.js') },
   export: { summary: "pack a certificate as CCM's APACHE/NGINX/IIS/TOMCAT/OTHER export bundle", load: () => import('./commands/export.js') },
   convert: { summary: 'PFX, JKS, JCEKS, CCM zips, PEM or export JSON -> SCM import body or PEM files', load: () => import('./commands/convert.js') },
+  'chain build': { summary: 'order an unordered bag into leaf + chain (CCM certificate_chain), naming missing issuers', load: () => import('./commands/chain-build.js') },
+  'chain verify': { summary: 'verify a leaf against trusted roots (validity, CA constraints, host name, CRLs)', load: () => import('./commands/chain-verify.js') },
   inspect: { summary: 'list every certificate, CSR, CRL, key and keystore in files', load: () => import('./commands/inspect.js') },
   'validate scm-import': { summary: "what SCM's certificate import would answer, and --fix", load: () => import('./commands/validate-scm-import.js') },
   'validate pca-import-ca': { summary: "what PCA's CA-certificate import would answer", load: () => import('./commands/validate-pca.js').then((m) => m.importCa) },

@@ -94,15 +94,24 @@ const normCache = new WeakMap<Name, string>();
 export function normalisedKey(n: Name): string {
   let k = normCache.get(n);
   if (k === undefined) {
-    k = n.rdns
-      .map((rdn) =>
-        rdn
-          .map((a) => `${a.oid}=${a.value.trim().replace(/\s+/g, ' ').toLowerCase()}`)
-          .sort()
-          .join('+'),
-      )
-      .join(',');
+    k = nameKey(n);
     normCache.set(n, k);
   }
   return k;
+}
+
+/**
+ * The same key, uncached. For callers that keep the key themselves (chain
+ * indexes over 100,000 certificates): a WeakMap that large makes V8's garbage
+ * collector slow down the whole process.
+ */
+export function nameKey(n: Name): string {
+  return n.rdns
+    .map((rdn) =>
+      rdn
+        .map((a) => `${a.oid}=${a.value.trim().replace(/\s+/g, ' ').toLowerCase()}`)
+        .sort()
+        .join('+'),
+    )
+    .join(',');
 }

@@ -1,0 +1,91 @@
+import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
+import { certBag, verifyReport } from '../../service/chain.js';
+import { parseArgs, parseAt } from '../args.js';
+import { out, printJson } from '../io.js';
+import { loadFiles } from '../load.js';
+
+export const help = `Usage: ccmkit chain verify LEAF --roots F [--untrusted F] [--at ISO8601] [--hostname H | --ip IP] [--max-depth N] [--json]
+
+Verifies LEAF's certificate chain the way a TLS client does (RFC 5280 path
+validation): signatures, validity at --at (whole seconds), basicConstraints
+cA, pathLenConstraint, keyCertSign, unknown critical extensions, the RFC 5280
+profile (AKI/SKI, criticality), revocation by any CRLs given with the roots or
+intermediates, and, when asked, the host name or IP against the leaf's SANs
+(wildcards match the leftmost label only; the subject CN is not used).
+
+Only --roots anchor the chain; --untrusted certificates may be used as
+intermediates. The first certificate of LEAF is the leaf; further certificates
+in LEAF are used as intermediates too.
+
+Options:
+  --roots F        trusted roots (required; may be repeated)
+  --untrusted F    intermediates (may be repeated)
+  --at ISO8601     check validity at this instant (default: now)
+  --hostname H     the leaf must name H in a DNS SAN
+  --ip IP          the leaf must name IP in an IP SAN
+  --max-depth N    most intermediates between leaf and root (default 8)
+  --json           {"valid":bool,"reason":...,"chain":[...],"anchor":...,"problems":[{"kind","certificate","hint"}]}
+  -h, --help       this help
+
+Examples:
+  ccmkit chain verify server.crt --roots root.pem --untrusted chain.pem --hostname www.example.com
+  ccmkit chain verify fullchain.pem --roots root.pem --at 2027-01-01T00:00:00Z --json
+
+Exit codes:
+  0  the chain is valid
+  1  the chain is invalid (the reason is printed) or an input is unreadable
+  2  a file is missing or a usage error`;
+
+export async function run(argv: string[]): Promise<number> {
+  const p = parseArgs(argv, {
+    json: { type: 'bool' },
+    roots: { type: 'multi' },
+    untrusted: { type: 'multi' },
+    at: { type: 'string' },
+    hostname: { type: 'string' },
+    ip: { type: 'string' },
+    'max-depth': { type: 'string' },
+  });
+  if (p.positionals.length !== 1) throw usageError('chain verify needs exactly one LEAF file');
+  const rootPaths = p.multi.get('roots');
+  if (!rootPaths) throw usageError('chain verify needs --roots F (the trusted roots)');
+  if (p.str.has('hostname') && p.str.has('ip')) throw usageError('give --hostname or --ip, not both');
+  let maxDepth: number | undefined;
+  const md = p.str.get('max-depth');
+  if (md !== undefined) {
+    if (!/^\d{1,3}$/.test(md)) throw usageError(`--max-depth must be a whole number from 0 to 999, not "${md}"`);
+    maxDepth = Number(md);
+  }
+  const json = p.bool.has('json');
+  const at = parseAt(p.str.get('at'), () => new Date());
+
+  const leafLoaded = loadFiles(p.positionals);
+  const rootsLoaded = loadFiles(rootPaths);
+  const untrustedLoaded = loadFiles(p.multi.get('untrusted') ?? []);
+  const missing = [...leafLoaded.missing, ...rootsLoaded.missing, ...untrustedLoaded.missing];
+  if (missing.length) throw usageError(missing.map((m) => m.error.message).join(' '));
+  const problems = [...leafLoaded.problems, ...rootsLoaded.problems, ...untrustedLoaded.problems];
+  if (problems.length) throw problems[0]!.error;
+  const leafBag = certBag(leafLoaded.objects);
+  const [leaf, ...extra] = leafBag.certs;
+  if (!leaf) throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `no certificate found in ${p.positionals[0]}.`);
+  const untrusted = certBag(untrustedLoaded.objects);
+  untrusted.certs.push(...extra);
+  untrusted.crls.push(...leafBag.crls);
+
+  const ip = p.str.get('ip');
+  const hostname = p.str.get('hostname');
+  const r = verifyReport(leaf, certBag(rootsLoaded.objects), untrusted, {
+    at,
+    ...(hostname !== undefined ? { hostname } : {}),
+    ...(ip !== undefined ? { ip } : {}),
+    ...(maxDepth !== undefined ? { maxDepth } : {}),
+  });
+  if (json) printJson(r);
+  else {
+    out(`${leaf.source}: ${r.valid ? 'OK' : 'INVALID'}${r.reason ? `: ${r.reason}` : ''}`);
+    r.chain.forEach((c, i) => out(`  ${i}: ${c.subject || '(empty subject)'}  [sha256 ${c.sha256.slice(0, 16)}...]${i === r.chain.length - 1 && r.anchor === 'trusted' ? ' (trusted root)' : ''}`));
+    for (const pr of r.problems.slice(1)) out(`  also: ${pr.kind}: ${pr.hint}`);
+  }
+  return r.valid ? 0 : 1;
+}
