@@ -9,6 +9,7 @@ import { readInput, type InputObject } from '../engine/input.js';
 import { commonNames } from '../engine/name.js';
 import { toPem } from '../engine/pem.js';
 import { parsePrivateKey, toPkcs8, type PrivateKeyInfo } from '../engine/privatekey.js';
+import { chainForLeaf } from '../engine/chain.js';
 import { hostnameProblem, isIP } from './domains.js';
 import type { Finding } from './findings.js';
 import { finding } from './rules.js';
@@ -128,7 +129,7 @@ export function analyseScmImport(body: unknown, opts: ScmImportOptions): ScmImpo
   analysis.leaf = leaf;
   if (leaf) {
     checkLeaf(leaf, opts, findings, analysis.duplicateCheck);
-    checkChainOrder(leaf, analysis.others, findings);
+    checkChainOrder(leaf, analysis.others, findings, opts.at);
   }
 
   // --- private key ---
@@ -201,12 +202,12 @@ function checkLeaf(leaf: Certificate, opts: ScmImportOptions, findings: Finding[
 }
 
 /** The chain must run leaf -> issuer -> issuer's issuer..., each link a verified signature; the root is optional. */
-function checkChainOrder(leaf: Certificate, chain: Certificate[], findings: Finding[]): void {
+function checkChainOrder(leaf: Certificate, chain: Certificate[], findings: Finding[], at: Date): void {
   let child = leaf;
   for (let i = 0; i < chain.length; i++) {
     const c = chain[i]!;
     if (!verifyCertificateSignature(child, c.publicKey).valid) {
-      const fixable = orderChain(leaf, chain).ordered.length === chain.length;
+      const fixable = chainForLeaf(leaf, chain, at).chain.length === chain.length;
       findings.push(
         finding(
           'scm-import.certificate_chain.parse',
@@ -220,25 +221,6 @@ function checkChainOrder(leaf: Certificate, chain: Certificate[], findings: Find
     }
     child = c;
   }
-}
-
-/**
- * Orders `others` from the leaf upwards by subject/issuer and verified
- * signatures; what does not link is returned as `unused`.
- */
-export function orderChain(leaf: Certificate, others: Certificate[]): { ordered: Certificate[]; unused: Certificate[] } {
-  const pool = [...others];
-  const ordered: Certificate[] = [];
-  let child = leaf;
-  for (;;) {
-    if (child.subject.der.equals(child.issuer.der) && ordered.length > 0) break;
-    const i = pool.findIndex((c) => c.subject.der.equals(child.issuer.der) && verifyCertificateSignature(child, c.publicKey).valid);
-    if (i < 0) break;
-    const [next] = pool.splice(i, 1);
-    ordered.push(next!);
-    child = next!;
-  }
-  return { ordered, unused: pool };
 }
 
 export interface FixedScmImport {
@@ -258,7 +240,7 @@ export function fixScmImport(body: unknown, opts: ScmImportOptions): FixedScmImp
   if (!a.leaf || !a.key || !isObject(b)) return undefined;
   const changes: string[] = [];
   if (isObject(body) && Object.entries(body).some(([k, v]) => b[k] !== v)) changes.push('normalised literal \\n escapes into line breaks');
-  const { ordered, unused } = orderChain(a.leaf, a.others);
+  const { chain: ordered, unused } = chainForLeaf(a.leaf, a.others, opts.at);
   const chainPem = ordered.map((c) => toPem('CERTIFICATE', c.der)).join('');
   const out: Record<string, unknown> = { ...b, certificate: toPem('CERTIFICATE', a.leaf.der), private_key: a.keyEncrypted ? toPem('PRIVATE KEY', toPkcs8(a.key)) : b.private_key };
   if (ordered.length) out.certificate_chain = chainPem;

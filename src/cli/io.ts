@@ -58,3 +58,8 @@ export function printError(e: CcmError, json: boolean): void {
   if (json) process.stdout.write(JSON.stringify({ status: e.status, ...e.body() }) + '\n');
   else process.stderr.write(`ccmkit: ${e.code}: ${e.message}\n`);
 }
+
+/** The time of a check, in whole seconds (every CCM and X.509 time is). The CLI's one clock read. */
+export function now(): Date {
+  return new Date(Math.floor(Date.now() / 1000) * 1000);
+}

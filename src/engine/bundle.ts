@@ -14,7 +14,8 @@
 // user's password. Pure: bytes in, named files out; the CLI zips and writes.
 
 import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
-import { parseCertificate, verifyCertificateSignature, type Certificate } from './certificate.js';
+import { parseCertificate, type Certificate } from './certificate.js';
+import { chainForLeaf } from './chain.js';
 import { CcmError, LocalCode } from './errors.js';
 import { writeJks, DEFAULT_ALIAS } from './jks.js';
 import { toPem } from './pem.js';
@@ -178,10 +179,6 @@ export function zipName(name: string, type: ExportType): string {
 }
 
 // ---- chain ordering ----------------------------------------------------------------
-//
-// TEMPORARY: a minimal stand-in for the chain engine (src/engine/chain.ts,
-// `orderForCcm(certs, at)`), written by a parallel issue. At merge, replace
-// orderBag's body with a call to orderForCcm and keep this signature or drop it.
 
 export interface OrderedBag {
   leaf: Certificate;
@@ -197,7 +194,7 @@ export interface OrderedBag {
  * else in the bag; then issuer by issuer, each link checked by name and
  * signature. Duplicate DERs are merged.
  */
-export function orderBag(leafKeyId: string | undefined, ders: Buffer[]): OrderedBag {
+export function orderBag(leafKeyId: string | undefined, ders: Buffer[], at: Date): OrderedBag {
   const seen = new Set<string>();
   const certs: Certificate[] = [];
   for (const d of ders) {
@@ -221,15 +218,7 @@ export function orderBag(leafKeyId: string | undefined, ders: Buffer[]): Ordered
     }
     leaf = candidates[0]!;
   }
-  const chain: Certificate[] = [];
-  const used = new Set<Certificate>([leaf]);
-  let cur = leaf;
-  while (!cur.subject.der.equals(cur.issuer.der) && chain.length < 16) {
-    const next = certs.find((c) => !used.has(c) && c.subject.der.equals(cur.issuer.der) && verifyCertificateSignature(cur, c.publicKey).valid);
-    if (!next) break;
-    chain.push(next);
-    used.add(next);
-    cur = next;
-  }
-  return { leaf, chain, unrelated: certs.filter((c) => !used.has(c)) };
+  // The chain engine picks the best path (cross-signs, distractors, duplicates); the bag has no trust anchors of its own.
+  const { chain, unused } = chainForLeaf(leaf, certs.filter((c) => c !== leaf), at);
+  return { leaf, chain, unrelated: unused };
 }

@@ -729,3 +729,18 @@ export function orderForCcm(
   const chain = best ? best.certificates.slice(1).map((c) => c.cert) : [];
   return { leaf: l.leaf.cert, chain, complete: best?.complete ?? false, problems: best?.problems ?? [], unused: r.unused.map((u) => u.cert) };
 }
+
+/**
+ * The best chain of a known leaf through `others` (leaf excluded), nearest
+ * issuer first: what an SCM import body's certificate_chain or an export
+ * bundle's chain.crt holds. `unused` are the certificates not on that chain.
+ */
+export function chainForLeaf(leaf: Certificate, others: readonly Certificate[], at: Date): { chain: Certificate[]; complete: boolean; unused: Certificate[] } {
+  const index = new ChainIndex(others, { at, profile: false });
+  const node = index.include(leaf);
+  const best = node ? index.chainsFor(node).chains[0] : undefined;
+  const chain = best ? best.certificates.slice(1).map((c) => c.cert) : [];
+  const on = new Set(chain.map((c) => c.der.toString('base64')));
+  on.add(leaf.der.toString('base64'));
+  return { chain, complete: best?.complete ?? false, unused: others.filter((c) => !on.has(c.der.toString('base64'))) };
+}

@@ -136,14 +136,14 @@ export interface Resolved {
 }
 
 /** One key (or none), the leaf it belongs to, and the chain ordered issuer by issuer. */
-export function resolve(m: Material): Resolved {
+export function resolve(m: Material, at: Date): Resolved {
   const distinct = new Map<string, { source: string; key: PrivateKeyInfo }>();
   for (const k of m.keys) if (!distinct.has(k.key.publicKey.id)) distinct.set(k.key.publicKey.id, k);
   if (distinct.size > 1) {
     throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `the input holds ${distinct.size} different private keys (${[...distinct.values()].map((k) => k.source).join(', ')}); give one key per export.`);
   }
   const key = [...distinct.values()][0];
-  const bag = orderBag(key?.key.publicKey.id, m.certificates.map((c) => c.der));
+  const bag = orderBag(key?.key.publicKey.id, m.certificates.map((c) => c.der), at);
   return { leaf: bag.leaf, chain: bag.chain, key: key?.key.keyObject, unrelated: bag.unrelated, notes: m.notes };
 }
 

@@ -84,13 +84,14 @@ describe('bundle engine', () => {
 
   it('orderBag: leaf by key match, then issuer by issuer, whatever the input order', () => {
     const shuffled = [P.ec.chainDers[1]!, P.ec.leafDer, P.ec.chainDers[0]!];
-    const keyId = orderBag(undefined, [P.ec.leafDer]).leaf.publicKey.id;
-    const o = orderBag(keyId, shuffled);
+    const at = new Date(); // the openssl-made PKI is valid from now on
+    const keyId = orderBag(undefined, [P.ec.leafDer], at).leaf.publicKey.id;
+    const o = orderBag(keyId, shuffled, at);
     expect([o.leaf.der, ...o.chain.map((c) => c.der)]).toEqual([P.ec.leafDer, ...P.ec.chainDers]);
-    const noKey = orderBag(undefined, shuffled);
+    const noKey = orderBag(undefined, shuffled, at);
     expect(noKey.leaf.der).toEqual(P.ec.leafDer);
     // An unrelated certificate is set aside, not exported.
-    const other = orderBag(keyId, [...shuffled, P.rsa.chainDers[0]!]);
+    const other = orderBag(keyId, [...shuffled, P.rsa.chainDers[0]!], at);
     expect(other.unrelated.map((c) => c.der)).toEqual([P.rsa.chainDers[0]]);
   });
 });

@@ -1,7 +1,7 @@
 import { usageError } from '../../engine/errors.js';
 import { gather, pemFiles, resolve, scmImportBody } from '../../service/export.js';
 import { parseArgs } from '../args.js';
-import { out, passwordFrom, printJson, readInputFile } from '../io.js';
+import { now, out, passwordFrom, printJson, readInputFile } from '../io.js';
 import { writeFileAtomic, writeFilesAtomic } from '../write.js';
 
 export const help = `Usage: ccmkit convert FILE... --to scm-import --name N [--password P] [--alias A] [--key-password P] [-o FILE] [--json]
@@ -69,10 +69,10 @@ export async function run(argv: string[]): Promise<number> {
   if (to === 'scm-import' && !name) throw usageError('--to scm-import needs --name N (3-63 letters, digits, "_", "-", ".", as SCM requires)');
   if (to === 'pem' && !output) throw usageError('--to pem needs -o DIR');
   const inputs = p.positionals.map((f) => ({ name: f === '-' ? 'stdin' : f, bytes: readInputFile(f) }));
-  const resolved = resolve(gather(inputs, { password: passwordFrom(p), alias: p.str.get('alias'), keyPassword: p.str.get('key-password') }));
+  const resolved = resolve(gather(inputs, { password: passwordFrom(p), alias: p.str.get('alias'), keyPassword: p.str.get('key-password') }), now());
   if (resolved.unrelated.length) process.stderr.write(`ccmkit: note: ${resolved.unrelated.length} certificate(s) not on the leaf's chain were left out.\n`);
   if (to === 'scm-import') {
-    const body = scmImportBody(resolved, name!, new Date(Math.floor(Date.now() / 1000) * 1000));
+    const body = scmImportBody(resolved, name!, now());
     if (output) {
       writeFileAtomic(output, Buffer.from(JSON.stringify(body, null, 2) + '\n'), true, p.bool.has('force'));
       if (!p.bool.has('json')) out(`wrote ${output} (mode 0600)`);

@@ -3,7 +3,7 @@ import { usageError } from '../../engine/errors.js';
 import type { Pkcs12Profile } from '../../engine/pkcs12.js';
 import { defaultName, exportBody, exportZip, gather, materialFromExportJson, resolve, type Material } from '../../service/export.js';
 import { parseArgs, type Parsed } from '../args.js';
-import { out, printJson, readInputFile } from '../io.js';
+import { now, out, printJson, readInputFile } from '../io.js';
 import { writeFileAtomic } from '../write.js';
 import { join } from 'node:path';
 
@@ -109,11 +109,12 @@ export async function run(argv: string[]): Promise<number> {
     const files = [cert!, p.str.get('certificate-chain'), p.str.get('private-key')].filter((f): f is string => f !== undefined);
     material = gather(files.map((f) => ({ name: f, bytes: readInputFile(f) })), { password: keyPassword });
   }
-  const resolved = resolve(material);
+  const at = now();
+  const resolved = resolve(material, at);
   const password = exportPassword(p);
   const name = p.str.get('name') ?? defaultName(resolved.leaf);
   if (!/^[^/\\\0]{1,128}$/.test(name) || name === '.' || name === '..') throw usageError('--name must be 1-128 characters without / or \\');
-  const opts = { type, name, password, pfxProfile: profile as Pkcs12Profile, alias: p.str.get('alias'), at: new Date() };
+  const opts = { type, name, password, pfxProfile: profile as Pkcs12Profile, alias: p.str.get('alias'), at };
   if (p.bool.has('json')) {
     printJson(exportBody(resolved, opts));
     return 0;
