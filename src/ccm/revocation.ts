@@ -141,18 +141,30 @@ export interface RevokedFileOptions {
   maxFindings?: number;
 }
 
-/** Growable columns, doubled as rows arrive. */
+/**
+ * Growable columns. Capacity comes from a size hint when there is one: large
+ * typed arrays are zero pages until written, so over-reserving costs address
+ * space, not memory, and saves the copy-on-grow peaks.
+ */
 class Columns {
-  serials = Buffer.allocUnsafe(1 << 16);
+  serials: Buffer;
   used = 0;
-  offsets = new Uint32Array(1024);
-  times = new Float64Array(1024);
-  reasons = new Uint8Array(1024);
+  offsets: Uint32Array;
+  times: Float64Array;
+  reasons: Uint8Array;
   /** Line (CSV) or array index (JSON) each entry came from, for messages. */
-  rows = new Uint32Array(1024);
+  rows: Uint32Array;
   count = 0;
 
-  push(serial: Buffer, ms: number, reason: number, row: number): void {
+  constructor(capacity = 1024) {
+    this.serials = Buffer.alloc(capacity * 12);
+    this.offsets = new Uint32Array(capacity + 1);
+    this.times = new Float64Array(capacity);
+    this.reasons = new Uint8Array(capacity);
+    this.rows = new Uint32Array(capacity);
+  }
+
+  push(serial: Uint8Array, ms: number, reason: number, row: number, from = 0, to = serial.length): void {
     if (this.count + 1 >= this.offsets.length) {
       const n = this.offsets.length * 2;
       this.offsets = grow(this.offsets, new Uint32Array(n));
@@ -160,14 +172,16 @@ class Columns {
       this.reasons = grow(this.reasons, new Uint8Array(n));
       this.rows = grow(this.rows, new Uint32Array(n));
     }
-    if (this.used + serial.length > this.serials.length) {
-      const b = Buffer.allocUnsafe(this.serials.length * 2);
+    if (this.used + (to - from) > this.serials.length) {
+      const b = Buffer.alloc(this.serials.length * 2);
       this.serials.copy(b, 0, 0, this.used);
       this.serials = b;
     }
     this.offsets[this.count] = this.used;
-    serial.copy(this.serials, this.used);
-    this.used += serial.length;
+    const dst = this.serials;
+    let u = this.used;
+    for (let i = from; i < to; i++) dst[u++] = serial[i]!;
+    this.used = u;
     this.times[this.count] = ms;
     this.reasons[this.count] = reason;
     this.rows[this.count] = row;
@@ -176,12 +190,13 @@ class Columns {
 
   done(): RevokedList {
     this.offsets[this.count] = this.used;
+    // Views, not copies: the unused tail was never touched, so never resident.
     return {
       count: this.count,
-      serials: Buffer.from(this.serials.subarray(0, this.used)),
-      offsets: this.offsets.slice(0, this.count + 1),
-      times: this.times.slice(0, this.count),
-      reasons: this.reasons.slice(0, this.count),
+      serials: this.serials.subarray(0, this.used),
+      offsets: this.offsets.subarray(0, this.count + 1),
+      times: this.times.subarray(0, this.count),
+      reasons: this.reasons.subarray(0, this.count),
     };
   }
 }
@@ -191,26 +206,69 @@ function grow<T extends Uint32Array | Float64Array | Uint8Array>(from: T, to: T)
   return to;
 }
 
+const REASON_BY_TEXT = new Map<string, number>(Object.keys(CCM_REVOCATION_REASONS).map((n) => [n, reasonCodeFor(n as CcmRevocationReason)]));
+REASON_BY_TEXT.set('', NO_REASON);
+
+const REASON_BYTES = [...REASON_BY_TEXT].map(([name, code]) => ({ bytes: Buffer.from(name, 'latin1'), code }));
+
+/** The reason code of the exact CCM name at b[s..e), or -1. */
+function reasonAt(b: Uint8Array, s: number, e: number): number {
+  const n = e - s;
+  outer: for (const r of REASON_BYTES) {
+    if (r.bytes.length !== n) continue;
+    for (let i = 0; i < n; i++) if (b[s + i] !== r.bytes[i]) continue outer;
+    return r.code;
+  }
+  return -1;
+}
+
+const HEX = new Int8Array(256).fill(-1);
+for (let i = 0; i < 10; i++) HEX[0x30 + i] = i;
+for (let i = 0; i < 6; i++) HEX[0x41 + i] = HEX[0x61 + i] = 10 + i;
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
+/** `YYYY-MM-DDTHH:MM:SSZ` at b[s..s+20), or NaN (the slow path then explains). */
+function fastIso(b: Uint8Array, s: number, e: number): number {
+  if (e - s !== 20 || b[s + 4] !== 0x2d || b[s + 7] !== 0x2d || b[s + 10] !== 0x54 || b[s + 13] !== 0x3a || b[s + 16] !== 0x3a || b[s + 19] !== 0x5a) return NaN;
+  const d2 = (i: number): number => {
+    const x = b[s + i]! - 0x30;
+    const y = b[s + i + 1]! - 0x30;
+    return x >= 0 && x <= 9 && y >= 0 && y <= 9 ? x * 10 + y : NaN;
+  };
+  const year = d2(0) * 100 + d2(2);
+  const mo = d2(5), d = d2(8), h = d2(11), mi = d2(14), se = d2(17);
+  if (!(mo >= 1 && mo <= 12 && d >= 1 && h <= 23 && mi <= 59 && se <= 59)) return NaN;
+  if (d > (mo === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[mo - 1]!)) return NaN;
+  return Date.UTC(year, mo - 1, d, h, mi, se);
+}
+
+export type RevokedInputBytes = Uint8Array | Iterable<Uint8Array>;
+
 /**
- * Reads the `--revoked` file: JSON `[{"serial_number","revoked_at","reason"}]`
+ * Reads the `--revoked` list: JSON `[{"serial_number","revoked_at","reason"}]`
  * or CSV `serial,revoked_at,reason` (optional header line, `#` comments,
- * empty reason = UNSPECIFIED). Pure: bytes in, list and findings out.
+ * empty reason = UNSPECIFIED). Pure: bytes (whole, or chunks as they are
+ * read, so a million-line CSV is never held whole) in, list and findings out.
  */
-export function parseRevokedFile(bytes: Uint8Array, opts: RevokedFileOptions): RevokedFileResult {
+export function parseRevokedFile(input: RevokedInputBytes, opts: RevokedFileOptions & { sizeHint?: number }): RevokedFileResult {
   const max = opts.maxFindings ?? 20;
   const findings: Finding[] = [];
   let badRows = 0;
-  const cols = new Columns();
+  // A CSV row is at least ~25 bytes ("1,1746057600000" plus a newline is 16).
+  const cols = new Columns(opts.sizeHint ? Math.min(Math.ceil(opts.sizeHint / 16) + 16, 1 << 26) : 1024);
   const atMs = opts.at.getTime();
+  let json = false;
+  const at = (n: number): string => (json ? `[${n}]` : `line ${n}`);
   const report = (where: string, id: string, detail: string, fix?: string): void => {
     badRows++;
     if (findings.length < max) findings.push(finding(id, `${opts.source} ${where}: ${detail}.`, fix, 'error', 'revoked'));
   };
 
-  let rowNo = 0;
-  let json = false;
-  const at = (n: number): string => (json ? `[${n}]` : `line ${n}`);
-  const row = (where: string, serialV: unknown, dateV: unknown, reasonV: unknown): void => {
+  // The slow path: any row, as strings; explains every problem.
+  const row = (n: number, serialV: unknown, dateV: unknown, reasonV: unknown): void => {
+    const where = at(n);
     if (typeof serialV !== 'string') return report(where, 'pca-crl.revoked.serial', 'serial_number is missing or not a string');
     const serial = parseSerial(serialV);
     if (!serial.ok) return report(where, 'pca-crl.revoked.serial', serial.problem, 'Give the serial in hexadecimal as openssl prints it (e.g. 4F:1A:...); it must be positive, non-zero and at most 20 octets.');
@@ -228,52 +286,144 @@ export function parseRevokedFile(bytes: Uint8Array, opts: RevokedFileOptions): R
       }
       reason = reasonCodeFor(r);
     }
-    cols.push(serial.content, date.ms, reason, rowNo);
+    cols.push(serial.content, date.ms, reason, n);
   };
 
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  let i = 0;
-  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) i = 3; // UTF-8 BOM
-  while (i < buf.length && (buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09)) i++;
-  if (buf[i] === 0x5b /* [ */ || buf[i] === 0x7b /* { */) {
+  // The fast path: one CSV line at b[s..e), no strings but the reason; false = use the slow path.
+  const scratch = Buffer.alloc(24);
+  const fastLine = (b: Buffer, s: number, e: number, n: number): boolean => {
+    // JS loops, not Buffer.indexOf: a native call per field costs more than the scan.
+    let c1 = -1;
+    let c2 = -1;
+    for (let i = s; i < e; i++) {
+      if (b[i] !== 0x2c) continue;
+      if (c1 < 0) c1 = i;
+      else if (c2 < 0) c2 = i;
+      else return false;
+    }
+    if (c1 < 0) return false;
+    // serial: hex digits and colons only
+    let digits = 0;
+    let lead = true;
+    let k = 0;
+    let half = -1;
+    // Count significant digits first, to know whether the first byte is a half.
+    for (let i = s; i < c1; i++) {
+      const c = b[i]!;
+      if (c === 0x3a) continue;
+      const v = HEX[c]!;
+      if (v < 0) return false;
+      if (lead && v === 0) continue;
+      lead = false;
+      digits++;
+    }
+    if (digits === 0 || digits > 40) return false;
+    let odd = digits % 2 === 1;
+    lead = true;
+    for (let i = s; i < c1; i++) {
+      const c = b[i]!;
+      if (c === 0x3a) continue;
+      const v = HEX[c]!;
+      if (lead && v === 0) continue;
+      lead = false;
+      if (odd) {
+        scratch[1 + k++] = v;
+        odd = false;
+      } else if (half < 0) half = v;
+      else {
+        scratch[1 + k++] = (half << 4) | v;
+        half = -1;
+      }
+    }
+    let from = 1;
+    if (scratch[1]! & 0x80) {
+      scratch[0] = 0;
+      from = 0;
+    }
+    if (k + 1 - from > 20) return false;
+    // date
+    const de = c2 < 0 ? e : c2;
+    let ms = fastIso(b, c1 + 1, de);
+    if (Number.isNaN(ms)) {
+      if (de - (c1 + 1) < 1 || de - (c1 + 1) > 15) return false;
+      ms = 0;
+      for (let i = c1 + 1; i < de; i++) {
+        const d = b[i]! - 0x30;
+        if (d < 0 || d > 9) return false;
+        ms = ms * 10 + d;
+      }
+      ms = Math.floor(ms / 1000) * 1000;
+    }
+    if (ms < MIN_DATE || ms > MAX_DATE || ms > atMs) return false;
+    // reason
+    const reason = c2 < 0 ? NO_REASON : reasonAt(b, c2 + 1, e);
+    if (reason < 0) return false;
+    cols.push(scratch, ms, reason, n, from, k + 1);
+    return true;
+  };
+
+  const chunks: Iterable<Uint8Array> = input instanceof Uint8Array ? [input] : input;
+  let carry: Buffer | undefined;
+  let line = 0;
+  let mode: 'unknown' | 'csv' | 'json' = 'unknown';
+  const jsonParts: Buffer[] = [];
+  const csvLine = (b: Buffer, s: number, e: number): void => {
+    line++;
+    if (e > s && b[e - 1] === 0x0d) e--;
+    if (line === 1 && b[s] === 0xef && b[s + 1] === 0xbb && b[s + 2] === 0xbf) s += 3; // UTF-8 BOM
+    if (e === s) return;
+    if (fastLine(b, s, e, line)) return;
+    const t = b.toString('utf8', s, e).trim();
+    if (t === '' || t.startsWith('#')) return;
+    if (line === 1 && /^serial/i.test(t)) return; // header
+    const f = t.split(',');
+    if (f.length < 2 || f.length > 3) return report(at(line), 'pca-crl.revoked.serial', `expected serial,revoked_at,reason but found ${f.length} field(s)`);
+    row(line, unquote(f[0]!), unquote(f[1]!), f[2] === undefined ? undefined : unquote(f[2]));
+  };
+  for (const chunk of chunks) {
+    let b = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    if (mode === 'unknown') {
+      const probe = carry ? Buffer.concat([carry, b]) : b;
+      let i = 0;
+      if (probe[0] === 0xef && probe[1] === 0xbb && probe[2] === 0xbf) i = 3;
+      while (i < probe.length && (probe[i] === 0x20 || probe[i] === 0x0a || probe[i] === 0x0d || probe[i] === 0x09)) i++;
+      if (i === probe.length) {
+        carry = probe;
+        continue;
+      }
+      mode = probe[i] === 0x5b || probe[i] === 0x7b ? 'json' : 'csv';
+      b = probe;
+      carry = undefined;
+    }
+    if (mode === 'json') {
+      jsonParts.push(Buffer.from(b));
+      continue;
+    }
+    if (carry) b = Buffer.concat([carry, b]);
+    let pos = 0;
+    for (let i = 0; i < b.length; i++) {
+      if (b[i] !== 0x0a) continue;
+      csvLine(b, pos, i);
+      pos = i + 1;
+    }
+    carry = pos < b.length ? Buffer.from(b.subarray(pos)) : undefined;
+  }
+  if (mode === 'csv' && carry) csvLine(carry, 0, carry.length);
+  if (mode === 'json') {
+    json = true;
     let data: unknown;
     try {
-      data = JSON.parse(buf.toString('utf8', i));
+      data = JSON.parse(Buffer.concat(jsonParts).toString('utf8').replace(/^\uFEFF/, ''));
     } catch (e) {
       return fatal(`${opts.source}: not valid JSON: ${(e as Error).message.slice(0, 120)}`);
     }
+    jsonParts.length = 0;
     if (!Array.isArray(data)) return fatal(`${opts.source}: JSON must be an array of {"serial_number","revoked_at","reason"} objects`);
-    json = true;
     data.forEach((o, n) => {
-      rowNo = n;
-      const where = at(n);
-      if (!o || typeof o !== 'object' || Array.isArray(o)) return report(where, 'pca-crl.revoked.serial', 'not an object');
+      if (!o || typeof o !== 'object' || Array.isArray(o)) return report(at(n), 'pca-crl.revoked.serial', 'not an object');
       const r = o as Record<string, unknown>;
-      row(where, r.serial_number, r.revoked_at, r.reason);
+      row(n, r.serial_number, r.revoked_at, r.reason);
     });
-  } else {
-    // CSV, streamed over the bytes: one string per field, never one per file.
-    let line = 0;
-    let pos = i;
-    while (pos < buf.length) {
-      let nl = buf.indexOf(0x0a, pos);
-      if (nl < 0) nl = buf.length;
-      line++;
-      let end = nl;
-      if (end > pos && buf[end - 1] === 0x0d) end--;
-      const text = buf.toString('utf8', pos, end);
-      pos = nl + 1;
-      const t = text.trim();
-      if (t === '' || t.startsWith('#')) continue;
-      if (line === 1 && /^serial/i.test(t)) continue; // header
-      rowNo = line;
-      const f = t.split(',');
-      if (f.length < 2 || f.length > 3) {
-        report(`line ${line}`, 'pca-crl.revoked.serial', `expected serial,revoked_at,reason but found ${f.length} field(s)`);
-        continue;
-      }
-      row(`line ${line}`, unquote(f[0]!), unquote(f[1]!), f[2] === undefined ? undefined : unquote(f[2]));
-    }
   }
 
   const list = cols.done();

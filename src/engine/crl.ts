@@ -132,16 +132,16 @@ export class SerialIndex {
     this.table = new Int32Array(size).fill(-1);
     this.mask = size - 1;
     for (let i = 0; i < list.count; i++) {
-      const s0 = list.offsets[i]!;
-      const found = this.lookup(list.serials, s0, list.offsets[i + 1]!);
-      if (found.index >= 0) this.dups.push([found.index, i]);
-      else this.table[found.slot] = i;
+      const slot = this.slotOf(list.serials, list.offsets[i]!, list.offsets[i + 1]!);
+      const j = this.table[slot]!;
+      if (j >= 0) this.dups.push([j, i]);
+      else this.table[slot] = i;
     }
   }
 
   /** Entry number of `serial` (INTEGER content), or -1. */
   indexOf(serial: Uint8Array): number {
-    return this.lookup(serial, 0, serial.length).index;
+    return this.table[this.slotOf(serial, 0, serial.length)]!;
   }
 
   /** [first, repeat] entry numbers for every repeated serial. */
@@ -149,27 +149,27 @@ export class SerialIndex {
     return this.dups;
   }
 
-  private lookup(b: Uint8Array, s: number, e: number): { index: number; slot: number } {
+  /** The slot holding b[s..e), or the empty slot where it would go. */
+  private slotOf(b: Uint8Array, s: number, e: number): number {
     let h = 0x811c9dc5;
     for (let k = s; k < e; k++) h = Math.imul(h ^ b[k]!, 0x01000193);
-    let slot = h & this.mask;
-    const { serials, offsets } = this.list;
+    h ^= h >>> 15;
+    const table = this.table;
+    const mask = this.mask;
+    const serials = this.list.serials;
+    const offsets = this.list.offsets;
+    const len = e - s;
+    let slot = h & mask;
     for (;;) {
-      const j = this.table[slot]!;
-      if (j < 0) return { index: -1, slot };
+      const j = table[slot]!;
+      if (j < 0) return slot;
       const a = offsets[j]!;
-      const len = offsets[j + 1]! - a;
-      if (len === e - s) {
-        let eq = true;
-        for (let k = 0; k < len; k++) {
-          if (serials[a + k] !== b[s + k]) {
-            eq = false;
-            break;
-          }
-        }
-        if (eq) return { index: j, slot };
+      if (offsets[j + 1]! - a === len) {
+        let k = 0;
+        while (k < len && serials[a + k] === b[s + k]) k++;
+        if (k === len) return slot;
       }
-      slot = (slot + 1) & this.mask;
+      slot = (slot + 1) & mask;
     }
   }
 }
@@ -280,7 +280,8 @@ export function buildCrl(input: CrlBuildInput): BuiltCrl {
     buf[pos + 1] = 2 + sl + timeLen(t) + (reason === NO_REASON ? 0 : REASON_EXT.length);
     buf[pos + 2] = Tag.INTEGER;
     buf[pos + 3] = sl;
-    r.serials.copy(buf, pos + 4, s0, s0 + sl);
+    const ser = r.serials;
+    for (let k = 0; k < sl; k++) buf[pos + 4 + k] = ser[s0 + k]!;
     pos = times.write(buf, pos + 4 + sl, t);
     if (reason !== NO_REASON) {
       REASON_EXT.copy(buf, pos);
@@ -306,21 +307,50 @@ export function buildCrl(input: CrlBuildInput): BuiltCrl {
   return { chunks, length };
 }
 
-/** Writes UTCTime/GeneralizedTime TLVs fast, remembering the last second encoded. */
+/**
+ * Writes UTCTime/GeneralizedTime TLVs (RFC 5280 4.1.2.5 rules, as der.ts
+ * `time`) by arithmetic: no Date, no string per entry.
+ */
 class TimeWriter {
-  private lastMs = NaN;
-  private last = Buffer.alloc(17);
-  private lastLen = 0;
-
   write(buf: Buffer, pos: number, ms: number): number {
-    if (ms !== this.lastMs) {
-      const enc = time(new Date(ms));
-      enc.copy(this.last);
-      this.lastLen = enc.length;
-      this.lastMs = ms;
+    const secs = Math.floor(ms / 1000);
+    const days = Math.floor(secs / 86400);
+    let rem = secs - days * 86400;
+    // Civil date from days since 1970-01-01 (H. Hinnant, "chrono-compatible low-level date algorithms").
+    const z = days + 719468;
+    const era = Math.floor(z / 146097);
+    const doe = z - era * 146097;
+    const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+    const mp = Math.floor((5 * doy + 2) / 153);
+    const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+    const m = mp < 10 ? mp + 3 : mp - 9;
+    const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+    const h = Math.floor(rem / 3600);
+    rem -= h * 3600;
+    const mi = Math.floor(rem / 60);
+    const s = rem - mi * 60;
+    const two = (v: number): void => {
+      buf[pos++] = 0x30 + Math.floor(v / 10);
+      buf[pos++] = 0x30 + (v % 10);
+    };
+    if (y >= 1950 && y < 2050) {
+      buf[pos++] = Tag.UTC_TIME;
+      buf[pos++] = 13;
+      two(y % 100);
+    } else {
+      buf[pos++] = Tag.GENERALIZED_TIME;
+      buf[pos++] = 15;
+      two(Math.floor(y / 100));
+      two(y % 100);
     }
-    this.last.copy(buf, pos, 0, this.lastLen);
-    return pos + this.lastLen;
+    two(m);
+    two(d);
+    two(h);
+    two(mi);
+    two(s);
+    buf[pos++] = 0x5a;
+    return pos;
   }
 }
 

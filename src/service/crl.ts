@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { hashFindings, keyFindings } from '../ccm/algorithms.js';
 import { hasErrors, type Finding } from '../ccm/findings.js';
-import { parseRevokedFile, reasonName } from '../ccm/revocation.js';
+import { parseRevokedFile, reasonName, type RevokedInputBytes } from '../ccm/revocation.js';
 import { finding } from '../ccm/rules.js';
 import { parseCertificate, type Certificate } from '../engine/certificate.js';
 import {
@@ -50,7 +50,8 @@ export interface BuildCrlRequest {
   caCert: FileBytes;
   caKey: FileBytes;
   password?: string;
-  revoked: FileBytes;
+  /** The revoked list, whole or as chunks read on demand; `size` (bytes) helps reserve memory. */
+  revoked: { bytes: RevokedInputBytes; source: string; size?: number };
   /** Decimal text, as given on the command line. */
   crlNumber: string;
   validDays: string;
@@ -159,7 +160,7 @@ export function buildCrlRequest(req: BuildCrlRequest): BuildCrlResult {
     findings.push({ code: 'PCA.00020402', severity: 'warning', field: 'ca_certificate', message: `The CA certificate expired at ${iso(ca.notAfter)}, before thisUpdate ${iso(req.at)}.` });
   }
 
-  const parsed = parseRevokedFile(req.revoked.bytes, { at: req.at, source: req.revoked.source });
+  const parsed = parseRevokedFile(req.revoked.bytes, { at: req.at, source: req.revoked.source, ...(req.revoked.size ? { sizeHint: req.revoked.size } : {}) });
   findings.push(...parsed.findings);
   let list = parsed.list;
 

@@ -5,7 +5,7 @@ import { buildCrlRequest, type FileBytes } from '../../service/crl.js';
 import { parseArgs, parseAt } from '../args.js';
 import { out, passwordFrom, printJson, readInputFile } from '../io.js';
 import { printFindingsTo } from '../report.js';
-import { writeAtomic, writeStdout } from '../write.js';
+import { fileChunks, writeAtomic, writeStdout } from '../write.js';
 
 export const help = `Usage: ccmkit crl build --ca-cert F --ca-key F --revoked FILE --crl-number N --valid-days D
            [--at ISO8601] [--base-crl F] [--signature-algorithm SHA256|SHA384|SHA512]
@@ -95,7 +95,10 @@ export async function run(argv: string[]): Promise<number> {
     caCert: file('ca-cert'),
     caKey: file('ca-key'),
     password: passwordFrom(p),
-    revoked: file('revoked'),
+    revoked: (() => {
+      const f = fileChunks(p.str.get('revoked')!);
+      return { bytes: f.chunks, size: f.size, source: p.str.get('revoked')! };
+    })(),
     crlNumber: p.str.get('crl-number')!,
     validDays: p.str.get('valid-days')!,
     at,
