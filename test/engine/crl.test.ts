@@ -104,8 +104,9 @@ function opensslEntries(crlPath: string): [string, string, number | null][] {
 }
 
 const PYCA_READ = `
-import sys, json
+import sys, json, datetime
 from cryptography import x509
+utc = lambda obj, name: getattr(obj, name + '_utc', None) or getattr(obj, name).replace(tzinfo=datetime.timezone.utc)  # pyca < 42 has no *_utc
 crl = x509.load_der_x509_crl(open(sys.argv[1], 'rb').read())
 codes = {'unspecified':0,'key_compromise':1,'ca_compromise':2,'affiliation_changed':3,'superseded':4,
  'cessation_of_operation':5,'certificate_hold':6,'remove_from_crl':8,'privilege_withdrawn':9,'aa_compromise':10}
@@ -115,13 +116,13 @@ for r in crl:
         reason = codes[r.extensions.get_extension_for_class(x509.CRLReason).value.reason.name]
     except x509.ExtensionNotFound:
         reason = None
-    out.append(['%X' % r.serial_number, r.revocation_date_utc.strftime('%Y-%m-%dT%H:%M:%S.000Z'), reason])
+    out.append(['%X' % r.serial_number, utc(r, 'revocation_date').strftime('%Y-%m-%dT%H:%M:%S.000Z'), reason])
 n = crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
 try:
     delta = crl.extensions.get_extension_for_class(x509.DeltaCRLIndicator).value.crl_number
 except x509.ExtensionNotFound:
     delta = None
-print(json.dumps({'entries': out, 'number': n, 'delta': delta, 'last': crl.last_update_utc.isoformat(), 'next': crl.next_update_utc.isoformat()}))
+print(json.dumps({'entries': out, 'number': n, 'delta': delta, 'last': utc(crl, 'last_update').isoformat(), 'next': utc(crl, 'next_update').isoformat()}))
 `;
 
 function pycaRead(crlPath: string): { entries: [string, string, number | null][]; number: number; delta: number | null; last: string; next: string } {
