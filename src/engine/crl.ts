@@ -28,7 +28,6 @@ import {
   integer,
   integerBytes,
   integerContent,
-  oidOf,
   rawOf,
   readTlv,
   seq,
@@ -40,7 +39,7 @@ import {
 } from './der.js';
 import type { Certificate } from './certificate.js';
 import { serialHex } from './certificate.js';
-import type { Extension } from './extensions.js';
+import { readExtensionList, type Extension } from './extensions.js';
 import { parseName, type Name } from './name.js';
 import { OID } from './oids.js';
 import { parsePem, PemError } from './pem.js';
@@ -472,7 +471,7 @@ export function parseCrl(der: Uint8Array): Crl {
   if (extT) {
     if (version !== 2) problems.push('crlExtensions in a v1 CRL');
     const er = DerReader.of(buf, extT);
-    extensions.push(...readExtensions(buf, er.expect(Tag.SEQUENCE, 'crlExtensions')));
+    extensions.push(...readExtensionList(buf, er.expect(Tag.SEQUENCE, 'crlExtensions')));
     er.done('crlExtensions');
     const seen = new Set<string>();
     for (const e of extensions) {
@@ -523,25 +522,6 @@ function readInteger(v: Buffer, what: string): bigint {
   const n = bigIntOf(integerBytes(v, t));
   if (n < 0n) throw new DerError(`negative ${what}`, t.start);
   return n;
-}
-
-function readExtensions(buf: Buffer, t: { body: number; end: number; start: number; tag: number }): Extension[] {
-  const r = DerReader.of(buf, t);
-  const list: Extension[] = [];
-  while (r.more()) {
-    const e = r.enter(Tag.SEQUENCE, 'Extension');
-    const o = oidOf(buf, e.expect(Tag.OID, 'extnID'));
-    let critical = false;
-    const c = e.optional(Tag.BOOLEAN);
-    if (c) {
-      if (c.end - c.body !== 1) throw new DerError('bad BOOLEAN', c.start);
-      critical = buf[c.body] !== 0;
-    }
-    const v = e.expect(Tag.OCTET_STRING, 'extnValue');
-    e.done('Extension');
-    list.push({ oid: o, critical, value: bytesOf(buf, v) });
-  }
-  return list;
 }
 
 /**
@@ -605,7 +585,7 @@ export function crlEntry(crl: Crl, i: number): CrlEntry {
   let extensions: Extension[] = [];
   const out: CrlEntry = { serial: serialHex(serialBytes), serialBytes, revocationDate, extensions, problems };
   if (r.more()) {
-    extensions = readExtensions(buf, r.expect(Tag.SEQUENCE, 'crlEntryExtensions'));
+    extensions = readExtensionList(buf, r.expect(Tag.SEQUENCE, 'crlEntryExtensions'));
     out.extensions = extensions;
     if (crl.version !== 2) problems.push('crlEntryExtensions in a v1 CRL');
     const seen = new Set<string>();

@@ -140,6 +140,32 @@ describe('crl build / inspect / check', () => {
   });
 });
 
+describe('delta CRLs in OpenSSL', () => {
+  it('openssl verify -use_deltas applies the delta: a lifted hold becomes valid, a new revocation is refused', () => {
+    const hold = parseCertificate(leafGood.der).serial;
+    const base = join(tmp.dir, 'obase.crl');
+    const delta = join(tmp.dir, 'odelta.crl');
+    const rb = ccmkit(['crl', 'build', '--ca-cert', caPem, '--ca-key', caKey, '--revoked', f('obase.csv', `${hold},2025-05-01T00:00:00Z,CERTIFICATE_HOLD\n`),
+      '--crl-number', '20', '--valid-days', '7', '--at', AT, '--out', base]);
+    expect(rb.code).toBe(0);
+    const r = ccmkit(['crl', 'build', '--ca-cert', caPem, '--ca-key', caKey, '--revoked', f('ofull.csv', `${revokedSerial},2025-05-30T00:00:00Z,KEY_COMPROMISE\n`),
+      '--crl-number', '21', '--valid-days', '7', '--at', '2025-06-02T00:00:00Z', '--base-crl', base, '--out', delta]);
+    expect(r.code).toBe(0);
+    const both = f('both.crl', readFileSync(base, 'utf8') + readFileSync(delta, 'utf8'));
+    const at = String(REF.getTime() / 1000 + 3 * 86400);
+    const v = (crls: string, cert: string, deltas: boolean): ReturnType<typeof run> =>
+      run('openssl', ['verify', '-attime', at, '-crl_check', ...(deltas ? ['-use_deltas'] : []), '-CAfile', caPem, '-CRLfile', crls, join(tmp.dir, cert)]);
+    // Base alone: the held certificate is refused, the other is fine.
+    expect(v(base, 'good.pem', false).stdout + v(base, 'good.pem', false).stderr).toMatch(/certificate revoked/);
+    expect(v(base, 'revoked.pem', false).code).toBe(0);
+    // Base + delta: the hold is lifted (removeFromCRL), the new revocation applies.
+    expect(v(both, 'good.pem', true).code).toBe(0);
+    const bad = v(both, 'revoked.pem', true);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stdout + bad.stderr).toMatch(/certificate revoked/);
+  });
+});
+
 describe('crl build refuses bad input without writing anything', () => {
   const listOk = (): string => f('ok.csv', '01,2025-05-01T00:00:00Z,KEY_COMPROMISE\n');
 
