@@ -39,7 +39,8 @@ import { parsePrivateKey, type PrivateKeyInfo } from '../engine/privatekey.js';
 import type { SignatureAlgorithm } from '../engine/signature.js';
 
 const DAY = 86_400_000;
-const iso = (d: Date | number): string => new Date(d).toISOString().replace('.000Z', 'Z');
+// X.509 times are whole seconds: drop the ".000" (slice, not replace: this runs per CRL entry).
+const iso = (d: Date | number): string => (typeof d === 'number' ? new Date(d) : d).toISOString().slice(0, 19) + 'Z';
 
 export interface FileBytes {
   bytes: Uint8Array;
