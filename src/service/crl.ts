@@ -339,10 +339,18 @@ export interface CheckResult {
 }
 
 /**
- * Looks a certificate up in a CRL. With `ca`, the CRL must verify against it
- * first. A CRL of another issuer cannot answer: CcmError, not "good".
+ * Looks a certificate up in a CRL at time `at`. With `ca`, the CRL must verify
+ * against it first. A CRL of another issuer, or one not current at `at`,
+ * cannot answer: CcmError, never "good".
  */
-export function checkRequest(crl: Crl, crlSource: string, cert: Certificate, ca?: Certificate): CheckResult {
+export function checkRequest(crl: Crl, crlSource: string, cert: Certificate, at: Date, ca?: Certificate): CheckResult {
+  // RFC 5280 6.3.3 (a): a CRL answers only between thisUpdate and nextUpdate (OpenSSL: "CRL has expired").
+  if (crl.thisUpdate > at) {
+    throw new CcmError(400, LocalCode.INPUT_UNREADABLE, `${crlSource} is not valid yet: thisUpdate ${iso(crl.thisUpdate)} is after ${iso(at)} (give --at to check at another time).`, crlSource);
+  }
+  if (crl.nextUpdate && crl.nextUpdate < at) {
+    throw new CcmError(400, LocalCode.INPUT_UNREADABLE, `${crlSource} has expired: nextUpdate ${iso(crl.nextUpdate)} is before ${iso(at)}; fetch a newer CRL (or give --at to check at another time).`, crlSource);
+  }
   if (ca) {
     const v = verifyCrl(crl, ca);
     if (!v.valid) throw new CcmError(400, LocalCode.INPUT_UNREADABLE, `${crlSource} cannot be trusted: ${v.reasons.join('; ')}.`, crlSource);

@@ -78,14 +78,21 @@ describe('crl build / inspect / check', () => {
     const human = ccmkit(['crl', 'inspect', out]);
     expect(human.stdout).toMatch(/0FFF\s+2025-05-01T00:00:00Z\s+UNSPECIFIED/);
 
-    const chk = ccmkit(['crl', 'check', '--crl', out, '--certificate', join(tmp.dir, 'revoked.pem'), '--ca-cert', caPem]);
+    const chk = ccmkit(['crl', 'check', '--crl', out, '--certificate', join(tmp.dir, 'revoked.pem'), '--ca-cert', caPem, '--at', '2025-06-02T00:00:00Z']);
     expect(chk.code).toBe(1);
     expect(chk.stdout).toContain(`serial ${revokedSerial} is REVOKED: KEY_COMPROMISE at 2025-05-20T08:00:00Z`);
-    const good = ccmkit(['crl', 'check', '--crl', out, '--certificate', join(tmp.dir, 'good.pem'), '--json']);
+    const good = ccmkit(['crl', 'check', '--crl', out, '--certificate', join(tmp.dir, 'good.pem'), '--json', '--at', '2025-06-02T00:00:00Z']);
     expect(good.code).toBe(0);
     expect(JSON.parse(good.stdout)).toMatchObject({ status: 'good', crl_number: '3' });
     // A certificate of another CA: no answer (2), never "not revoked".
-    const other = ccmkit(['crl', 'check', '--crl', out, '--certificate', f('other.pem', pem('CERTIFICATE', issue({ cn: 'Other', ca: true }).der))]);
+    // Out of date (now is long after nextUpdate), or not yet valid: no answer either.
+    const stale = ccmkit(['crl', 'check', '--crl', out, '--certificate', join(tmp.dir, 'good.pem')]);
+    expect(stale.code).toBe(2);
+    expect(stale.stderr).toMatch(/has expired: nextUpdate 2025-06-08T00:00:00Z is before/);
+    const early = ccmkit(['crl', 'check', '--crl', out, '--certificate', join(tmp.dir, 'good.pem'), '--at', '2025-05-31T00:00:00Z']);
+    expect(early.code).toBe(2);
+    expect(early.stderr).toMatch(/is not valid yet/);
+    const other = ccmkit(['crl', 'check', '--crl', out, '--at', '2025-06-02T00:00:00Z', '--certificate', f('other.pem', pem('CERTIFICATE', issue({ cn: 'Other', ca: true }).der))]);
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/cannot answer for this certificate/);
   });
