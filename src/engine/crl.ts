@@ -204,6 +204,8 @@ export interface BuiltCrl {
 
 const UTC_MIN = Date.UTC(1950, 0, 1);
 const UTC_END = Date.UTC(2050, 0, 1);
+/** 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z: what a 4-digit GeneralizedTime can say. */
+const TIME_MIN = -62135596800000;
 const TIME_MAX = Date.UTC(9999, 11, 31, 23, 59, 59);
 
 /** Encoded size of an RFC 5280 Time for `ms`: UTCTime through 2049, GeneralizedTime after. */
@@ -232,7 +234,7 @@ export function buildCrl(input: CrlBuildInput): BuiltCrl {
     const sl = r.offsets[i + 1]! - r.offsets[i]!;
     if (sl < 1 || sl > 21) throw new RangeError(`entry ${i}: serial of ${sl} octets`);
     const t = r.times[i]!;
-    if (!(t >= 0 || t < 0) || t < Date.UTC(0, 0, 1) || t > TIME_MAX) throw new RangeError(`entry ${i}: revocation date out of range`);
+    if (!Number.isFinite(t) || t < TIME_MIN || t > TIME_MAX) throw new RangeError(`entry ${i}: revocation date out of range`);
     const body = 2 + sl + timeLen(t) + (r.reasons[i] === NO_REASON ? 0 : REASON_EXT.length);
     revLen += 2 + body;
   }

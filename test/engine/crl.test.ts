@@ -72,6 +72,9 @@ const MIXED: RevokedInput[] = [
   { serial: 0x7fff_ffff_ffff_ffff_ffff_ffff_ffff_ffff_ffff_ffffn, revokedAt: new Date('2025-01-01T00:00:00Z'), reason: 6 },
   { serial: 0x4000_0000_0000_0000_0000n, revokedAt: new Date('2025-03-01T00:00:00Z'), reason: 9 },
   { serial: 0x8000_0000_0000_0000_0000_0000_0000_0000_0000_00n, revokedAt: new Date('2025-04-01T00:00:00Z'), reason: 10 },
+  // GeneralizedTime on both sides of the UTCTime window (RFC 5280 5.1.2.6 / 4.1.2.5).
+  { serial: 0x1949n, revokedAt: new Date('1949-12-31T23:59:59Z'), reason: 1 },
+  { serial: 0x2050n, revokedAt: new Date('2050-01-01T00:00:00Z') },
 ];
 
 const OPENSSL_REASONS: Record<string, number> = {
@@ -227,7 +230,7 @@ describe('CRL parser', () => {
     expect(idx.indexOf(Buffer.from([0x80]))).toBe(-1);
     expect(idx.duplicates()).toEqual([]);
     const dup = new SerialIndex(revokedList([...MIXED, { serial: 0x1234n, revokedAt: REF }]));
-    expect(dup.duplicates()).toEqual([[4, 9]]);
+    expect(dup.duplicates()).toEqual([[4, MIXED.length]]);
     const crl = parseCrl(build(makeCa('EC256'), MIXED));
     expect(findEntry(crl, Buffer.from([0x12, 0x34]))).toBe(4);
     expect(crlEntry(crl, 4).reason).toBe(4);
