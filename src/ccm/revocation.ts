@@ -244,6 +244,103 @@ function fastIso(b: Uint8Array, s: number, e: number): number {
   return Date.UTC(year, mo - 1, d, h, mi, se);
 }
 
+const isWs = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/**
+ * Splits a top-level JSON array into its elements as bytes arrive, so a
+ * million-object list is never one string nor one object tree (JSON.parse of
+ * the whole costs ~5x the file in memory). Each element's text is then
+ * JSON.parse'd alone: the same answers as parsing the whole array.
+ */
+export class JsonArrayScanner {
+  error?: string;
+  private state: 'start' | 'elements' | 'done' = 'start';
+  private depth = 0;
+  private inString = false;
+  private escape = false;
+  private parts: Buffer[] = [];
+  private partLen = 0;
+  private count = 0;
+
+  constructor(
+    private readonly onElement: (value: unknown, index: number) => void,
+    /** Largest element accepted (a revoked-list object is ~100 bytes). */
+    private readonly maxElement = 1 << 16,
+  ) {}
+
+  push(b: Buffer): void {
+    let start = -1;
+    for (let i = 0; i < b.length && !this.error; i++) {
+      const c = b[i]!;
+      if (this.state === 'start') {
+        if (isWs(c) || c === 0xef || c === 0xbb || c === 0xbf) continue; // whitespace, UTF-8 BOM
+        if (c !== 0x5b) this.error = 'JSON must be an array of {"serial_number","revoked_at","reason"} objects';
+        this.state = 'elements';
+        start = i + 1;
+        continue;
+      }
+      if (this.state === 'done') {
+        if (!isWs(c)) this.error = 'not valid JSON: data after the closing ]';
+        continue;
+      }
+      if (start < 0) start = i;
+      if (this.inString) {
+        if (this.escape) this.escape = false;
+        else if (c === 0x5c) this.escape = true;
+        else if (c === 0x22) this.inString = false;
+        continue;
+      }
+      if (c === 0x22) this.inString = true;
+      else if (c === 0x7b || c === 0x5b) this.depth++;
+      else if (c === 0x7d || c === 0x5d) {
+        if (this.depth > 0) this.depth--;
+        else if (c === 0x7d) this.error = 'not valid JSON: unbalanced }';
+        else {
+          this.finish(b, start, i, true);
+          this.state = 'done';
+          start = -1;
+        }
+      } else if (c === 0x2c && this.depth === 0) {
+        this.finish(b, start, i, false);
+        start = i + 1;
+      }
+    }
+    if (!this.error && this.state === 'elements' && start >= 0 && start < b.length) this.keep(b.subarray(start));
+  }
+
+  end(): void {
+    if (!this.error && this.state !== 'done') this.error = this.state === 'start' ? 'no JSON array found' : 'not valid JSON: the array is not closed';
+  }
+
+  private keep(part: Buffer): void {
+    this.partLen += part.length;
+    if (this.partLen > this.maxElement) this.error = `element [${this.count}] is larger than ${this.maxElement} bytes`;
+    else this.parts.push(Buffer.from(part));
+  }
+
+  private finish(b: Buffer, s: number, e: number, closing: boolean): void {
+    if (this.partLen + (e - s) > this.maxElement) {
+      this.error = `element [${this.count}] is larger than ${this.maxElement} bytes`;
+      return;
+    }
+    const text = (this.parts.length ? Buffer.concat([...this.parts, b.subarray(s, e)]).toString('utf8') : b.toString('utf8', s, e)).trim();
+    this.parts = [];
+    this.partLen = 0;
+    if (text === '') {
+      if (!(closing && this.count === 0)) this.error = `not valid JSON: empty element [${this.count}]`;
+      return;
+    }
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch (err) {
+      this.error = `not valid JSON in element [${this.count}]: ${(err as Error).message.slice(0, 100)}`;
+      return;
+    }
+    this.onElement(v, this.count++);
+  }
+}
+
 export type RevokedInputBytes = Uint8Array | Iterable<Uint8Array>;
 
 /**
@@ -366,7 +463,20 @@ export function parseRevokedFile(input: RevokedInputBytes, opts: RevokedFileOpti
   let carry: Buffer | undefined;
   let line = 0;
   let mode: 'unknown' | 'csv' | 'json' = 'unknown';
-  const jsonParts: Buffer[] = [];
+  const scanner = new JsonArrayScanner((v, n) => {
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return report(at(n), 'pca-crl.revoked.serial', 'not an object');
+    const r = v as Record<string, unknown>;
+    const { serial_number: sn, revoked_at: ra, reason: re } = r;
+    // Plain string/number fields without commas go through the CSV fast path; anything else is explained by row().
+    if (typeof sn === 'string' && (typeof ra === 'string' || typeof ra === 'number') && (re === undefined || re === null || typeof re === 'string')) {
+      const text = re ? `${sn},${ra},${re}` : `${sn},${ra}`;
+      if (text.split(',').length === (re ? 3 : 2)) {
+        const b = Buffer.from(text, 'utf8');
+        if (fastLine(b, 0, b.length, n)) return;
+      }
+    }
+    row(n, sn, ra, re);
+  });
   const csvLine = (b: Buffer, s: number, e: number): void => {
     line++;
     if (e > s && b[e - 1] === 0x0d) e--;
@@ -392,11 +502,13 @@ export function parseRevokedFile(input: RevokedInputBytes, opts: RevokedFileOpti
         continue;
       }
       mode = probe[i] === 0x5b || probe[i] === 0x7b ? 'json' : 'csv';
+      json = mode === 'json';
       b = probe;
       carry = undefined;
     }
     if (mode === 'json') {
-      jsonParts.push(Buffer.from(b));
+      scanner.push(b);
+      if (scanner.error) break;
       continue;
     }
     if (carry) b = Buffer.concat([carry, b]);
@@ -410,20 +522,8 @@ export function parseRevokedFile(input: RevokedInputBytes, opts: RevokedFileOpti
   }
   if (mode === 'csv' && carry) csvLine(carry, 0, carry.length);
   if (mode === 'json') {
-    json = true;
-    let data: unknown;
-    try {
-      data = JSON.parse(Buffer.concat(jsonParts).toString('utf8').replace(/^\uFEFF/, ''));
-    } catch (e) {
-      return fatal(`${opts.source}: not valid JSON: ${(e as Error).message.slice(0, 120)}`);
-    }
-    jsonParts.length = 0;
-    if (!Array.isArray(data)) return fatal(`${opts.source}: JSON must be an array of {"serial_number","revoked_at","reason"} objects`);
-    data.forEach((o, n) => {
-      if (!o || typeof o !== 'object' || Array.isArray(o)) return report(at(n), 'pca-crl.revoked.serial', 'not an object');
-      const r = o as Record<string, unknown>;
-      row(n, r.serial_number, r.revoked_at, r.reason);
-    });
+    scanner.end();
+    if (scanner.error) return fatal(`${opts.source}: ${scanner.error}`);
   }
 
   const list = cols.done();

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   CCM_REVOCATION_REASONS,
+  JsonArrayScanner,
   parseRevokedAt,
   parseRevokedFile,
   parseSerial,
@@ -196,4 +197,33 @@ describe('revoked list', () => {
       { numRuns: 500, seed: 13 },
     );
   });
+
+  it('streams JSON: any array split anywhere gives the elements JSON.parse gives; broken JSON is refused', () => {
+    const scan = (chunks: Buffer[]): { values: unknown[]; error?: string } => {
+      const values: unknown[] = [];
+      const sc = new JsonArrayScanner((v) => values.push(v));
+      for (const c of chunks) sc.push(c);
+      sc.end();
+      return sc.error ? { values, error: sc.error } : { values };
+    };
+    fc.assert(
+      fc.property(fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 8 }), fc.array(fc.nat(400), { maxLength: 6 }), fc.boolean(), (arr, cuts, pretty) => {
+        const b = Buffer.from(JSON.stringify(arr, null, pretty ? 2 : undefined));
+        const points = [...new Set([0, ...cuts.filter((c) => c < b.length), b.length])].sort((x, y) => x - y);
+        const r = scan(points.slice(1).map((p, i) => b.subarray(points[i]!, p)));
+        expect(r.error).toBeUndefined();
+        expect(r.values).toEqual(JSON.parse(b.toString()));
+      }),
+      { numRuns: 500, seed: 14 },
+    );
+    expect(scan([Buffer.from('[{"a":"],{\\"}"}, 2]')]).values).toEqual([{ a: '],{"}' }, 2]);
+    expect(scan([Buffer.from('[1,]')]).error).toMatch(/empty element \[1\]/);
+    expect(scan([Buffer.from('[1] x')]).error).toMatch(/data after the closing/);
+    expect(scan([Buffer.from('[1, 2')]).error).toMatch(/not closed/);
+    expect(scan([Buffer.from('[}')]).error).toMatch(/unbalanced/);
+    expect(scan([Buffer.from('[' + JSON.stringify({ x: 'a'.repeat(70000) }) + ']')]).error).toMatch(/larger than 65536 bytes/);
+    expect(scan([Buffer.from('[ ]')])).toEqual({ values: [] });
+    expect(scan([Buffer.from('\uFEFF[3]')]).values).toEqual([3]);
+  });
 });
+
