@@ -44,7 +44,7 @@ import { readExtensionList, type Extension } from './extensions.js';
 import { parseName, type Name } from './name.js';
 import { OID } from './oids.js';
 import { parsePem, PemError } from './pem.js';
-import { parseSignatureAlgorithm, verifySignature, type HashName, type SignatureAlgorithm, type VerifyResult } from './signature.js';
+import { parseSignatureAlgorithm, verifySignature, type SignatureAlgorithm, type VerifyResult } from './signature.js';
 import { extension, signatureAlgorithmFor } from './builder.js';
 
 // ---- reason codes ----------------------------------------------------------------
@@ -758,9 +758,4 @@ export function crlDer(bytes: Uint8Array): Buffer {
     throw new DerError(labels.length ? `no X509 CRL PEM block (found ${labels.join(', ')})` : 'neither DER nor PEM', 0);
   }
   return b.der;
-}
-
-/** Hash names the CRL builder accepts, from a parsed signature algorithm. */
-export function crlHashOf(h: HashName): CrlHash | undefined {
-  return h === 'SHA256' || h === 'SHA384' || h === 'SHA512' ? h : undefined;
 }
