@@ -50,8 +50,8 @@ function sh(cmd: string, a: string[], opts: { cwd?: string } = {}): string {
   return r.stdout.toString();
 }
 
-/** Best of `n` runs (the machine may be shared): least wall time, and the peak RSS of that run. */
-function best(n: number, cmd: string[]): { secs: number; rss: number } {
+/** Best of `n` runs (the machine may be shared): least wall time, with that run's CPU time and peak RSS. */
+function best(n: number, cmd: string[]): { secs: number; rss: number; cpu: number } {
   let b = measure(cmd);
   for (let i = 1; i < n; i++) {
     const m = measure(cmd);
@@ -60,8 +60,11 @@ function best(n: number, cmd: string[]): { secs: number; rss: number } {
   return b;
 }
 
-/** Runs a command in a child, returning wall seconds and the child's peak RSS (bytes). */
-function measure(cmd: string[], cwd = DATA): { secs: number; rss: number } {
+/**
+ * Runs a command in a child: wall seconds, CPU seconds (user + system, all
+ * threads: steadier than wall time on a loaded machine) and peak RSS (bytes).
+ */
+function measure(cmd: string[], cwd = DATA): { secs: number; rss: number; cpu: number } {
   const wrapper = `
 import resource, subprocess, sys, time
 t = time.perf_counter()
@@ -69,11 +72,12 @@ r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PI
 dt = time.perf_counter() - t
 if r.returncode != 0:
     sys.stderr.write(r.stderr.decode()[:2000]); sys.exit(1)
-print(dt, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024)
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(dt, u.ru_maxrss * 1024, u.ru_utime + u.ru_stime)
 `;
   const out = sh('python3', ['-c', wrapper, ...cmd], { cwd });
-  const [secs, rss] = out.trim().split(' ').map(Number);
-  return { secs: secs!, rss: rss! };
+  const [secs, rss, cpu] = out.trim().split(' ').map(Number);
+  return { secs: secs!, rss: rss!, cpu: cpu! };
 }
 
 async function writeLines(path: string, n: number, line: (i: number) => string): Promise<void> {
@@ -119,18 +123,18 @@ async function main(): Promise<void> {
   }
   console.log(`CRL build benchmark (ccmkit: best of 3 runs; comparators: 1 run): RSA 2048 CA, SHA-256, reasons cycling through all 9 CCM reasons, node ${process.version}, ${sh('openssl', ['version']).trim()}`);
 
-  const ccm: Record<number, { secs: number; rss: number; size: number }> = {};
+  const ccm: Record<number, { secs: number; rss: number; cpu: number; size: number }> = {};
   // Fixed cost (node start-up, key load, signing) from an empty list, to show the per-entry slope.
   const empty = join(DATA, 'revoked-0.csv');
   writeFileSync(empty, '');
   const base = best(3, [process.execPath, BIN, 'crl', 'build', '--ca-cert', 'ca.pem', '--ca-key', 'ca.key', '--revoked', empty, '--crl-number', '1', '--valid-days', '7', '--at', AT, '--der', '--out', join(DATA, 'ccmkit-0.crl')]);
-  console.log(`ccmkit         0 entries: ${base.secs.toFixed(2)} s (fixed cost: start-up, key load, signing), peak RSS ${fmtMB(base.rss)}`);
+  console.log(`ccmkit         0 entries: ${base.secs.toFixed(2)} s wall, ${base.cpu.toFixed(2)} s CPU (fixed cost: start-up, key load, signing), peak RSS ${fmtMB(base.rss)}`);
   for (const n of SIZES) {
     const csv = await prepare(n);
     const outFile = join(DATA, `ccmkit-${n}.crl`);
     const m = best(3, [process.execPath, BIN, 'crl', 'build', '--ca-cert', 'ca.pem', '--ca-key', 'ca.key', '--revoked', csv, '--crl-number', '1', '--valid-days', '7', '--at', AT, '--der', '--out', outFile]);
     ccm[n] = { ...m, size: statSync(outFile).size };
-    console.log(`ccmkit  ${String(n).padStart(8)} entries: ${m.secs.toFixed(2)} s, peak RSS ${fmtMB(m.rss)}, CRL ${fmtMB(ccm[n]!.size)}`);
+    console.log(`ccmkit  ${String(n).padStart(8)} entries: ${m.secs.toFixed(2)} s wall, ${m.cpu.toFixed(2)} s CPU, peak RSS ${fmtMB(m.rss)}, CRL ${fmtMB(ccm[n]!.size)}`);
   }
   // Prove the biggest one is a real CRL before comparing anything.
   const big = join(DATA, `ccmkit-${BIG}.crl`);
@@ -138,8 +142,8 @@ async function main(): Promise<void> {
   console.log(`openssl crl -verify on ccmkit's ${BIG}-entry CRL: ${v.stderr.toString().trim() || v.stdout.toString().trim()}`);
 
   if (SIZES.length > 1) {
-    const perEntry = SIZES.map((n) => `${n}: ${(((ccm[n]!.secs - base.secs) / n) * 1e6).toFixed(2)} us/entry`).join(', ');
-    console.log(`ccmkit growth, time above the fixed cost per entry: ${perEntry} (linear growth = roughly constant)`);
+    const perEntry = SIZES.map((n) => `${n}: ${(((ccm[n]!.cpu - base.cpu) / n) * 1e6).toFixed(2)} us/entry`).join(', ');
+    console.log(`ccmkit growth, CPU time above the fixed cost, per entry: ${perEntry} (linear growth = roughly constant)`);
   }
   const goal = 2 * ccm[BIG]!.size + 100 * MB;
   console.log(`ccmkit memory goal: peak RSS ${fmtMB(ccm[BIG]!.rss)} vs 2 x CRL size + 100 MB = ${fmtMB(goal)}: ${ccm[BIG]!.rss <= goal ? 'met' : 'NOT met'}`);
@@ -177,7 +181,7 @@ open(out, 'wb').write(b.sign(key, hashes.SHA256()).public_bytes(serialization.En
   const pyv = sh('python3', ['-c', 'import cryptography; print(cryptography.__version__)']).trim();
   const p = measure(['python3', 'pyca_build.py', csvBig, `pyca-${BIG}.crl`]);
   const pSize = statSync(join(DATA, `pyca-${BIG}.crl`)).size;
-  console.log(`pyca ${pyv} ${BIG} entries: ${p.secs.toFixed(2)} s, peak RSS ${fmtMB(p.rss)}, CRL ${fmtMB(pSize)}`);
+  console.log(`pyca ${pyv} ${BIG} entries: ${p.secs.toFixed(2)} s wall, ${p.cpu.toFixed(2)} s CPU, peak RSS ${fmtMB(p.rss)}, CRL ${fmtMB(pSize)}`);
 
   // openssl ca -gencrl over an index.txt of the same serials, dates and (near) reasons.
   const idx = join(DATA, `index-${BIG}.txt`);
@@ -196,7 +200,7 @@ open(out, 'wb').write(b.sign(key, hashes.SHA256()).public_bytes(serialization.En
   writeFileSync(`${idx}.attr`, 'unique_subject = no\n');
   const o = measure(['openssl', 'ca', '-config', 'ca.cnf', '-gencrl', '-out', `openssl-${BIG}.crl`]);
   const oSize = statSync(join(DATA, `openssl-${BIG}.crl`)).size;
-  console.log(`openssl ca -gencrl ${BIG} entries: ${o.secs.toFixed(2)} s, peak RSS ${fmtMB(o.rss)}, CRL ${fmtMB(oSize)} (PEM)`);
+  console.log(`openssl ca -gencrl ${BIG} entries: ${o.secs.toFixed(2)} s wall, ${o.cpu.toFixed(2)} s CPU, peak RSS ${fmtMB(o.rss)}, CRL ${fmtMB(oSize)} (PEM)`);
 
   const c = ccm[BIG]!;
   console.log('');
@@ -205,10 +209,11 @@ open(out, 'wb').write(b.sign(key, hashes.SHA256()).public_bytes(serialization.En
     const ratio = theirs / ours;
     console.log(`${what.padEnd(34)} ccmkit ${ours.toFixed(2)} ${unit}   ${name} ${theirs.toFixed(2)} ${unit}   ratio ${ratio.toFixed(2)}x ${ratio >= 1 ? '(ccmkit better)' : '(ccmkit worse)'}`);
   };
-  line(`build ${BIG}-entry CRL, time`, 's', c.secs, 'pyca', p.secs);
-  line(`build ${BIG}-entry CRL, peak RSS`, 'MB', c.rss / MB, 'pyca', p.rss / MB);
-  line(`build ${BIG}-entry CRL, time`, 's', c.secs, 'openssl ca', o.secs);
-  line(`build ${BIG}-entry CRL, peak RSS`, 'MB', c.rss / MB, 'openssl ca', o.rss / MB);
+  for (const [name, t] of [['pyca', p], ['openssl ca', o]] as const) {
+    line(`build ${BIG}-entry CRL, wall time`, 's', c.secs, name, t.secs);
+    line(`build ${BIG}-entry CRL, CPU time`, 's', c.cpu, name, t.cpu);
+    line(`build ${BIG}-entry CRL, peak RSS`, 'MB', c.rss / MB, name, t.rss / MB);
+  }
 }
 
 await main();
