@@ -4,7 +4,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { keyIdentifier, spkiOf } from '../../src/engine/builder.js';
+import { basicConstraintsExt, buildCertificate, keyIdentifier, keyUsageExt, spkiOf } from '../../src/engine/builder.js';
 import { parseCertificate } from '../../src/engine/certificate.js';
 import {
   NO_REASON,
@@ -248,6 +248,23 @@ describe('CRL parser', () => {
     expect(v.reasons.join()).toMatch(/signature/);
     const other = verifyCrl(parseCrl(der), parseCertificate(makeCa('EC256', 2).der));
     expect(other.valid).toBe(false);
+  });
+
+  it('refuses a CA whose keyUsage lacks cRLSign, and finds the CRL in PEM among other blocks', () => {
+    const k = key('EC256', 4);
+    const name: [string, string][] = [['CN', 'Signer Without cRLSign']];
+    const noCrlSign = buildCertificate({
+      serial: 7n, subject: name, issuer: name, notBefore: REF, notAfter: new Date(REF.getTime() + 365 * DAY),
+      publicKey: k, signingKey: k, extensions: [basicConstraintsExt(true), keyUsageExt(['keyCertSign'])],
+    });
+    const der = build({ der: noCrlSign, key: k, name }, MIXED.slice(0, 2));
+    const v = verifyCrl(parseCrl(der), parseCertificate(noCrlSign));
+    expect(v.valid).toBe(false);
+    expect(v.reasons).toEqual(['the CA certificate has keyUsage without cRLSign']);
+    const bundle = Buffer.from(pem('CERTIFICATE', noCrlSign) + 'some text\n' + pem('X509 CRL', der));
+    expect(crlDer(bundle).equals(der)).toBe(true);
+    expect(() => crlDer(Buffer.from(pem('CERTIFICATE', noCrlSign)))).toThrow(/no X509 CRL PEM block \(found CERTIFICATE\)/);
+    expect(() => crlDer(Buffer.from('hello'))).toThrow(/neither DER nor PEM/);
   });
 
   it('reads the pyca CRL corpus exactly as its manifest says (pyca_OK parses, pyca_FAIL is a clear error)', () => {
