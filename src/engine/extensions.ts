@@ -49,6 +49,11 @@ export interface DecodedExtensions {
 
 /** Parses `Extensions ::= SEQUENCE OF Extension` at `t`. */
 export function parseExtensions(buf: Uint8Array, t: Tlv): DecodedExtensions {
+  return decodeExtensions(readExtensionList(buf, t));
+}
+
+/** The raw Extension list at `t` (shared with CRL and CRL-entry extensions). */
+export function readExtensionList(buf: Uint8Array, t: Tlv): Extension[] {
   const r = DerReader.of(buf, t);
   const list: Extension[] = [];
   while (r.more()) {
@@ -64,7 +69,7 @@ export function parseExtensions(buf: Uint8Array, t: Tlv): DecodedExtensions {
     e.done('Extension');
     list.push({ oid, critical, value: bytesOf(buf, v) });
   }
-  return decodeExtensions(list);
+  return list;
 }
 
 export function decodeExtensions(list: Extension[]): DecodedExtensions {

@@ -1,4 +1,3 @@
-import { writeFileSync, renameSync, rmSync } from 'node:fs';
 import { analyseScmImport, fixScmImport } from '../../ccm/scm-import.js';
 import { finding } from '../../ccm/rules.js';
 import { toResult } from '../../ccm/validation.js';
@@ -8,6 +7,7 @@ import { toPem } from '../../engine/pem.js';
 import { parseArgs, parseAt } from '../args.js';
 import { out, passwordFrom, readInputFile } from '../io.js';
 import { printResult, readBody } from '../validation-io.js';
+import { writeFileAtomic } from '../write.js';
 
 export const help = `Usage: ccmkit validate scm-import BODY.json [options]
        ccmkit validate scm-import --name N --certificate F [--certificate-chain F] --private-key F [options]
@@ -91,16 +91,9 @@ export async function run(argv: string[]): Promise<number> {
     printResult(toResult(why.findings), json);
     return 1;
   }
-  // Write atomically and 0600: the fixed body holds an unencrypted private key.
+  // Written atomically and 0600: the fixed body holds an unencrypted private key.
   const target = p.str.get('output')!;
-  const tmp = `${target}.ccmkit-${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, JSON.stringify(fixed.body, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
-    renameSync(tmp, target);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new CcmError(400, LocalCode.OUTPUT, `cannot write ${target}: ${(e as NodeJS.ErrnoException).code ?? 'error'}.`);
-  }
+  writeFileAtomic(target, Buffer.from(JSON.stringify(fixed.body, null, 2) + '\n'), true, true);
   if (!json) {
     out(`wrote ${target}${fixed.changes.length ? `: ${fixed.changes.join('; ')}` : ' (nothing needed fixing)'}`);
   }

@@ -1,0 +1,135 @@
+import { hasErrors } from '../../ccm/findings.js';
+import { pemChunks } from '../../engine/crl.js';
+import { usageError } from '../../engine/errors.js';
+import { buildCrlRequest, type FileBytes } from '../../service/crl.js';
+import { parseArgs, parseAt } from '../args.js';
+import { out, passwordFrom, printJson, readInputFile } from '../io.js';
+import { printFindingsTo } from '../report.js';
+import { fileChunks, writeAtomic, writeStdout } from '../write.js';
+
+export const help = `Usage: ccmkit crl build --ca-cert F --ca-key F --revoked FILE --crl-number N --valid-days D
+           [--at ISO8601] [--base-crl F] [--signature-algorithm SHA256|SHA384|SHA512]
+           [--out F] [--der] [--password P | --passphrase-file F] [--json]
+
+Builds and signs an RFC 5280 v2 CRL for a CA whose certificate and key you
+hold, the CRL a CCM private CA publishes (ccm-api-reference 4.2.1.2
+crl_configuration, 4.2.2.9 revocation reasons):
+  issuer       the CA certificate's subject
+  thisUpdate   --at (default: now, whole seconds)
+  nextUpdate   --at + --valid-days (7..30, CCM's crl_configuration.valid_days)
+  extensions   authorityKeyIdentifier, cRLNumber (--crl-number), and with
+               --base-crl a critical deltaCRLIndicator
+  entries      serial, revocation date, reasonCode from the CCM reason
+               (UNSPECIFIED is written as no reasonCode, RFC 5280 5.3.1)
+
+FILE lists the revoked certificates, as JSON
+  [{"serial_number":"4F:1A:...","revoked_at":"2025-05-01T10:00:00Z","reason":"KEY_COMPROMISE"}]
+or as CSV lines  serial,revoked_at,reason  (a header line and # comments are
+allowed). serial_number is hexadecimal as openssl prints it (any case, colons
+allowed); revoked_at is ISO 8601 with a zone, or epoch milliseconds as CCM
+returns them; reason is a CCM reason name (empty = UNSPECIFIED):
+  UNSPECIFIED KEY_COMPROMISE CERTIFICATE_AUTHORITY_COMPROMISE AFFILIATION_CHANGED
+  SUPERSEDED CESSATION_OF_OPERATION CERTIFICATE_HOLD PRIVILEGE_WITHDRAWN
+  ATTRIBUTE_AUTHORITY_COMPROMISE
+
+With --base-crl, FILE is still the CA's complete revoked list; ccmkit writes
+the delta against the base: new serials, changed reasons, and removeFromCRL
+for certificates taken off CERTIFICATE_HOLD.
+
+The output is written atomically (temporary file, then rename): it is either
+complete or absent.
+
+Options:
+  --ca-cert F               the CA certificate (PEM or DER; the first certificate is used)
+  --ca-key F                the CA private key (PKCS#1, SEC1, PKCS#8, encrypted PKCS#8)
+  --revoked FILE            the revoked list (JSON or CSV, see above)
+  --crl-number N            the CRL number (decimal, at most 20 octets)
+  --valid-days D            days until nextUpdate, 7..30
+  --at ISO8601              thisUpdate (default now)
+  --base-crl F              build a delta CRL against this complete CRL
+  --signature-algorithm H   SHA256 (default), SHA384 or SHA512
+  --out F                   write here (default standard output)
+  --der                     DER instead of PEM
+  --password P, --passphrase-file F   password of an encrypted CA key (or $CCMKIT_PASSPHRASE)
+  --json                    print a JSON summary (with --out) or the findings
+  -h, --help                this help
+
+Examples:
+  ccmkit crl build --ca-cert ca.pem --ca-key ca.key --revoked revoked.csv \\
+      --crl-number 12 --valid-days 7 --out ca.crl
+  ccmkit crl build --ca-cert ca.pem --ca-key ca.key --revoked revoked.json \\
+      --crl-number 13 --valid-days 7 --base-crl ca.crl --out delta.crl --json
+
+Exit codes:
+  0  the CRL was written
+  1  an input was rejected (findings printed, with CCM error codes); nothing written
+  2  usage error or unreadable file`;
+
+export async function run(argv: string[]): Promise<number> {
+  const p = parseArgs(argv, {
+    json: { type: 'bool' },
+    der: { type: 'bool' },
+    'ca-cert': { type: 'string' },
+    'ca-key': { type: 'string' },
+    revoked: { type: 'string' },
+    'crl-number': { type: 'string' },
+    'valid-days': { type: 'string' },
+    at: { type: 'string' },
+    'base-crl': { type: 'string' },
+    'signature-algorithm': { type: 'string' },
+    out: { type: 'string' },
+    password: { type: 'string' },
+    'passphrase-file': { type: 'string' },
+  });
+  if (p.positionals.length) throw usageError(`crl build takes no positional arguments (got "${p.positionals[0]}")`);
+  for (const f of ['ca-cert', 'ca-key', 'revoked', 'crl-number', 'valid-days']) {
+    if (!p.str.has(f)) throw usageError(`crl build needs --${f}`);
+  }
+  const json = p.bool.has('json');
+  const file = (flag: string): FileBytes => {
+    const path = p.str.get(flag)!;
+    return { bytes: readInputFile(path), source: path };
+  };
+  const at = parseAt(p.str.get('at'), () => new Date());
+  const res = buildCrlRequest({
+    caCert: file('ca-cert'),
+    caKey: file('ca-key'),
+    password: passwordFrom(p),
+    revoked: (() => {
+      const f = fileChunks(p.str.get('revoked')!);
+      return { bytes: f.chunks, size: f.size, source: p.str.get('revoked')! };
+    })(),
+    crlNumber: p.str.get('crl-number')!,
+    validDays: p.str.get('valid-days')!,
+    at,
+    ...(p.str.has('base-crl') ? { baseCrl: file('base-crl') } : {}),
+    ...(p.str.has('signature-algorithm') ? { signatureAlgorithm: p.str.get('signature-algorithm')! } : {}),
+  });
+  const outPath = p.str.get('out');
+  if (!res.crl || hasErrors(res.findings)) {
+    if (json) printJson({ error_code: res.findings[0]?.code, error_msg: res.findings[0]?.message, findings: res.findings });
+    else {
+      const n = res.findings.filter((f) => f.severity === 'error').length;
+      // Findings go to stderr: standard output may be the CRL pipe.
+      process.stderr.write(`ccmkit: CRL not built: ${n} problem(s)\n`);
+      printFindingsTo(res.findings, (l) => process.stderr.write(l + '\n'));
+    }
+    return 1;
+  }
+  const pieces = p.bool.has('der') ? res.crl.chunks : pemChunks('X509 CRL', res.crl.chunks);
+  if (outPath) writeAtomic(outPath, pieces);
+  else writeStdout(pieces);
+  if (outPath) {
+    if (json) printJson({ out: outPath, format: p.bool.has('der') ? 'DER' : 'PEM', ...res.summary, findings: res.findings });
+    else {
+      const s = res.summary!;
+      out(`${outPath}: ${s.base_crl_number ? `delta CRL (base ${s.base_crl_number})` : 'CRL'} #${s.crl_number}, ${s.revoked_count} revoked, ${s.signature_algorithm}`);
+      out(`  issuer       ${s.issuer}`);
+      out(`  this update  ${s.this_update}`);
+      out(`  next update  ${s.next_update}`);
+      out(`  size         ${s.size} bytes DER, sha256 ${s.sha256}`);
+      printFindingsTo(res.findings, out);
+    }
+  } else printFindingsTo(res.findings, (l) => process.stderr.write(l + '\n'));
+  return 0;
+}
