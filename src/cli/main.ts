@@ -11,6 +11,11 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   'csr parse': { summary: "parse CSRs into CCM's Parsing-a-CSR response, with policy findings", load: () => import('./commands/csr-parse.js') },
   'key match': { summary: 'pair private keys with their certificates and CSRs', load: () => import('./commands/key-match.js') },
+  'key generate': { summary: "generate a private key with one of CCM's algorithms (0600, optionally encrypted)", load: () => import('./commands/key-generate.js') },
+  'csr create': { summary: "make a CSR within CCM's rules, or the SCM/PCA request body that carries it", load: () => import('./commands/csr-create.js') },
+  // `validate KIND`: one pre-flight per CCM request body, all printing the same ValidationResult.
+  'validate scm-upload-csr': { summary: 'pre-flight an SCM "Upload CSR" request body', load: () => import('./commands/validate-scm-upload-csr.js') },
+  'validate pca-issue-csr': { summary: 'pre-flight a PCA "issue a certificate via CSR" request body', load: () => import('./commands/validate-pca-issue-csr.js') },
   inspect: { summary: 'list every certificate, CSR, CRL, key and keystore in files', load: () => import('./commands/inspect.js') },
 };
 
@@ -22,7 +27,7 @@ Usage: ccmkit COMMAND [ARGS] [--json]
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(14)}${c.summary}`)
+  .map(([name, c]) => `  ${name.padEnd(25)}${c.summary}`)
   .join('\n')}
 
 Run "ccmkit COMMAND --help" for a command's options, examples and exit codes.

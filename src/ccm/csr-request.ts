@@ -1,0 +1,297 @@
+// What `csr create` asks for, checked against CCM's rules before anything is
+// signed, then built with the engine's builder and checked again, with our
+// own parser, on the bytes that will be written.
+//
+// CCM's names are used throughout: DistinguishedName fields (common_name,
+// country, ...; ccm-api-reference.txt 4.2.2.4 Table 4-184), key algorithms
+// (RSA2048...), SAN types DNS/IP/EMAIL/URI (4.2.2.2 Table 4-162).
+
+import type { KeyObject } from 'node:crypto';
+import { basicConstraintsExt, buildCsr, extKeyUsageExt, keyUsageExt, subjectAltNameExt, type ExtensionInput } from '../engine/builder.js';
+import { parseCsr } from '../engine/csr.js';
+import { CcmError, usageError } from '../engine/errors.js';
+import { ipToBytes, ipToString, KEY_USAGE_NAMES, type KeyUsageName, type SubjectAltName } from '../engine/extensions.js';
+import type { DistinguishedName } from '../engine/name.js';
+import { EKU_NAMES } from '../engine/oids.js';
+import type { PublicKeyInfo } from '../engine/publickey.js';
+import type { HashName } from '../engine/signature.js';
+import { CCM_KEY_ALGORITHMS, CCM_SIGNATURE_HASHES, ccmKeyAlgorithm, keyFindings, PCA_BAD_HASH, PCA_BAD_KEY } from './algorithms.js';
+import { csrReport, type CsrReport } from './csr-report.js';
+import { DN_LIMITS, dnObjectFindings } from './dn.js';
+import type { Finding } from './findings.js';
+import { finding } from './rules.js';
+
+/** 4.2.2.2 subject_alternative_names "Array size: [0, 20]". */
+export const MAX_SANS = 20;
+
+/** A SAN as the user wrote it: the type may be one CCM does not know. */
+export interface SanInput {
+  type: string;
+  value: string;
+}
+
+export interface CsrRequest {
+  subject: DistinguishedName;
+  sans?: SanInput[];
+  keyUsage?: string[];
+  extendedKeyUsage?: string[];
+  /** Request a subordinate CA (PCA INTERMEDIATE_CA flow). */
+  ca?: boolean;
+  pathLength?: number;
+  /** SHA256 (default), SHA384 or SHA512. */
+  hash?: string;
+}
+
+// ---- DN ------------------------------------------------------------------------
+
+/** CCM DistinguishedName field -> X.501 attribute short name, in the order they are encoded (C first, CN last, as openssl and CCM's own CSRs do). */
+export const DN_ATTRIBUTES: [keyof DistinguishedName, string][] = [
+  ['country', 'C'],
+  ['state', 'ST'],
+  ['locality', 'L'],
+  ['organization', 'O'],
+  ['organizational_unit', 'OU'],
+  ['common_name', 'CN'],
+];
+
+export function dnToAttributes(dn: DistinguishedName): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [field, attr] of DN_ATTRIBUTES) {
+    const v = dn[field];
+    if (v !== undefined) out.push([attr, v]);
+  }
+  return out;
+}
+
+/** A DistinguishedName from JSON (`--subject-json`): CCM's field names, string values. */
+export function dnFromJson(v: unknown): DistinguishedName {
+  const bad = (why: string): CcmError => new CcmError(400, 'PCA.00020101', `${why} Incorrect certificate distinguished name.`, 'distinguished_name');
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw bad('The subject JSON must be an object such as {"common_name":"www.example.com","country":"CN"}.');
+  const o = v as Record<string, unknown>;
+  // Accept both the bare object and CCM's request form {"distinguished_name": {...}}.
+  const inner = o.distinguished_name;
+  const src = inner !== undefined && Object.keys(o).length === 1 ? inner : o;
+  if (src === null || typeof src !== 'object' || Array.isArray(src)) throw bad('distinguished_name must be an object.');
+  const dn: DistinguishedName = {};
+  for (const [k, val] of Object.entries(src as Record<string, unknown>)) {
+    if (!(k in DN_LIMITS)) throw bad(`Unknown field "${k.slice(0, 40)}"; CCM's fields are ${Object.keys(DN_LIMITS).join(', ')}.`);
+    if (typeof val !== 'string') throw bad(`${k} must be a string.`);
+    dn[k as keyof DistinguishedName] = val;
+  }
+  return dn;
+}
+
+function dnValueFindings(dn: DistinguishedName): Finding[] {
+  const out: Finding[] = [];
+  for (const [field] of DN_ATTRIBUTES) {
+    const v = dn[field];
+    // Control characters make names that tools display differently (and NUL truncates them in C code).
+    if (v !== undefined && /[\u0000-\u001f\u007f]/.test(v)) {
+      out.push(finding('pca.distinguished_name.limits', `${field} contains control characters.`, `Remove control characters from ${field}.`, 'error', `distinguished_name.${field}`));
+    }
+  }
+  return out;
+}
+
+// ---- SANs ------------------------------------------------------------------------
+
+const SAN_TYPES = ['DNS', 'IP', 'EMAIL', 'URI'] as const;
+
+/** "DNS:www.example.com" -> {type: "DNS", value: "www.example.com"}; the prefix is case-insensitive. */
+export function parseSanArg(text: string): SanInput {
+  const c = text.indexOf(':');
+  if (c <= 0) throw usageError(`--san "${text.slice(0, 60)}" needs a type prefix: DNS:, IP:, EMAIL: or URI:`);
+  const type = text.slice(0, c).toUpperCase();
+  return { type: type === 'IP ADDRESS' ? 'IP' : type, value: text.slice(c + 1) };
+}
+
+const LDH_LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+/** Why a DNS name is not acceptable, or undefined. `*` is allowed only as the whole leftmost label. */
+export function dnsNameProblem(name: string): string | undefined {
+  if (name.length === 0) return 'is empty';
+  if (/\s/.test(name)) return 'contains whitespace';
+  if (/[^\x21-\x7e]/.test(name)) return 'contains non-ASCII characters (write internationalised names as A-labels, xn--...)';
+  if (name.length > 253) return `is ${name.length} characters; at most 253 are allowed`;
+  const labels = name.split('.');
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i]!;
+    if (l.includes('*')) {
+      if (i !== 0 || l !== '*') return `has a wildcard that is not the whole leftmost label ("${l.slice(0, 63)}")`;
+      if (labels.length < 3) return 'has a wildcard directly above a top-level domain';
+      continue;
+    }
+    if (l.length === 0) return 'has an empty label';
+    if (l.length > 63) return `has a label of ${l.length} characters; at most 63 are allowed`;
+    if (!LDH_LABEL.test(l)) return `has a label "${l}" with characters other than letters, digits and inner hyphens`;
+  }
+  return undefined;
+}
+
+/** CCM's SAN rules (rules.ts pca.san.*) for each SAN, and their count. */
+export function sanFindings(sans: readonly SanInput[], field = 'subject_alternative_names'): Finding[] {
+  const out: Finding[] = [];
+  if (sans.length > MAX_SANS) {
+    out.push(finding('pca.san.count', `${sans.length} subject alternative names; CCM allows at most ${MAX_SANS}.`, 'Split the names over several certificates.', 'error', field));
+  }
+  const seen = new Set<string>();
+  sans.forEach((s, i) => {
+    const f = `${field}[${i}]`;
+    const shown = `${s.type}:${s.value.slice(0, 80)}`;
+    if (!(SAN_TYPES as readonly string[]).includes(s.type)) {
+      out.push(finding('pca.san.type', `"${shown}" has type ${s.type.slice(0, 20)}.`, 'Use DNS:, IP:, EMAIL: or URI:.', 'error', f));
+      return;
+    }
+    const key = `${s.type}:${s.type === 'DNS' || s.type === 'EMAIL' ? s.value.toLowerCase() : s.value}`;
+    if (seen.has(key)) out.push(finding('pca.san.count', `"${shown}" is listed twice.`, 'List each name once.', 'warning', f));
+    seen.add(key);
+    if (s.type === 'DNS') {
+      const p = dnsNameProblem(s.value);
+      if (p) out.push(finding('pca.san.dns', `DNS name "${s.value.slice(0, 80)}" ${p}.`, 'Give a DNS name such as www.example.com or *.example.com.', 'error', f));
+      else if (s.value.length > 64) out.push(finding('pca.san.dns', `DNS name is ${s.value.length} characters; CCM's error text allows [1,64], so CCM may refuse it.`, 'Use a DNS name of at most 64 characters.', 'warning', f));
+    } else if (s.type === 'IP') {
+      const b = s.value.length <= 39 ? ipToBytes(s.value) : undefined;
+      if (!b) out.push(finding('pca.san.ip', `"${s.value.slice(0, 80)}" is not an IP address.`, 'Give an IPv4 address such as 192.0.2.10.', 'error', f));
+      else if (b.length === 16) out.push(finding('pca.san.ip', `${s.value} is an IPv6 address; CCM may refuse it.`, 'Use an IPv4 address if CCM refuses the request.', 'warning', f));
+    } else if (s.type === 'EMAIL') {
+      if (s.value.length > 256 || !/^[\x21-\x3f\x41-\x7e]+@[A-Za-z0-9.-]+$/.test(s.value) || dnsNameProblem(s.value.slice(s.value.indexOf('@') + 1))) {
+        out.push(finding('pca.san.type', `"${s.value.slice(0, 80)}" is not an email address (ASCII local@domain, at most 256 characters).`, 'Give an address such as ops@example.com.', 'error', f));
+      }
+    } else if (s.type === 'URI') {
+      if (s.value.length > 253 || !/^[A-Za-z][A-Za-z0-9+.-]*:[\x21-\x7e]+$/.test(s.value)) {
+        out.push(finding('pca.san.type', `"${s.value.slice(0, 80)}" is not a URI (ASCII scheme:rest without spaces, at most 253 characters).`, 'Give a URI such as https://example.com/ or spiffe://example.org/svc.', 'error', f));
+      }
+    }
+  });
+  return out;
+}
+
+// ---- key usage, EKU, path length, hash -----------------------------------------------
+
+const EKU_BY_NAME = new Map(Object.values(EKU_NAMES).map((n) => [n.toLowerCase(), n]));
+
+/** Normalises EKU names (case-insensitive) and dotted OIDs; unknown names are usage errors. */
+export function normaliseEku(list: string[]): string[] {
+  return list.map((e) => {
+    const n = EKU_BY_NAME.get(e.toLowerCase());
+    if (n) return n;
+    if (/^\d+(\.\d+)+$/.test(e)) return e;
+    throw usageError(`unknown extended key usage "${e.slice(0, 40)}"; use ${[...EKU_BY_NAME.values()].join(', ')} or a dotted OID`);
+  });
+}
+
+const KU_BY_NAME = new Map(KEY_USAGE_NAMES.map((n) => [n.toLowerCase(), n]));
+
+export function normaliseKeyUsage(list: string[]): KeyUsageName[] {
+  return list.map((u) => {
+    const n = KU_BY_NAME.get(u.toLowerCase());
+    if (!n) throw usageError(`unknown key usage "${u.slice(0, 40)}"; use ${KEY_USAGE_NAMES.join(', ')}`);
+    return n;
+  });
+}
+
+/** 4.2.2.3: a CA issued from a CSR gets digitalSignature, keyCertSign, cRLSign unless the CSR says otherwise. */
+export const CA_DEFAULT_KEY_USAGE: KeyUsageName[] = ['digitalSignature', 'keyCertSign', 'cRLSign'];
+
+/** Every CCM rule the request breaks, before any signing. */
+export function csrRequestFindings(req: CsrRequest): Finding[] {
+  const out: Finding[] = [];
+  out.push(...dnObjectFindings(req.subject, 'distinguished_name', ['common_name']), ...dnValueFindings(req.subject));
+  out.push(...sanFindings(req.sans ?? []));
+  const hash = req.hash ?? 'SHA256';
+  if (!(CCM_SIGNATURE_HASHES as readonly string[]).includes(hash)) {
+    out.push({ code: PCA_BAD_HASH.code, severity: 'error', field: 'signature_algorithm', message: `${hash.slice(0, 20)} is not supported. ${PCA_BAD_HASH.message}`, fix: 'Use --hash SHA256, SHA384 or SHA512.' });
+  }
+  if (req.pathLength !== undefined) {
+    if (!req.ca) out.push(finding('pca-issue-csr.path_length', 'A path length needs a CA request.', 'Add --ca, or drop --path-length.', 'error'));
+    else if (!Number.isInteger(req.pathLength) || req.pathLength < 0 || req.pathLength > 6) {
+      out.push(finding('pca-issue-csr.path_length', `Path length ${req.pathLength} is outside 0..6.`, 'Use a path length from 0 to 6.'));
+    }
+  }
+  if (req.ca && req.keyUsage && !req.keyUsage.includes('keyCertSign')) {
+    out.push({ code: 'PCA.00020401', severity: 'warning', field: 'key_usage', message: 'A CA request without keyCertSign: the subordinate CA could not sign certificates.', fix: 'Add keyCertSign (and cRLSign) to --key-usage.' });
+  }
+  return out;
+}
+
+/** Is the key one of CCM's four, and (when given) the one the user expected? */
+export function keyAlgorithmFindings(pk: PublicKeyInfo, expected?: string): Finding[] {
+  const out = keyFindings(pk);
+  if (out.length) return out;
+  if (expected !== undefined) {
+    if (!(CCM_KEY_ALGORITHMS as readonly string[]).includes(expected)) {
+      return [{ code: PCA_BAD_KEY.code, severity: 'error', field: 'key_algorithm', message: `"${expected.slice(0, 20)}" is not a CCM key algorithm. ${PCA_BAD_KEY.message}`, fix: 'Use --algorithm RSA2048, RSA4096, EC256 or EC384.' }];
+    }
+    const actual = ccmKeyAlgorithm(pk);
+    if (actual !== expected) {
+      return [{ code: PCA_BAD_KEY.code, severity: 'error', field: 'key_algorithm', message: `The key is ${actual}, not ${expected} as asked.`, fix: `Give an ${expected} key (ccmkit key generate --algorithm ${expected}) or drop --algorithm.` }];
+    }
+  }
+  return out;
+}
+
+/** The first error finding as a CcmError (CCM answers with the first problem it meets). */
+export function firstError(findings: Finding[]): CcmError | undefined {
+  const f = findings.find((x) => x.severity === 'error');
+  if (!f) return undefined;
+  return new CcmError(400, f.code, `${f.field}: ${f.message}${f.fix ? ` Fix: ${f.fix}` : ''}`, f.field);
+}
+
+export interface CreatedCsr {
+  der: Buffer;
+  report: CsrReport;
+  /** Warnings from the request and from the parsed CSR. */
+  findings: Finding[];
+}
+
+/**
+ * Checks the request, builds and signs the CSR with `key`, then parses the
+ * result with ccmkit's own parser and checks that it says exactly what was
+ * asked (subject, SANs, key usage, EKU, basic constraints) and that its
+ * signature verifies. Throws the first CCM error; returns warnings.
+ */
+export function createCsr(req: CsrRequest, key: KeyObject, pk: PublicKeyInfo, expectedAlgorithm?: string): CreatedCsr {
+  const pre = [...keyAlgorithmFindings(pk, expectedAlgorithm), ...csrRequestFindings(req)];
+  const err = firstError(pre);
+  if (err) throw err;
+
+  const keyUsage = req.keyUsage ? normaliseKeyUsage(req.keyUsage) : req.ca ? CA_DEFAULT_KEY_USAGE : undefined;
+  const eku = req.extendedKeyUsage ? normaliseEku(req.extendedKeyUsage) : undefined;
+  const sans: SubjectAltName[] = (req.sans ?? []).map((s) => ({ type: s.type as SubjectAltName['type'], value: s.value }));
+  const exts: ExtensionInput[] = [];
+  if (req.ca) exts.push(basicConstraintsExt(true, req.pathLength));
+  if (keyUsage?.length) exts.push(keyUsageExt(keyUsage));
+  if (eku?.length) exts.push(extKeyUsageExt(eku));
+  if (sans.length) exts.push(subjectAltNameExt(sans));
+  const der = buildCsr({ subject: dnToAttributes(req.subject), key, extensions: exts, hash: (req.hash ?? 'SHA256') as HashName });
+
+  // Read back what was written, with the same parser `csr parse` uses.
+  const report = csrReport(parseCsr(der));
+  const post = [...report.findings, ...sanFindings(report.subject_alternative_names)];
+  const postErr = firstError(post);
+  if (postErr) throw postErr;
+  const mismatch = (what: string): never => {
+    throw new CcmError(500, 'CCMKIT.0009', `internal error: the CSR built does not carry the requested ${what}; nothing was written.`);
+  };
+  if (!report.signature_valid) mismatch('signature');
+  if (JSON.stringify(sortedDn(report.distinguished_name)) !== JSON.stringify(sortedDn(req.subject))) mismatch('subject');
+  if (JSON.stringify(report.subject_alternative_names) !== JSON.stringify(sans.map((s) => ({ type: s.type, value: s.type === 'IP' ? canonicalIp(s.value) : s.value })))) mismatch('subject alternative names');
+  if (JSON.stringify(report.key_usage ?? []) !== JSON.stringify(sortKu(keyUsage ?? []))) mismatch('key usage');
+  if (JSON.stringify(report.extended_key_usage ?? []) !== JSON.stringify(eku ?? [])) mismatch('extended key usage');
+  if ((report.basic_constraints?.ca ?? false) !== !!req.ca || report.basic_constraints?.path_length !== (req.ca ? req.pathLength : undefined)) mismatch('basic constraints');
+  return { der, report, findings: [...pre, ...post].filter((f) => f.severity !== 'error') };
+}
+
+function sortedDn(dn: DistinguishedName): [string, string | undefined][] {
+  return Object.entries(dn).sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+function canonicalIp(s: string): string {
+  // The parser prints IPv6 in RFC 5952 form: compare in that form.
+  const b = ipToBytes(s);
+  return b ? ipToString(b) : s;
+}
+
+function sortKu(list: KeyUsageName[]): KeyUsageName[] {
+  return KEY_USAGE_NAMES.filter((n) => list.includes(n));
+}
