@@ -279,7 +279,15 @@ export function createCsr(req: CsrRequest, key: KeyObject, pk: PublicKeyInfo, ex
   if (JSON.stringify(report.key_usage ?? []) !== JSON.stringify(sortKu(keyUsage ?? []))) mismatch('key usage');
   if (JSON.stringify(report.extended_key_usage ?? []) !== JSON.stringify(eku ?? [])) mismatch('extended key usage');
   if ((report.basic_constraints?.ca ?? false) !== !!req.ca || report.basic_constraints?.path_length !== (req.ca ? req.pathLength : undefined)) mismatch('basic constraints');
-  return { der, report, findings: [...pre, ...post].filter((f) => f.severity !== 'error') };
+  // The same rule seen before and after building is one warning, not two.
+  const seen = new Set<string>();
+  const warnings = [...pre, ...post].filter((f) => {
+    const k = `${f.code} ${f.field} ${f.message}`;
+    if (f.severity === 'error' || seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  return { der, report, findings: warnings };
 }
 
 function sortedDn(dn: DistinguishedName): [string, string | undefined][] {

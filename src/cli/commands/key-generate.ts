@@ -1,5 +1,5 @@
 import { generateKey, KEY_ALGORITHMS, PBKDF2_ITERATIONS } from '../../engine/keygen.js';
-import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
+import { usageError } from '../../engine/errors.js';
 import { parseArgs } from '../args.js';
 import { out, printJson, refuseSecretFlags, secretFrom, writeNewFile } from '../io.js';
 
@@ -62,8 +62,8 @@ export async function run(argv: string[]): Promise<number> {
   let passphrase: string | undefined;
   if (encrypt) {
     passphrase = secretFrom(p);
-    if (passphrase === undefined) throw new CcmError(400, LocalCode.PASSWORD_REQUIRED, '--encrypt needs a passphrase: --passphrase-file F or $CCMKIT_PASSPHRASE.');
-    if (passphrase.length === 0) throw new CcmError(400, LocalCode.PASSWORD_REQUIRED, '--encrypt needs a non-empty passphrase.');
+    if (passphrase === undefined) throw usageError('--encrypt needs a passphrase: --passphrase-file F or $CCMKIT_PASSPHRASE.');
+    if (passphrase.length === 0) throw usageError('--encrypt needs a non-empty passphrase.');
   }
   const file = p.str.get('out');
   // Everything is checked and the key made in memory first; the file appears only with its full content.
