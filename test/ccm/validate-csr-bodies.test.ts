@@ -1,0 +1,256 @@
+// Pre-flight of the two CSR-carrying request bodies: SCM "Upload CSR" and PCA
+// "issue a certificate via CSR". Tables of bodies in, CCM's answer out.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { csrBodyString } from '../../src/ccm/csr-bodies.js';
+import { createCsr, dnsNameProblem } from '../../src/ccm/csr-request.js';
+import { RULES } from '../../src/ccm/rules.js';
+import { validatePcaIssueCsr, validatePcaIssueCsrBytes } from '../../src/ccm/validate-pca-issue-csr.js';
+import { validateScmUploadCsr, validateScmUploadCsrBytes } from '../../src/ccm/validate-scm-upload-csr.js';
+import { buildCsr, subjectAltNameExt } from '../../src/engine/builder.js';
+import { parsePrivateKey } from '../../src/engine/privatekey.js';
+import { ccmkit, tempDir } from '../helpers/run.js';
+import { key, keyPem } from '../helpers/pki.js';
+
+const tmp = tempDir('ccmkit-validate-');
+afterAll(tmp.cleanup);
+
+const ec = key('EC256', 1);
+const ecInfo = parsePrivateKey(ec.export({ type: 'pkcs8', format: 'der' }));
+const csrPem = csrBodyString(createCsr({ subject: { common_name: 'www.example.com' }, sans: [{ type: 'DNS', value: 'www.example.com' }] }, ec, ecInfo.publicKey).der);
+const otherKeyPem = keyPem(key('EC256', 2));
+const ID = '2cb2878b-6cd1-460d-bd25-afe655159bdc';
+
+/** An RSA4096 CSR with 20 long SANs: over SCM's 2555 characters. */
+function bigRsaCsr(): string {
+  const sans = Array.from({ length: 20 }, (_, i) => ({ type: 'DNS' as const, value: `service-${i}.a-long-department.example.com` }));
+  return csrBodyString(buildCsr({ subject: [['CN', 'many.example.com']], key: key('RSA4096', 1), extensions: [subjectAltNameExt(sans)] }));
+}
+
+type Row = [name: string, body: unknown, valid: boolean, code: string | null, field?: string, text?: string];
+
+describe('validate scm-upload-csr', () => {
+  const big = bigRsaCsr();
+  const rows: Row[] = [
+    ['minimal valid body', { name: 'www', csr: csrPem }, true, null],
+    ['CRLF line breaks', { name: 'www', csr: csrPem.replace(/\n/g, '\r\n') }, true, null],
+    ['literal \\n escapes (double-escaped JSON)', { name: 'www', csr: csrPem.replace(/\n/g, '\\n') }, true, null],
+    ['NEW CERTIFICATE REQUEST label', { name: 'www', csr: csrPem.replace(/CERTIFICATE REQUEST/g, 'NEW CERTIFICATE REQUEST') }, true, null],
+    ['name of exactly 63', { name: 'n'.repeat(63), csr: csrPem }, true, null],
+    ['name of 64', { name: 'n'.repeat(64), csr: csrPem }, false, 'SCM.0005', 'name', 'name is 64 characters; SCM allows at most 63'],
+    ['name of 63 CJK characters (counted as characters, not bytes)', { name: '证'.repeat(63), csr: csrPem }, true, null],
+    ['name missing', { csr: csrPem }, false, 'SCM.0005', 'name', 'name is missing'],
+    ['name null', { name: null, csr: csrPem }, false, 'SCM.0005', 'name', 'name is missing'],
+    ['name a number', { name: 42, csr: csrPem }, false, 'SCM.0005', 'name', 'name is an integer, not a string'],
+    ['name an array', { name: ['a'], csr: csrPem }, false, 'SCM.0005', 'name', 'name is an array'],
+    ['empty name is a warning only', { name: '', csr: csrPem }, true, null, 'name', 'name is empty'],
+    ['csr missing', { name: 'www' }, false, 'SCM.0005', 'csr', 'csr is missing'],
+    ['csr null', { name: 'www', csr: null }, false, 'SCM.0005', 'csr', 'csr is missing'],
+    ['csr an object', { name: 'www', csr: { pem: csrPem } }, false, 'SCM.0005', 'csr', 'csr is an object, not a string'],
+    ['csr garbage', { name: 'www', csr: 'hello' }, false, 'SCM.0034', 'csr', 'holds no PEM block'],
+    ['csr empty', { name: 'www', csr: '' }, false, 'SCM.0034', 'csr', 'csr is empty'],
+    ['csr is a certificate', { name: 'www', csr: csrPem.replace(/CERTIFICATE REQUEST/g, 'CERTIFICATE') }, false, 'SCM.0034', 'csr', 'not a CERTIFICATE REQUEST'],
+    ['csr with a broken signature', { name: 'www', csr: tamper(csrPem) }, false, 'SCM.0034', 'csr', 'invalid self-signature'],
+    ['csr truncated', { name: 'www', csr: csrPem.slice(0, 200) + '\n-----END CERTIFICATE REQUEST-----' }, false, 'SCM.0034', 'csr'],
+    ['csr two blocks', { name: 'www', csr: csrPem + '\n' + csrPem }, false, 'SCM.0034', 'csr', 'exactly one CSR'],
+    ['RSA4096 + 20 SANs over 2555', { name: 'big', csr: big }, false, 'SCM.0005', 'csr', 'Use an EC384 key instead of RSA4096'],
+    ['huge csr (1 MB)', { name: 'x', csr: 'A'.repeat(1_000_000) }, false, 'SCM.0005', 'csr', 'csr is 1000000 characters'],
+    ['private_key of the CSR: warning only', { name: 'www', csr: csrPem, private_key: keyPem(ec) }, true, null, 'private_key', 'documents at most 63'],
+    ['private_key of another key', { name: 'www', csr: csrPem, private_key: otherKeyPem }, false, 'SCM.0014', 'private_key', 'not the key of the CSR'],
+    ['private_key garbage', { name: 'www', csr: csrPem, private_key: 'x'.repeat(100) }, false, 'SCM.0012', 'private_key', 'not one PEM private key'],
+    ['private_key short garbage', { name: 'www', csr: csrPem, private_key: 'abc' }, false, 'SCM.0012', 'private_key'],
+    ['private_key empty string: absent', { name: 'www', csr: csrPem, private_key: '' }, true, null],
+    ['private_key null: absent', { name: 'www', csr: csrPem, private_key: null }, true, null],
+    ['private_key a boolean', { name: 'www', csr: csrPem, private_key: true }, false, 'SCM.0005', 'private_key', 'a boolean, not a string'],
+    ['private_key over 4096', { name: 'www', csr: csrPem, private_key: 'k'.repeat(5000) }, false, 'SCM.0005', 'private_key', 'at most 4096'],
+    ['unknown field: warning', { name: 'www', csr: csrPem, tags: [] }, true, null, 'tags', 'Unknown field "tags"'],
+    ['body is an array', [], false, 'SCM.0005', 'body', 'an array, not a JSON object'],
+    ['body is null', null, false, 'SCM.0005', 'body', 'null, not a JSON object'],
+    ['body is a string', 'x', false, 'SCM.0005', 'body'],
+  ];
+
+  it.each(rows)('%s', (_n, body, valid, code, field, text) => {
+    const r = validateScmUploadCsr(body);
+    expect(r.valid).toBe(valid);
+    expect(r.error_code).toBe(code);
+    expect(r.status).toBe(valid ? 200 : 400);
+    if (code) expect(r.error_msg).toBe(RULES.find((x) => x.error_code === code)!.error_msg);
+    else expect(r.error_msg).toBeNull();
+    if (field) {
+      const f = r.findings.find((x) => x.field === field);
+      expect(f, JSON.stringify(r.findings)).toBeDefined();
+      if (text) expect(r.findings.map((x) => `${x.message} ${x.fix ?? ''}`).join('\n')).toContain(text);
+    }
+  });
+
+  it('reports the first error as CCM would, and lists all of them', () => {
+    const r = validateScmUploadCsr({ name: 'n'.repeat(70), csr: 'junk', private_key: 7 });
+    expect(r.error_code).toBe('SCM.0005');
+    expect(r.findings.map((f) => `${f.code} ${f.field}`)).toEqual(['SCM.0005 name', 'SCM.0034 csr', 'SCM.0005 private_key']);
+  });
+
+  it.each([
+    ['not UTF-8', Buffer.from([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]), 'not valid UTF-8'],
+    ['not JSON', Buffer.from('{name: x}'), 'not JSON'],
+    ['empty', Buffer.alloc(0), 'not JSON'],
+    ['JSON number', Buffer.from('12'), 'an integer, not a JSON object'],
+  ])('raw body %s -> SCM.0005', (_n, bytes, text) => {
+    const r = validateScmUploadCsrBytes(bytes);
+    expect(r).toMatchObject({ valid: false, status: 400, error_code: 'SCM.0005', error_msg: 'Incorrect request parameter.' });
+    expect(r.findings[0]!.message).toContain(text);
+  });
+
+  it('a UTF-8 BOM is tolerated', () => {
+    const r = validateScmUploadCsrBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ name: 'a', csr: csrPem }))]));
+    expect(r.valid).toBe(true);
+  });
+
+  it('CLI: exit 0 valid, 1 invalid, 2 usage; JSON output has the generic shape', () => {
+    const good = join(tmp.dir, 'good.json');
+    const bad = join(tmp.dir, 'bad.json');
+    writeFileSync(good, JSON.stringify({ name: 'www', csr: csrPem }));
+    writeFileSync(bad, JSON.stringify({ name: 'www', csr: big }));
+    const g = ccmkit(['validate', 'scm-upload-csr', good, '--json']);
+    expect(g.code).toBe(0);
+    expect(Object.keys(JSON.parse(g.stdout))).toEqual(['valid', 'status', 'error_code', 'error_msg', 'findings']);
+    const b = ccmkit(['validate', 'scm-upload-csr', bad, '--json']);
+    expect(b.code).toBe(1);
+    expect(JSON.parse(b.stdout)).toMatchObject({ valid: false, status: 400, error_code: 'SCM.0005', error_msg: 'Incorrect request parameter.' });
+    const human = ccmkit(['validate', 'scm-upload-csr', bad]);
+    expect(human.code).toBe(1);
+    expect(human.stdout).toContain('CCM would answer 400 SCM.0005');
+    expect(human.stdout).toContain('fix: Use an EC384 key');
+    expect(ccmkit(['validate', 'scm-upload-csr']).code).toBe(2);
+    expect(ccmkit(['validate', 'scm-upload-csr', join(tmp.dir, 'missing.json')]).code).toBe(2);
+    const stdin = ccmkit(['validate', 'scm-upload-csr', '-'], { input: JSON.stringify({ name: 'www', csr: csrPem }) });
+    expect(stdin.code).toBe(0);
+    const group = ccmkit(['validate', 'nothing']);
+    expect(group.code).toBe(2);
+    expect(group.stderr).toContain('validate scm-upload-csr');
+  });
+
+  it('fuzz: any JSON value or byte string gives a well-formed result, never a throw', () => {
+    const check = (r: ReturnType<typeof validateScmUploadCsr>): void => {
+      expect(typeof r.valid).toBe('boolean');
+      expect(r.valid).toBe(r.error_code === null);
+      expect(r.status).toBe(r.valid ? 200 : 400);
+      for (const f of r.findings) expect(f.code).toMatch(/^SCM\.\d{4}$/);
+    };
+    const field = fc.oneof(fc.string({ maxLength: 80 }), fc.constant(csrPem), fc.constant(csrPem.slice(0, 300)), fc.integer(), fc.constant(null), fc.boolean(), fc.array(fc.string(), { maxLength: 2 }));
+    fc.assert(
+      fc.property(fc.record({ name: field, csr: field, private_key: field }, { requiredKeys: [] }), (body) => check(validateScmUploadCsr(body))),
+      { numRuns: 300, seed: 7 },
+    );
+    fc.assert(fc.property(fc.jsonValue({ maxDepth: 3 }), (v) => check(validateScmUploadCsr(v))), { numRuns: 300, seed: 8 });
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), (b) => check(validateScmUploadCsrBytes(b))), { numRuns: 300, seed: 9 });
+    // Mutations of a valid CSR string: any single character change is either still valid or a clean SCM.0034/SCM.0005.
+    fc.assert(
+      fc.property(fc.nat(csrPem.length - 1), fc.string({ minLength: 1, maxLength: 1 }), (i, c) => {
+        const r = validateScmUploadCsr({ name: 'x', csr: csrPem.slice(0, i) + c + csrPem.slice(i + 1) });
+        check(r);
+        if (!r.valid) expect(['SCM.0034', 'SCM.0005']).toContain(r.error_code);
+      }),
+      { numRuns: 300, seed: 10 },
+    );
+  });
+});
+
+describe('validate pca-issue-csr', () => {
+  const ok = { csr: csrPem, issuer_id: ID, validity: { type: 'YEAR', value: 1 } };
+  const rows: Row[] = [
+    ['minimal valid body', ok, true, null],
+    ['INTERMEDIATE_CA with path_length 6', { ...ok, type: 'INTERMEDIATE_CA', path_length: 6 }, true, null],
+    ['HOUR:175200 (20 years)', { ...ok, validity: { type: 'HOUR', value: 175200 } }, true, null],
+    ['start_from integer', { ...ok, validity: { type: 'DAY', value: 30, start_from: 1645146939688 } }, true, null],
+    ['upper-case issuer id', { ...ok, issuer_id: ID.toUpperCase() }, true, null],
+    ['issuer_id missing', { csr: csrPem, validity: ok.validity }, false, 'PCA.00020201', 'issuer_id', 'issuer_id is missing'],
+    ['issuer_id with 11 hex digits at the end', { ...ok, issuer_id: ID.slice(0, 35) }, false, 'PCA.00020201', 'issuer_id', 'is not a CA id'],
+    ['issuer_id number', { ...ok, issuer_id: 5 }, false, 'PCA.00020201', 'issuer_id', 'an integer, not a string'],
+    ['csr missing', { issuer_id: ID, validity: ok.validity }, false, 'PCA.00020401', 'csr', 'csr is missing'],
+    ['csr unparseable', { ...ok, csr: '-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----' }, false, 'PCA.00020401', 'csr', 'is not a PKCS#10 request'],
+    ['csr over 5120', { ...ok, csr: 'x'.repeat(5121) }, false, 'PCA.00020401', 'csr', 'csr is 5121 characters'],
+    ['validity missing', { csr: csrPem, issuer_id: ID }, false, 'PCA.00020109', 'validity', 'validity is missing'],
+    ['validity type WEEK', { ...ok, validity: { type: 'WEEK', value: 1 } }, false, 'PCA.00020109', 'validity.type'],
+    ['validity lower-case year', { ...ok, validity: { type: 'year', value: 1 } }, false, 'PCA.00020109', 'validity.type'],
+    ['validity value 0', { ...ok, validity: { type: 'YEAR', value: 0 } }, false, 'PCA.00020109', 'validity.value', 'below 1'],
+    ['validity value string', { ...ok, validity: { type: 'YEAR', value: '1' } }, false, 'PCA.00020109', 'validity.value', 'a string, not an integer'],
+    ['validity value 1.5', { ...ok, validity: { type: 'YEAR', value: 1.5 } }, false, 'PCA.00020109', 'validity.value'],
+    ['validity YEAR:21', { ...ok, validity: { type: 'YEAR', value: 21 } }, false, 'PCA.00020109', 'validity.value', 'more than 20 years'],
+    ['validity MONTH:241', { ...ok, validity: { type: 'MONTH', value: 241 } }, false, 'PCA.00020109', 'validity.value'],
+    ['start_from a string', { ...ok, validity: { type: 'YEAR', value: 1, start_from: 'now' } }, false, 'PCA.00020109', 'validity.start_from'],
+    ['type ROOT_CA', { ...ok, type: 'ROOT_CA' }, false, 'PCA.00020001', 'type'],
+    ['path_length 7', { ...ok, type: 'INTERMEDIATE_CA', path_length: 7 }, false, 'PCA.00020203', 'path_length', 'outside 0..6'],
+    ['path_length -1', { ...ok, type: 'INTERMEDIATE_CA', path_length: -1 }, false, 'PCA.00020203', 'path_length'],
+    ['path_length "1"', { ...ok, type: 'INTERMEDIATE_CA', path_length: '1' }, false, 'PCA.00020203', 'path_length', 'not an integer'],
+    ['path_length with ENTITY_CERT: warning', { ...ok, path_length: 1 }, true, null, 'path_length', 'ignored unless type is INTERMEDIATE_CA'],
+    ['subject_alternative_names: reserved, warning', { ...ok, subject_alternative_names: [{ type: 'DNS', value: 'a.com' }] }, true, null, 'subject_alternative_names', 'reserved and ignored'],
+    ['body is an array', [ok], false, 'PCA.00020001', 'body'],
+  ];
+
+  it.each(rows)('%s', (_n, body, valid, code, field, text) => {
+    const r = validatePcaIssueCsr(body);
+    expect(r.valid, JSON.stringify(r.findings)).toBe(valid);
+    expect(r.error_code).toBe(code);
+    if (field) {
+      expect(r.findings.map((x) => x.field), JSON.stringify(r.findings)).toContain(field);
+      if (text) expect(r.findings.map((x) => x.message).join('\n')).toContain(text);
+    }
+  });
+
+  it('checks CCM policy inside the CSR: an RSA1024 key is PCA.00020102', () => {
+    const weak = csrBodyString(buildCsr({ subject: [['CN', 'weak']], key: key('RSA1024', 1) }));
+    const r = validatePcaIssueCsr({ ...ok, csr: weak });
+    expect(r.error_code).toBe('PCA.00020102');
+    expect(r.findings[0]!.field).toBe('csr.key_algorithm');
+  });
+
+  it('fuzz: bytes and JSON never throw, codes are PCA codes', () => {
+    const check = (r: ReturnType<typeof validatePcaIssueCsr>): void => {
+      expect(r.valid).toBe(r.error_code === null);
+      for (const f of r.findings) expect(f.code).toMatch(/^PCA\.\d{8}$/);
+    };
+    fc.assert(fc.property(fc.jsonValue({ maxDepth: 3 }), (v) => check(validatePcaIssueCsr(v))), { numRuns: 300, seed: 11 });
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => check(validatePcaIssueCsrBytes(b))), { numRuns: 300, seed: 12 });
+    fc.assert(
+      fc.property(fc.record({ issuer_id: fc.oneof(fc.uuid(), fc.string()), validity: fc.record({ type: fc.constantFrom('YEAR', 'MONTH', 'DAY', 'HOUR', 'X'), value: fc.integer({ min: -5, max: 200000 }) }), type: fc.constantFrom('ENTITY_CERT', 'INTERMEDIATE_CA', 'OTHER'), path_length: fc.integer({ min: -2, max: 9 }) }, { requiredKeys: [] }), (b) =>
+        check(validatePcaIssueCsr({ csr: csrPem, ...b })),
+      ),
+      { numRuns: 300, seed: 13 },
+    );
+  });
+});
+
+describe('DNS name rules', () => {
+  it.each([
+    ['www.example.com', undefined],
+    ['*.example.com', undefined],
+    ['xn--bcher-kva.example', undefined],
+    ['a-b.example.com', undefined],
+    ['-a.example.com', 'characters other than'],
+    ['a_b.example.com', 'characters other than'],
+    ['a..example.com', 'empty label'],
+    ['example.com.', 'empty label'],
+    [`${'a'.repeat(64)}.com`, 'label of 64 characters'],
+    [Array.from({ length: 64 }, () => 'abc').join('.'), 'at most 253'],
+    ['*.*.example.com', 'not the whole leftmost label'],
+    ['*', 'directly above a top-level domain'],
+    ['', 'is empty'],
+    ['tab\there.com', 'whitespace'],
+  ])('%s', (name, problem) => {
+    const p = dnsNameProblem(name);
+    if (problem === undefined) expect(p).toBeUndefined();
+    else expect(p).toContain(problem);
+  });
+});
+
+function tamper(pem: string): string {
+  // Flip one base64 character inside the signature (the last line before END).
+  const lines = pem.split('\n');
+  const i = lines.length - 2;
+  const l = lines[i]!;
+  const j = Math.max(0, l.length - 6);
+  lines[i] = l.slice(0, j) + (l[j] === 'A' ? 'B' : 'A') + l.slice(j + 1);
+  return lines.join('\n');
+}
