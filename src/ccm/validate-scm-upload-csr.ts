@@ -101,7 +101,7 @@ function privateKeyFindings(pk: unknown, csr: Csr | undefined): Finding[] {
   if (len > SCM_UPLOAD_CSR_LIMITS.privateKey) {
     return [finding('scm-upload-csr.private_key', `private_key is ${len} characters; ccmkit allows at most ${SCM_UPLOAD_CSR_LIMITS.privateKey} (SCM import's limit).`, omit)];
   }
-  out.push(
+  if (len > SCM_UPLOAD_CSR_LIMITS.privateKeyDocumented) out.push(
     finding(
       'scm-upload-csr.private_key',
       `private_key is ${len} characters; the seed documents at most ${SCM_UPLOAD_CSR_LIMITS.privateKeyDocumented}, which no private key fits, so SCM may refuse it.`,
