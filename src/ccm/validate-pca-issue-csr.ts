@@ -8,7 +8,7 @@ import { readCsrString } from './csr-bodies.js';
 import { sanFindings } from './csr-request.js';
 import type { Finding } from './findings.js';
 import { finding } from './rules.js';
-import { describeJson, parseJsonBody, unknownFieldFindings, validationResult, type ValidationResult } from './validation.js';
+import { describeJson, objectBody, unknownFieldFindings, validateBytes, validationResult, type ValidationResult } from './validation.js';
 
 const FIELDS = ['issuer_id', 'csr', 'validity', 'type', 'path_length', 'subject_alternative_names'] as const;
 
@@ -18,16 +18,13 @@ export const MAX_VALIDITY: Record<string, number> = { YEAR: 20, MONTH: 240, DAY:
 const UUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
 
 export function validatePcaIssueCsrBytes(bytes: Uint8Array): ValidationResult {
-  const parsed = parseJsonBody(bytes, 'pca-issue-csr.body.json');
-  if ('findings' in parsed) return validationResult(parsed.findings);
-  return validatePcaIssueCsr(parsed.body);
+  return validateBytes(bytes, 'pca-issue-csr.body.json', validatePcaIssueCsr);
 }
 
 export function validatePcaIssueCsr(body: unknown): ValidationResult {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    return validationResult([finding('pca-issue-csr.body.json', `The body is ${describeJson(body)}, not a JSON object.`, 'Send {"issuer_id": ..., "csr": ..., "validity": {...}}.')]);
-  }
-  const b = body as Record<string, unknown>;
+  const ob = objectBody(body, 'pca-issue-csr.body.json', '{"issuer_id": ..., "csr": ..., "validity": {...}}');
+  if ('result' in ob) return ob.result;
+  const b = ob.body;
   const out: Finding[] = [];
 
   const id = b.issuer_id;

@@ -7,7 +7,7 @@ import { ccmKeyAlgorithm } from './algorithms.js';
 import { readCsrString } from './csr-bodies.js';
 import type { Finding } from './findings.js';
 import { finding } from './rules.js';
-import { describeJson, parseJsonBody, unknownFieldFindings, validationResult, type ValidationResult } from './validation.js';
+import { describeJson, objectBody, unknownFieldFindings, validateBytes, validationResult, type ValidationResult } from './validation.js';
 import { parsePem, PemError } from '../engine/pem.js';
 import { parsePrivateKey, sniffPrivateKey } from '../engine/privatekey.js';
 import { CcmError } from '../engine/errors.js';
@@ -30,16 +30,13 @@ const FIELDS = ['name', 'csr', 'private_key'] as const;
 const chars = (s: string): number => [...s].length;
 
 export function validateScmUploadCsrBytes(bytes: Uint8Array): ValidationResult {
-  const parsed = parseJsonBody(bytes, 'scm-upload-csr.body.json');
-  if ('findings' in parsed) return validationResult(parsed.findings);
-  return validateScmUploadCsr(parsed.body);
+  return validateBytes(bytes, 'scm-upload-csr.body.json', validateScmUploadCsr);
 }
 
 export function validateScmUploadCsr(body: unknown): ValidationResult {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    return validationResult([finding('scm-upload-csr.body.json', `The body is ${describeJson(body)}, not a JSON object.`, 'Send {"name": ..., "csr": ...}.')]);
-  }
-  const b = body as Record<string, unknown>;
+  const ob = objectBody(body, 'scm-upload-csr.body.json', '{"name": ..., "csr": ...}');
+  if ('result' in ob) return ob.result;
+  const b = ob.body;
   const out: Finding[] = [];
 
   // name: Mandatory, String, 0..63.

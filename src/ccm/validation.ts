@@ -28,14 +28,9 @@ for (const r of RULES) if (!MSG_BY_CODE.has(r.error_code)) MSG_BY_CODE.set(r.err
  */
 export function validationResult(findings: Finding[]): ValidationResult {
   const first = findings.find((f) => f.severity === 'error');
-  if (!first) return { valid: true, status: 200, error_code: null, error_msg: null, findings };
-  return {
-    valid: false,
-    status: STATUS_BY_CODE.get(first.code) ?? 400,
-    error_code: first.code,
-    error_msg: MSG_BY_CODE.get(first.code) ?? first.message,
-    findings,
-  };
+  return first
+    ? { valid: false, status: STATUS_BY_CODE.get(first.code) ?? 400, error_code: first.code, error_msg: MSG_BY_CODE.get(first.code) ?? first.message, findings }
+    : { valid: true, status: 200, error_code: null, error_msg: null, findings };
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -62,6 +57,23 @@ export function parseJsonBody(bytes: Uint8Array, bodyRule: string): { body: Reco
     return { findings: [finding(bodyRule, `The body is ${describeJson(v)}, not a JSON object.`, 'Send a JSON object.')] };
   }
   return { body: v as Record<string, unknown> };
+}
+
+/**
+ * The common front of every body validator: raw bytes -> object -> `validate`.
+ * Non-objects become one finding of `bodyRule`.
+ */
+export function validateBytes(bytes: Uint8Array, bodyRule: string, validate: (body: Record<string, unknown>) => ValidationResult): ValidationResult {
+  const parsed = parseJsonBody(bytes, bodyRule);
+  return 'findings' in parsed ? validationResult(parsed.findings) : validate(parsed.body);
+}
+
+/** `body` as an object, or the result for a body that is not one. */
+export function objectBody(body: unknown, bodyRule: string, example: string): { body: Record<string, unknown> } | { result: ValidationResult } {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return { result: validationResult([finding(bodyRule, `The body is ${describeJson(body)}, not a JSON object.`, `Send ${example}.`)]) };
+  }
+  return { body: body as Record<string, unknown> };
 }
 
 /** "a string", "null", "an array"...: for messages about wrong JSON types. */

@@ -34,11 +34,13 @@ export function passwordFrom(p: Parsed): string | undefined {
   const file = p.str.get('passphrase-file');
   if (direct !== undefined && file !== undefined) throw usageError('give --password or --passphrase-file, not both');
   if (direct !== undefined) return direct;
-  if (file !== undefined) {
-    const text = readInputFile(file).toString('utf8');
-    return text.split(/\r?\n/)[0] ?? '';
-  }
+  if (file !== undefined) return firstLineOf(file);
   return process.env.CCMKIT_PASSPHRASE;
+}
+
+/** A passphrase file's first line, without its line break. */
+function firstLineOf(file: string): string {
+  return readInputFile(file).toString('utf8').split(/\r?\n/)[0] ?? '';
 }
 
 /**
@@ -48,7 +50,7 @@ export function passwordFrom(p: Parsed): string | undefined {
  */
 export function secretFrom(p: Parsed): string | undefined {
   const file = p.str.get('passphrase-file');
-  if (file !== undefined) return readInputFile(file).toString('utf8').split(/\r?\n/)[0] ?? '';
+  if (file !== undefined) return firstLineOf(file);
   return process.env.CCMKIT_PASSPHRASE;
 }
 

@@ -2,27 +2,27 @@
 // which must read back the same subject, SANs, key usage, EKU and CA flag.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ccmkit, openssl, run, tempDir } from '../helpers/run.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ccmkit, ccmkitAsync, openssl, run, runAsync, tempDir, yieldToEventLoop } from '../helpers/run.js';
 
 const tmp = tempDir('ccmkit-csr-');
 afterAll(tmp.cleanup);
+afterEach(yieldToEventLoop);
 const f = (name: string): string => join(tmp.dir, name);
 
 const ALGS = ['RSA2048', 'RSA4096', 'EC256', 'EC384'] as const;
 const HASHES = ['SHA256', 'SHA384', 'SHA512'] as const;
 const KEY_BITS = { RSA2048: 2048, RSA4096: 4096, EC256: 256, EC384: 384 };
 
-beforeAll(() => {
-  for (const alg of ALGS) {
-    const r = ccmkit(['key', 'generate', '--algorithm', alg, '--out', f(`${alg}.key`)]);
-    if (r.code !== 0) throw new Error(r.stderr);
-  }
-  // An encrypted key, and a key CCM does not support.
-  const e = ccmkit(['key', 'generate', '--algorithm', 'EC256', '--encrypt', '--out', f('enc.key')], { env: { ...process.env, CCMKIT_PASSPHRASE: 'pw for csr' } });
-  if (e.code !== 0) throw new Error(e.stderr);
-  openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:3072', '-out', f('rsa3072.key')]);
-  openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-521', '-out', f('ec521.key')]);
+beforeAll(async () => {
+  const made = await Promise.all([
+    ...ALGS.map((alg) => ccmkitAsync(['key', 'generate', '--algorithm', alg, '--out', f(`${alg}.key`)])),
+    // An encrypted key, and keys CCM does not support.
+    ccmkitAsync(['key', 'generate', '--algorithm', 'EC256', '--encrypt', '--out', f('enc.key')], { env: { ...process.env, CCMKIT_PASSPHRASE: 'pw for csr' } }),
+    runAsync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:3072', '-out', f('rsa3072.key')]),
+    runAsync('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-521', '-out', f('ec521.key')]),
+  ]);
+  for (const r of made) if (r.code !== 0) throw new Error(r.stderr);
   writeFileSync(
     f('dn.json'),
     JSON.stringify({ common_name: 'www.example.com', country: 'CN', state: 'Sichuan', locality: 'Chengdu', organization: 'Example Ltd', organizational_unit: 'Ops' }),
@@ -101,8 +101,8 @@ describe('csr create: interop matrix (each CCM key algorithm x hash)', () => {
   const cases = ALGS.flatMap((alg) => HASHES.map((hash) => ({ alg, hash, ca: hash === 'SHA384' })));
   const made: { alg: string; hash: string; ca: boolean; file: string }[] = [];
 
-  beforeAll(() => {
-    for (const c of cases) {
+  beforeAll(async () => {
+    const jobs = cases.map((c) => {
       const file = f(`${c.alg}-${c.hash}.csr`);
       const args = ['csr', 'create', '--key', f(`${c.alg}.key`), '--algorithm', c.alg, '--subject-json', f('dn.json'), '--hash', c.hash, '--out', file];
       if (c.ca) args.push('--ca', '--path-length', '1');
@@ -110,17 +110,26 @@ describe('csr create: interop matrix (each CCM key algorithm x hash)', () => {
         args.push('--san', 'DNS:www.example.com', '--san', 'DNS:*.example.com', '--san', 'IP:192.0.2.10', '--san', 'EMAIL:ops@example.com', '--san', 'URI:https://example.com/app');
         args.push('--key-usage', 'digitalSignature,keyEncipherment', '--extended-key-usage', 'serverAuth', '--extended-key-usage', 'clientAuth');
       }
-      const r = ccmkit(args);
-      if (r.code !== 0) throw new Error(`${c.alg}/${c.hash}: ${r.stderr}`);
-      made.push({ ...c, file });
-    }
+      return ccmkitAsync(args).then((r) => {
+        if (r.code !== 0) throw new Error(`${c.alg}/${c.hash}: ${r.stderr}`);
+        return { ...c, file };
+      });
+    });
+    made.push(...(await Promise.all(jobs)));
   }, 120_000);
 
-  it('openssl req -verify accepts all 12 CSRs, and openssl and pyca read the same subject, SANs, KU, EKU, CA flag and path length', () => {
+  it('openssl req -verify accepts all 12 CSRs, and openssl and pyca read the same subject, SANs, KU, EKU, CA flag and path length', async () => {
     expect(made).toHaveLength(12);
     const py = pyca(made.map((m) => m.file));
+    const judged = await Promise.all(
+      made.map(async (m) => ({
+        req: await runAsync('openssl', ['req', '-in', m.file, '-verify', '-noout', '-text']),
+        subject: await runAsync('openssl', ['req', '-in', m.file, '-noout', '-subject', '-nameopt', 'RFC2253']),
+        parsed: await ccmkitAsync(['csr', 'parse', '--json', m.file]),
+      })),
+    );
     made.forEach((m, i) => {
-      const r = run('openssl', ['req', '-in', m.file, '-verify', '-noout', '-text']);
+      const r = judged[i]!.req;
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr + r.stdout).toMatch(/verify OK/);
       const text = r.stdout;
@@ -130,7 +139,7 @@ describe('csr create: interop matrix (each CCM key algorithm x hash)', () => {
       expect(p.key_size).toBe(KEY_BITS[m.alg as keyof typeof KEY_BITS]);
       expect(text).toContain(m.alg.startsWith('RSA') ? `Public-Key: (${KEY_BITS[m.alg as 'RSA2048']} bit)` : `NIST CURVE: P-${KEY_BITS[m.alg as 'EC256']}`);
       // Subject: the same RFC 4514 string from both judges.
-      const subj = openssl(['req', '-in', m.file, '-noout', '-subject', '-nameopt', 'RFC2253']).replace(/^subject=/, '').trim();
+      const subj = judged[i]!.subject.stdout.replace(/^subject=/, '').trim();
       expect(subj).toBe('CN=www.example.com,OU=Ops,O=Example Ltd,L=Chengdu,ST=Sichuan,C=CN');
       expect(p.subject).toBe(subj);
       if (m.ca) {
@@ -152,7 +161,7 @@ describe('csr create: interop matrix (each CCM key algorithm x hash)', () => {
         expect(p.ca).toBeNull();
       }
       // And ccmkit's own parser agrees (csr parse exits 0: within CCM's policy).
-      const parsed = ccmkit(['csr', 'parse', '--json', m.file]);
+      const parsed = judged[i]!.parsed;
       expect(parsed.code, parsed.stdout).toBe(0);
       expect(JSON.parse(parsed.stdout).ccm_key_algorithm).toBe(m.alg);
     });
