@@ -55,6 +55,12 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const found = findCommand(argv);
+    const group = Object.entries(COMMANDS).filter(([n]) => n.startsWith(argv[0] + ' '));
+    if (!found && group.length && (argv.length === 1 || argv[1] === '--help' || argv[1] === '-h')) {
+      // A command group ("validate", "csr", "key"): list its subcommands.
+      process.stdout.write(`Usage: ccmkit ${argv[0]} SUBCOMMAND [ARGS] [--json]\n\n${group.map(([n, c]) => `  ${n.padEnd(25)}${c.summary}`).join('\n')}\n`);
+      return argv.length === 1 ? 2 : 0;
+    }
     if (!found) {
       const group = Object.keys(COMMANDS).filter((n) => n.startsWith(argv[0] + ' '));
       const hint = group.length ? ` Did you mean: ${group.join(', ')}?` : ' Run "ccmkit --help" for the list.';

@@ -130,6 +130,9 @@ describe('validate scm-upload-csr', () => {
     const group = ccmkit(['validate', 'nothing']);
     expect(group.code).toBe(2);
     expect(group.stderr).toContain('validate scm-upload-csr');
+    const groupHelp = ccmkit(['validate', '--help']);
+    expect(groupHelp.code).toBe(0);
+    expect(groupHelp.stdout).toMatch(/validate scm-upload-csr .*\n.*validate pca-issue-csr/);
   });
 
   it('fuzz: any JSON value or byte string gives a well-formed result, never a throw', () => {

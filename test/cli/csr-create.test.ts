@@ -299,6 +299,14 @@ describe('csr create: bad input gives a clear error, non-zero exit, and no file'
     expect(existsSync(f('bad.csr'))).toBe(false);
   });
 
+  it('--json errors are CCM error bodies on stdout', () => {
+    const r = ccmkit(['csr', 'create', '--key', f('EC256.key'), '--cn', 'x', '--san', 'IP:300.1.1.1', '--json']);
+    expect(r.code).toBe(1);
+    const body = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(body).toMatchObject({ status: 400, error_code: 'PCA.00020111' });
+    expect(String(body.error_msg)).toContain('"300.1.1.1" is not an IP address');
+  });
+
   it('a key file that is not a key, a missing key file, and an unwritable --out', () => {
     const notKey = ccmkit(['csr', 'create', '--key', f('dn.json'), '--cn', 'x']);
     expect(notKey.code).not.toBe(0);

@@ -55,6 +55,10 @@ describe('key generate', () => {
     const out = openssl(['pkey', '-in', p, '-passin', 'pass:correct horse battery', '-check', '-noout']);
     expect(out).toContain('Key is valid');
     expect(run('openssl', ['pkey', '-in', p, '-passin', 'pass:wrong', '-noout']).code).not.toBe(0);
+    // pyca/cryptography, a second independent reader of PBES2.
+    const py = run('python3', ['-c', 'import sys; from cryptography.hazmat.primitives.serialization import load_pem_private_key as l; k = l(open(sys.argv[1], "rb").read(), sys.argv[2].encode()); print(k.key_size)', p, 'correct horse battery']);
+    expect(py.code, py.stderr).toBe(0);
+    expect(py.stdout.trim()).toBe(alg.replace(/\D/g, ''));
     const k = parsePrivateKey(parsePem(pem)[0]!.der, { password: 'correct horse battery' });
     expect(k.encryption?.scheme).toBe('PBES2/PBKDF2/AES-256-CBC');
     expect(k.encryption?.iterations).toBe(600_000);
