@@ -263,7 +263,9 @@ export function createCsr(req: CsrRequest, key: KeyObject, pk: PublicKeyInfo, ex
   if (keyUsage?.length) exts.push(keyUsageExt(keyUsage));
   if (eku?.length) exts.push(extKeyUsageExt(eku));
   if (sans.length) exts.push(subjectAltNameExt(sans));
-  const der = buildCsr({ subject: dnToAttributes(req.subject), key, extensions: exts, hash: (req.hash ?? 'SHA256') as HashName });
+  // pk.spki was derived from this very key (parsePrivateKey), so the builder need not derive it again;
+  // a wrong pairing could not go unnoticed: the signature check below would fail.
+  const der = buildCsr({ subject: dnToAttributes(req.subject), key, spki: pk.spki, extensions: exts, hash: (req.hash ?? 'SHA256') as HashName });
 
   // Read back what was written, with the same parser `csr parse` uses.
   const report = csrReport(parseCsr(der));
