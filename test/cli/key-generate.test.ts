@@ -64,6 +64,15 @@ describe('key generate', () => {
     expect(k.encryption?.iterations).toBe(600_000);
   });
 
+  it('a non-ASCII passphrase is used as UTF-8, as OpenSSL reads it', () => {
+    const p = f('enc-utf8.key');
+    const env = { ...process.env, CCMKIT_PASSPHRASE: 'pässwörd 证书' };
+    expect(ccmkit(['key', 'generate', '--algorithm', 'EC256', '--encrypt', '--out', p], { env }).code).toBe(0);
+    const r = run('openssl', ['pkey', '-in', p, '-passin', 'env:CCMKIT_PASSPHRASE', '-check', '-noout'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Key is valid');
+  });
+
   it('--passphrase-file reads the first line; the key decrypts with exactly that line', () => {
     const pf = f('pass.txt');
     writeFileSync(pf, 'line one secret\nsecond line ignored\n');
