@@ -8,6 +8,8 @@
 
 import { parseCsr, verifyCsrSignature, type Csr } from '../engine/csr.js';
 import { parsePem, PemError, toPem, unescapeJsonPem } from '../engine/pem.js';
+import type { Finding } from './findings.js';
+import { finding } from './rules.js';
 
 /** A CSR as the string field of a CCM request body. */
 export function csrBodyString(der: Uint8Array): string {
@@ -83,4 +85,11 @@ export function parseValidityArg(s: string): { type: string; value: number } | u
   const m = /^([A-Za-z]+):(\d{1,9})$/.exec(s);
   if (!m) return undefined;
   return { type: m[1]!.toUpperCase(), value: Number(m[2]) };
+}
+
+/** Warnings for fields the operation does not define (CCM may ignore or refuse them). */
+export function unknownFieldFindings(body: Record<string, unknown>, known: readonly string[], bodyRule: string): Finding[] {
+  return Object.keys(body)
+    .filter((k) => !known.includes(k))
+    .map((k) => finding(bodyRule, `Unknown field "${k.slice(0, 40)}".`, `Remove it; the operation defines ${known.join(', ')}.`, 'warning', k.slice(0, 40)));
 }

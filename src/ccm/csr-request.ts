@@ -19,10 +19,8 @@ import { CCM_KEY_ALGORITHMS, CCM_SIGNATURE_HASHES, ccmKeyAlgorithm, keyFindings,
 import { csrReport, type CsrReport } from './csr-report.js';
 import { DN_LIMITS, dnObjectFindings } from './dn.js';
 import type { Finding } from './findings.js';
+import { checkSubjectAltNames } from './pca-bodies.js';
 import { finding } from './rules.js';
-
-/** 4.2.2.2 subject_alternative_names "Array size: [0, 20]". */
-export const MAX_SANS = 20;
 
 /** A SAN as the user wrote it: the type may be one CCM does not know. */
 export interface SanInput {
@@ -95,73 +93,27 @@ function dnValueFindings(dn: DistinguishedName): Finding[] {
 
 // ---- SANs ------------------------------------------------------------------------
 
-const SAN_TYPES = ['DNS', 'IP', 'EMAIL', 'URI'] as const;
-
 /** "DNS:www.example.com" -> {type: "DNS", value: "www.example.com"}; the prefix is case-insensitive. */
 export function parseSanArg(text: string): SanInput {
   const c = text.indexOf(':');
   if (c <= 0) throw usageError(`--san "${text.slice(0, 60)}" needs a type prefix: DNS:, IP:, EMAIL: or URI:`);
-  const type = text.slice(0, c).toUpperCase();
-  return { type: type === 'IP ADDRESS' ? 'IP' : type, value: text.slice(c + 1) };
+  return { type: text.slice(0, c).toUpperCase(), value: text.slice(c + 1) };
 }
 
-const LDH_LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-
-/** Why a DNS name is not acceptable, or undefined. `*` is allowed only as the whole leftmost label. */
-export function dnsNameProblem(name: string): string | undefined {
-  if (name.length === 0) return 'is empty';
-  if (/\s/.test(name)) return 'contains whitespace';
-  if (/[^\x21-\x7e]/.test(name)) return 'contains non-ASCII characters (write internationalised names as A-labels, xn--...)';
-  if (name.length > 253) return `is ${name.length} characters; at most 253 are allowed`;
-  const labels = name.split('.');
-  for (let i = 0; i < labels.length; i++) {
-    const l = labels[i]!;
-    if (l.includes('*')) {
-      if (i !== 0 || l !== '*') return `has a wildcard that is not the whole leftmost label ("${l.slice(0, 63)}")`;
-      if (labels.length < 3) return 'has a wildcard directly above a top-level domain';
-      continue;
-    }
-    if (l.length === 0) return 'has an empty label';
-    if (l.length > 63) return `has a label of ${l.length} characters; at most 63 are allowed`;
-    if (!LDH_LABEL.test(l)) return `has a label "${l}" with characters other than letters, digits and inner hyphens`;
-  }
-  return undefined;
-}
-
-/** CCM's SAN rules (rules.ts pca.san.*) for each SAN, and their count. */
-export function sanFindings(sans: readonly SanInput[], field = 'subject_alternative_names'): Finding[] {
+/**
+ * CCM's SAN rules, the same as for "Applying for a certificate" (4.2.2.2
+ * Table 4-162, rules pca.subject_alternative_names / pca.san.*): at most 20,
+ * DNS|IP|EMAIL|URI, host names with a wildcard only as the whole leftmost
+ * label, IPv4 only. Plus a warning for a name listed twice.
+ */
+export function sanFindings(sans: readonly SanInput[]): Finding[] {
   const out: Finding[] = [];
-  if (sans.length > MAX_SANS) {
-    out.push(finding('pca.san.count', `${sans.length} subject alternative names; CCM allows at most ${MAX_SANS}.`, 'Split the names over several certificates.', 'error', field));
-  }
+  checkSubjectAltNames({ subject_alternative_names: sans }, out);
   const seen = new Set<string>();
   sans.forEach((s, i) => {
-    const f = `${field}[${i}]`;
-    const shown = `${s.type}:${s.value.slice(0, 80)}`;
-    if (!(SAN_TYPES as readonly string[]).includes(s.type)) {
-      out.push(finding('pca.san.type', `"${shown}" has type ${s.type.slice(0, 20)}.`, 'Use DNS:, IP:, EMAIL: or URI:.', 'error', f));
-      return;
-    }
     const key = `${s.type}:${s.type === 'DNS' || s.type === 'EMAIL' ? s.value.toLowerCase() : s.value}`;
-    if (seen.has(key)) out.push(finding('pca.san.count', `"${shown}" is listed twice.`, 'List each name once.', 'warning', f));
+    if (seen.has(key)) out.push(finding('pca.subject_alternative_names', `${s.type}:${s.value.slice(0, 80)} is listed twice.`, 'List each name once.', 'warning', `subject_alternative_names[${i}]`));
     seen.add(key);
-    if (s.type === 'DNS') {
-      const p = dnsNameProblem(s.value);
-      if (p) out.push(finding('pca.san.dns', `DNS name "${s.value.slice(0, 80)}" ${p}.`, 'Give a DNS name such as www.example.com or *.example.com.', 'error', f));
-      else if (s.value.length > 64) out.push(finding('pca.san.dns', `DNS name is ${s.value.length} characters; CCM's error text allows [1,64], so CCM may refuse it.`, 'Use a DNS name of at most 64 characters.', 'warning', f));
-    } else if (s.type === 'IP') {
-      const b = s.value.length <= 39 ? ipToBytes(s.value) : undefined;
-      if (!b) out.push(finding('pca.san.ip', `"${s.value.slice(0, 80)}" is not an IP address.`, 'Give an IPv4 address such as 192.0.2.10.', 'error', f));
-      else if (b.length === 16) out.push(finding('pca.san.ip', `${s.value} is an IPv6 address; CCM may refuse it.`, 'Use an IPv4 address if CCM refuses the request.', 'warning', f));
-    } else if (s.type === 'EMAIL') {
-      if (s.value.length > 256 || !/^[\x21-\x3f\x41-\x7e]+@[A-Za-z0-9.-]+$/.test(s.value) || dnsNameProblem(s.value.slice(s.value.indexOf('@') + 1))) {
-        out.push(finding('pca.san.type', `"${s.value.slice(0, 80)}" is not an email address (ASCII local@domain, at most 256 characters).`, 'Give an address such as ops@example.com.', 'error', f));
-      }
-    } else if (s.type === 'URI') {
-      if (s.value.length > 253 || !/^[A-Za-z][A-Za-z0-9+.-]*:[\x21-\x7e]+$/.test(s.value)) {
-        out.push(finding('pca.san.type', `"${s.value.slice(0, 80)}" is not a URI (ASCII scheme:rest without spaces, at most 253 characters).`, 'Give a URI such as https://example.com/ or spiffe://example.org/svc.', 'error', f));
-      }
-    }
   });
   return out;
 }
@@ -203,9 +155,9 @@ export function csrRequestFindings(req: CsrRequest): Finding[] {
     out.push({ code: PCA_BAD_HASH.code, severity: 'error', field: 'signature_algorithm', message: `${hash.slice(0, 20)} is not supported. ${PCA_BAD_HASH.message}`, fix: 'Use --hash SHA256, SHA384 or SHA512.' });
   }
   if (req.pathLength !== undefined) {
-    if (!req.ca) out.push(finding('pca-issue-csr.path_length', 'A path length needs a CA request.', 'Add --ca, or drop --path-length.', 'error'));
+    if (!req.ca) out.push(finding('pca.path_length', 'A path length needs a CA request.', 'Add --ca, or drop --path-length.', 'error'));
     else if (!Number.isInteger(req.pathLength) || req.pathLength < 0 || req.pathLength > 6) {
-      out.push(finding('pca-issue-csr.path_length', `Path length ${req.pathLength} is outside 0..6.`, 'Use a path length from 0 to 6.'));
+      out.push(finding('pca.path_length', `Path length ${req.pathLength} is outside 0-6.`, 'Use a path length from 0 to 6.'));
     }
   }
   if (req.ca && req.keyUsage && !req.keyUsage.includes('keyCertSign')) {

@@ -4,10 +4,10 @@
 // order, so the first error is the answer SCM would give.
 
 import { ccmKeyAlgorithm } from './algorithms.js';
-import { readCsrString } from './csr-bodies.js';
+import { readCsrString, unknownFieldFindings } from './csr-bodies.js';
 import type { Finding } from './findings.js';
 import { finding } from './rules.js';
-import { describeJson, objectBody, unknownFieldFindings, validateBytes, validationResult, type ValidationResult } from './validation.js';
+import { isObject, toResult, typeName, type ValidationResult } from './validation.js';
 import { parsePem, PemError } from '../engine/pem.js';
 import { parsePrivateKey, sniffPrivateKey } from '../engine/privatekey.js';
 import { CcmError } from '../engine/errors.js';
@@ -29,14 +29,9 @@ const FIELDS = ['name', 'csr', 'private_key'] as const;
 /** Character count as CCM's limits count: Unicode code points. */
 const chars = (s: string): number => [...s].length;
 
-export function validateScmUploadCsrBytes(bytes: Uint8Array): ValidationResult {
-  return validateBytes(bytes, 'scm-upload-csr.body.json', validateScmUploadCsr);
-}
-
 export function validateScmUploadCsr(body: unknown): ValidationResult {
-  const ob = objectBody(body, 'scm-upload-csr.body.json', '{"name": ..., "csr": ...}');
-  if ('result' in ob) return ob.result;
-  const b = ob.body;
+  if (!isObject(body)) return toResult([finding('scm-upload-csr.body.json', `The body is ${typeName(body)}, not a JSON object.`, 'Send {"name": ..., "csr": ...}.')]);
+  const b = body;
   const out: Finding[] = [];
 
   // name: Mandatory, String, 0..63.
@@ -44,7 +39,7 @@ export function validateScmUploadCsr(body: unknown): ValidationResult {
   if (name === undefined || name === null) {
     out.push(finding('scm-upload-csr.name', 'name is missing.', 'Give the CSR a name of 1-63 characters.'));
   } else if (typeof name !== 'string') {
-    out.push(finding('scm-upload-csr.name', `name is ${describeJson(name)}, not a string.`, 'Send name as a JSON string.'));
+    out.push(finding('scm-upload-csr.name', `name is ${typeName(name)}, not a string.`, 'Send name as a JSON string.'));
   } else if (chars(name) > SCM_UPLOAD_CSR_LIMITS.name) {
     out.push(finding('scm-upload-csr.name', `name is ${chars(name)} characters; SCM allows at most ${SCM_UPLOAD_CSR_LIMITS.name}.`, `Shorten name to ${SCM_UPLOAD_CSR_LIMITS.name} characters.`));
   } else if (name.length === 0) {
@@ -57,7 +52,7 @@ export function validateScmUploadCsr(body: unknown): ValidationResult {
   if (csrText === undefined || csrText === null) {
     out.push(finding('scm-upload-csr.csr.length', 'csr is missing.', 'Put the PEM CSR in csr, newlines written as \\n.'));
   } else if (typeof csrText !== 'string') {
-    out.push(finding('scm-upload-csr.csr.length', `csr is ${describeJson(csrText)}, not a string.`, 'Send csr as a JSON string holding the PEM CSR.'));
+    out.push(finding('scm-upload-csr.csr.length', `csr is ${typeName(csrText)}, not a string.`, 'Send csr as a JSON string holding the PEM CSR.'));
   } else {
     const read = readCsrString(csrText);
     if ('csr' in read) csr = read.csr;
@@ -75,7 +70,7 @@ export function validateScmUploadCsr(body: unknown): ValidationResult {
   if (pk !== undefined && pk !== null) out.push(...privateKeyFindings(pk, csr));
 
   out.push(...unknownFieldFindings(b, FIELDS, 'scm-upload-csr.body.json'));
-  return validationResult(out);
+  return toResult(out);
 }
 
 function shortenFix(csr: Csr | undefined): string {
@@ -91,7 +86,7 @@ function shortenFix(csr: Csr | undefined): string {
 
 function privateKeyFindings(pk: unknown, csr: Csr | undefined): Finding[] {
   const out: Finding[] = [];
-  if (typeof pk !== 'string') return [finding('scm-upload-csr.private_key', `private_key is ${describeJson(pk)}, not a string.`, 'Omit private_key: the key should stay on the machine that made the CSR.')];
+  if (typeof pk !== 'string') return [finding('scm-upload-csr.private_key', `private_key is ${typeName(pk)}, not a string.`, 'Omit private_key: the key should stay on the machine that made the CSR.')];
   if (pk.length === 0) return out;
   const len = chars(pk);
   const omit = 'Omit private_key: the key should stay on the machine that made the CSR.';

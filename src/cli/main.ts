@@ -27,7 +27,7 @@ Usage: ccmkit COMMAND [ARGS] [--json]
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(25)}${c.summary}`)
+  .map(([name, c]) => `  ${name.padEnd(24)}${c.summary}`)
   .join('\n')}
 
 Run "ccmkit COMMAND --help" for a command's options, examples and exit codes.
@@ -58,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     const group = Object.entries(COMMANDS).filter(([n]) => n.startsWith(argv[0] + ' '));
     if (!found && group.length && (argv.length === 1 || argv[1] === '--help' || argv[1] === '-h')) {
       // A command group ("validate", "csr", "key"): list its subcommands.
-      process.stdout.write(`Usage: ccmkit ${argv[0]} SUBCOMMAND [ARGS] [--json]\n\n${group.map(([n, c]) => `  ${n.padEnd(25)}${c.summary}`).join('\n')}\n`);
+      process.stdout.write(`Usage: ccmkit ${argv[0]} SUBCOMMAND [ARGS] [--json]\n\n${group.map(([n, c]) => `  ${n.padEnd(24)}${c.summary}`).join('\n')}\n`);
       return argv.length === 1 ? 2 : 0;
     }
     if (!found) {

@@ -42,7 +42,8 @@ export interface CsrCreateResult {
   bodyValidation?: ValidationResult;
 }
 
-export function csrCreate(o: { key: PrivateKeyInfo; request: CsrRequest; expectedAlgorithm?: string; body?: BodyRequest }): CsrCreateResult {
+/** `at`: the time of the check (a body's validity.start_from is compared with it). */
+export function csrCreate(o: { key: PrivateKeyInfo; request: CsrRequest; expectedAlgorithm?: string; body?: BodyRequest; at: Date }): CsrCreateResult {
   const made = createCsr(o.request, o.key.keyObject, o.key.publicKey, o.expectedAlgorithm);
   const res: CsrCreateResult = { der: made.der, pem: csrBodyString(made.der) + '\n', report: made.report, warnings: made.findings };
   if (!o.body) return res;
@@ -53,7 +54,7 @@ export function csrCreate(o: { key: PrivateKeyInfo; request: CsrRequest; expecte
     v = validateScmUploadCsr(body);
   } else {
     body = pcaIssueCsrBody({ der: made.der, issuerId: o.body.issuerId, validity: o.body.validity, ...(o.body.type ? { type: o.body.type } : {}), ...(o.body.pathLength !== undefined ? { pathLength: o.body.pathLength } : {}) });
-    v = validatePcaIssueCsr(body);
+    v = validatePcaIssueCsr(body, { at: o.at });
   }
   if (!v.valid) {
     const e = firstError(v.findings)!;

@@ -17,7 +17,7 @@ Makes a PKCS#10 CSR signed with the private key F, within CCM's rules: DN
 fields with CCM's names and limits (common_name 1-64, country [A-Za-z]{2},
 state/locality 1-128, organization/organizational_unit 1-64: PCA.00020101),
 CCM's key algorithms (PCA.00020102) and hashes (PCA.00020103), and CCM's SAN
-rules (PCA.00020110/00020111/00020112, at most 20). The CSR is read back with
+rules (PCA.00020110/00020111/00020112: IPv4 only, at most 20). The CSR is read back with
 ccmkit's own parser and its signature verified before anything is written.
 
 With --body, prints the request body instead of the PEM, validated first:
@@ -151,7 +151,7 @@ export async function run(argv: string[]): Promise<number> {
   const keyBytes = readInputFile(keyFile);
   const key = loadOnePrivateKey(keyBytes, keyFile === '-' ? 'stdin' : keyFile, secretFrom(p));
   const alg = p.str.get('algorithm');
-  const res = csrCreate({ key, request, ...(alg !== undefined ? { expectedAlgorithm: alg.toUpperCase() } : {}), ...(body ? { body } : {}) });
+  const res = csrCreate({ key, request, at: new Date(), ...(alg !== undefined ? { expectedAlgorithm: alg.toUpperCase() } : {}), ...(body ? { body } : {}) });
 
   const file = p.str.get('out');
   const toStdout = file === undefined || file === '-';
