@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { csrBodyString } from '../../src/ccm/csr-bodies.js';
 import { createCsr, sanFindings } from '../../src/ccm/csr-request.js';
 import { RULES } from '../../src/ccm/rules.js';
@@ -11,12 +11,11 @@ import { validatePcaIssueCsr as validatePca } from '../../src/ccm/validate-pca-i
 import { validateScmUploadCsr } from '../../src/ccm/validate-scm-upload-csr.js';
 import { buildCsr, subjectAltNameExt } from '../../src/engine/builder.js';
 import { parsePrivateKey } from '../../src/engine/privatekey.js';
-import { ccmkit, tempDir, yieldToEventLoop } from '../helpers/run.js';
+import { ccmkit, tempDir } from '../helpers/run.js';
 import { key, keyPem } from '../helpers/pki.js';
 
 const tmp = tempDir('ccmkit-validate-');
 afterAll(tmp.cleanup);
-afterEach(yieldToEventLoop);
 
 const ec = key('EC256', 1);
 const ecInfo = parsePrivateKey(ec.export({ type: 'pkcs8', format: 'der' }));

@@ -2,12 +2,11 @@
 // which must read back the same subject, SANs, key usage, EKU and CA flag.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ccmkit, ccmkitAsync, openssl, run, runAsync, tempDir, yieldToEventLoop } from '../helpers/run.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ccmkit, ccmkitAsync, openssl, run, runAsync, tempDir } from '../helpers/run.js';
 
 const tmp = tempDir('ccmkit-csr-');
 afterAll(tmp.cleanup);
-afterEach(yieldToEventLoop);
 const f = (name: string): string => join(tmp.dir, name);
 
 const ALGS = ['RSA2048', 'RSA4096', 'EC256', 'EC384'] as const;

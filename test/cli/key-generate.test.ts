@@ -2,14 +2,13 @@
 // and never half-written, secrets never taken from the command line.
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parsePrivateKey } from '../../src/engine/privatekey.js';
 import { parsePem } from '../../src/engine/pem.js';
-import { ccmkit, openssl, run, tempDir, yieldToEventLoop } from '../helpers/run.js';
+import { ccmkit, openssl, run, tempDir } from '../helpers/run.js';
 
 const tmp = tempDir('ccmkit-keygen-');
 afterAll(tmp.cleanup);
-afterEach(yieldToEventLoop);
 const f = (name: string): string => join(tmp.dir, name);
 const mode = (p: string): number => statSync(p).mode & 0o777;
 

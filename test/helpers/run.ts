@@ -26,8 +26,8 @@ export function ccmkit(args: string[], opts: { input?: string | Buffer; cwd?: st
 }
 
 /**
- * Like run(), without blocking the test worker: a long spawnSync stalls
- * vitest's worker RPC ("Timeout calling onTaskUpdate") on a loaded machine.
+ * Like run(), without blocking the test worker, so that many subprocesses
+ * (a matrix of CSRs and their judges) can run side by side.
  */
 export function runAsync(cmd: string, args: string[], opts: { input?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
@@ -42,15 +42,6 @@ export function runAsync(cmd: string, args: string[], opts: { input?: string | B
     child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input);
   });
-}
-
-/**
- * Let the worker's event loop turn. Vitest awaits between tests without
- * leaving the microtask queue, so a file of synchronous subprocess tests can
- * hold the loop for over a minute and its RPC times out; call this in afterEach.
- */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((r) => setImmediate(r));
 }
 
 export function ccmkitAsync(args: string[], opts: { input?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
