@@ -56,10 +56,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     const found = findCommand(argv);
     const group = Object.entries(COMMANDS).filter(([n]) => n.startsWith(argv[0] + ' '));
-    if (!found && group.length && (argv.length === 1 || argv[1] === '--help' || argv[1] === '-h')) {
-      // A command group ("validate", "csr", "key"): list its subcommands.
+    if (!found && group.length && (argv[1] === '--help' || argv[1] === '-h')) {
+      // "ccmkit validate --help": list the group's subcommands (without a subcommand it is a usage error, below).
       process.stdout.write(`Usage: ccmkit ${argv[0]} SUBCOMMAND [ARGS] [--json]\n\n${group.map(([n, c]) => `  ${n.padEnd(24)}${c.summary}`).join('\n')}\n`);
-      return argv.length === 1 ? 2 : 0;
+      return 0;
     }
     if (!found) {
       const group = Object.keys(COMMANDS).filter((n) => n.startsWith(argv[0] + ' '));
