@@ -18,6 +18,11 @@ const COMMANDS: Record<string, Command> = {
   'crl build': { summary: 'build and sign a v2 CRL (or a delta CRL) with CCM revocation reasons', load: () => import('./commands/crl-build.js') },
   'crl inspect': { summary: 'print a CRL: number, dates, entries with CCM reason names', load: () => import('./commands/crl-inspect.js') },
   'crl check': { summary: 'is a certificate revoked? exit 0 no, 1 yes', load: () => import('./commands/crl-check.js') },
+  'key generate': { summary: "generate a private key with one of CCM's algorithms (0600, optionally encrypted)", load: () => import('./commands/key-generate.js') },
+  'csr create': { summary: "make a CSR within CCM's rules, or the SCM/PCA request body that carries it", load: () => import('./commands/csr-create.js') },
+  // `validate KIND`: one pre-flight per CCM request body, all printing the same ValidationResult.
+  'validate scm-upload-csr': { summary: 'pre-flight an SCM "Upload CSR" request body', load: () => import('./commands/validate-scm-upload-csr.js') },
+  'validate pca-issue-csr': { summary: 'pre-flight a PCA "issue a certificate via CSR" request body', load: () => import('./commands/validate-pca-issue-csr.js') },
   inspect: { summary: 'list every certificate, CSR, CRL, key and keystore in files', load: () => import('./commands/inspect.js') },
   'validate scm-import': { summary: "what SCM's certificate import would answer, and --fix", load: () => import('./commands/validate-scm-import.js') },
   'validate pca-import-ca': { summary: "what PCA's CA-certificate import would answer", load: () => import('./commands/validate-pca.js').then((m) => m.importCa) },
@@ -61,6 +66,12 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const found = findCommand(argv);
+    const group = Object.entries(COMMANDS).filter(([n]) => n.startsWith(argv[0] + ' '));
+    if (!found && group.length && (argv[1] === '--help' || argv[1] === '-h')) {
+      // "ccmkit validate --help": list the group's subcommands (without a subcommand it is a usage error, below).
+      process.stdout.write(`Usage: ccmkit ${argv[0]} SUBCOMMAND [ARGS] [--json]\n\n${group.map(([n, c]) => `  ${n.padEnd(24)}${c.summary}`).join('\n')}\n`);
+      return 0;
+    }
     if (!found) {
       const group = Object.keys(COMMANDS).filter((n) => n.startsWith(argv[0] + ' '));
       const hint = group.length ? ` Did you mean: ${group.join(', ')}?` : ' Run "ccmkit --help" for the list.';

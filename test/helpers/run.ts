@@ -1,5 +1,5 @@
 // Subprocess helpers: the real ccmkit binary, openssl, keytool.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,6 +23,29 @@ export function run(cmd: string, args: string[], opts: { input?: string | Buffer
 
 export function ccmkit(args: string[], opts: { input?: string | Buffer; cwd?: string; env?: NodeJS.ProcessEnv } = {}): RunResult {
   return run(BIN, args, opts);
+}
+
+/**
+ * Like run(), without blocking the test worker, so that many subprocesses
+ * (a matrix of CSRs and their judges) can run side by side.
+ */
+export function runAsync(cmd: string, args: string[], opts: { input?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(cmd, args, { env: opts.env ?? process.env, timeout: 120_000 });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
+    // A child that exits without reading its input closes the pipe: not an error here.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(opts.input);
+  });
+}
+
+export function ccmkitAsync(args: string[], opts: { input?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+  return runAsync(BIN, args, opts);
 }
 
 /** Runs openssl and throws with its stderr when it fails (inputs must be made correctly). */

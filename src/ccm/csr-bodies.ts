@@ -1,0 +1,95 @@
+// Request bodies that carry a CSR to CCM, and the reading of a CSR out of one.
+//
+// Line breaks: 4.2.2.3 accepts "\r\n or \n" in place of newlines. ccmkit
+// writes "\n" (one character per line, which matters against SCM's 2555-
+// character csr limit) and no trailing newline, like the seed's example and
+// like Terraform, which trims trailing newlines before sending. JSON.stringify
+// turns each newline into the two characters \n on the wire.
+
+import { parseCsr, verifyCsrSignature, type Csr } from '../engine/csr.js';
+import { parsePem, PemError, toPem, unescapeJsonPem } from '../engine/pem.js';
+import type { Finding } from './findings.js';
+import { finding } from './rules.js';
+
+/** A CSR as the string field of a CCM request body. */
+export function csrBodyString(der: Uint8Array): string {
+  return toPem('CERTIFICATE REQUEST', der, '\n').replace(/\n$/, '');
+}
+
+/** Above this many characters a csr field is not parsed at all (every limit is far below). */
+const PARSE_CAP = 64 * 1024;
+
+/**
+ * The CSR in a body's csr string, or why there is none. Accepts real newlines
+ * (CR LF or LF) and literal backslash escapes, and both PEM labels.
+ */
+export function readCsrString(text: string): { csr: Csr } | { problem: string } {
+  if (text.length > PARSE_CAP) return { problem: `is ${text.length} characters, too long to be a CSR` };
+  if (!text.trim()) return { problem: 'is empty' };
+  let blocks;
+  try {
+    blocks = parsePem(unescapeJsonPem(text));
+  } catch (e) {
+    if (e instanceof PemError) return { problem: e.message };
+    throw e;
+  }
+  if (blocks.length === 0) return { problem: 'holds no PEM block (-----BEGIN CERTIFICATE REQUEST-----)' };
+  if (blocks.length > 1) return { problem: `holds ${blocks.length} PEM blocks; exactly one CSR is expected` };
+  const b = blocks[0]!;
+  if (b.label !== 'CERTIFICATE REQUEST' && b.label !== 'NEW CERTIFICATE REQUEST') return { problem: `holds a "${b.label}" block, not a CERTIFICATE REQUEST` };
+  let csr: Csr;
+  try {
+    csr = parseCsr(b.der);
+  } catch (e) {
+    return { problem: `is not a PKCS#10 request (${String((e as Error).message).slice(0, 100)})` };
+  }
+  const v = verifyCsrSignature(csr);
+  if (!v.valid) return { problem: `has an invalid self-signature (${v.reason})` };
+  if (csr.problems.length) return { problem: `is malformed (${csr.problems[0]})` };
+  return { csr };
+}
+
+export interface ScmUploadCsrBody {
+  name: string;
+  csr: string;
+}
+
+export function scmUploadCsrBody(name: string, der: Uint8Array): ScmUploadCsrBody {
+  return { name, csr: csrBodyString(der) };
+}
+
+export interface PcaIssueCsrBody {
+  csr: string;
+  issuer_id: string;
+  validity: { type: string; value: number; start_from?: number };
+  type?: 'ENTITY_CERT' | 'INTERMEDIATE_CA';
+  path_length?: number;
+}
+
+/** The body of POST /v1/private-certificates/csr (4.2.2.3), fields in the seed's table order. */
+export function pcaIssueCsrBody(o: {
+  der: Uint8Array;
+  issuerId: string;
+  validity: { type: string; value: number };
+  type?: 'ENTITY_CERT' | 'INTERMEDIATE_CA';
+  pathLength?: number;
+}): PcaIssueCsrBody {
+  const body: PcaIssueCsrBody = { csr: csrBodyString(o.der), issuer_id: o.issuerId, validity: { type: o.validity.type, value: o.validity.value } };
+  if (o.type) body.type = o.type;
+  if (o.pathLength !== undefined) body.path_length = o.pathLength;
+  return body;
+}
+
+/** "YEAR:1" -> {type: "YEAR", value: 1}; shape only, the CCM rules are in validate-pca-issue-csr.ts. */
+export function parseValidityArg(s: string): { type: string; value: number } | undefined {
+  const m = /^([A-Za-z]+):(\d{1,9})$/.exec(s);
+  if (!m) return undefined;
+  return { type: m[1]!.toUpperCase(), value: Number(m[2]) };
+}
+
+/** Warnings for fields the operation does not define (CCM may ignore or refuse them). */
+export function unknownFieldFindings(body: Record<string, unknown>, known: readonly string[], bodyRule: string): Finding[] {
+  return Object.keys(body)
+    .filter((k) => !known.includes(k))
+    .map((k) => finding(bodyRule, `Unknown field "${k.slice(0, 40)}".`, `Remove it; the operation defines ${known.join(', ')}.`, 'warning', k.slice(0, 40)));
+}
