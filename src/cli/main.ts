@@ -9,25 +9,24 @@ interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
+  inspect: { summary: 'list every certificate, CSR, CRL, key and keystore in files', load: () => import('./commands/inspect.js') },
   'csr parse': { summary: "parse CSRs into CCM's Parsing-a-CSR response, with policy findings", load: () => import('./commands/csr-parse.js') },
+  'csr create': { summary: "make a CSR within CCM's rules, or the SCM/PCA request body that carries it", load: () => import('./commands/csr-create.js') },
+  'key generate': { summary: "generate a private key with one of CCM's algorithms (0600, optionally encrypted)", load: () => import('./commands/key-generate.js') },
   'key match': { summary: 'pair private keys with their certificates and CSRs', load: () => import('./commands/key-match.js') },
-  export: { summary: "pack a certificate as CCM's APACHE/NGINX/IIS/TOMCAT/OTHER export bundle", load: () => import('./commands/export.js') },
-  convert: { summary: 'PFX, JKS, JCEKS, CCM zips, PEM or export JSON -> SCM import body or PEM files', load: () => import('./commands/convert.js') },
   'chain build': { summary: 'order an unordered bag into leaf + chain (CCM certificate_chain), naming missing issuers', load: () => import('./commands/chain-build.js') },
   'chain verify': { summary: 'verify a leaf against trusted roots (validity, CA constraints, host name, CRLs)', load: () => import('./commands/chain-verify.js') },
+  'validate scm-import': { summary: "what SCM's certificate import would answer, and --fix", load: () => import('./commands/validate-scm-import.js') },
+  'validate scm-upload-csr': { summary: 'pre-flight an SCM "Upload CSR" request body', load: () => import('./commands/validate-scm-upload-csr.js') },
+  'validate pca-create-ca': { summary: "what PCA's create-CA would answer for a body", load: () => import('./commands/validate-pca.js').then((m) => m.createCa) },
+  'validate pca-apply-cert': { summary: "what PCA's apply-for-certificate would answer for a body", load: () => import('./commands/validate-pca.js').then((m) => m.applyCert) },
+  'validate pca-issue-csr': { summary: 'pre-flight a PCA "issue a certificate via CSR" request body', load: () => import('./commands/validate-pca-issue-csr.js') },
+  'validate pca-import-ca': { summary: "what PCA's CA-certificate import would answer", load: () => import('./commands/validate-pca.js').then((m) => m.importCa) },
+  export: { summary: "pack a certificate as CCM's APACHE/NGINX/IIS/TOMCAT/OTHER export bundle", load: () => import('./commands/export.js') },
+  convert: { summary: 'PFX, JKS, JCEKS, CCM zips, PEM or export JSON -> SCM import body or PEM files', load: () => import('./commands/convert.js') },
   'crl build': { summary: 'build and sign a v2 CRL (or a delta CRL) with CCM revocation reasons', load: () => import('./commands/crl-build.js') },
   'crl inspect': { summary: 'print a CRL: number, dates, entries with CCM reason names', load: () => import('./commands/crl-inspect.js') },
   'crl check': { summary: 'is a certificate revoked? exit 0 no, 1 yes', load: () => import('./commands/crl-check.js') },
-  'key generate': { summary: "generate a private key with one of CCM's algorithms (0600, optionally encrypted)", load: () => import('./commands/key-generate.js') },
-  'csr create': { summary: "make a CSR within CCM's rules, or the SCM/PCA request body that carries it", load: () => import('./commands/csr-create.js') },
-  // `validate KIND`: one pre-flight per CCM request body, all printing the same ValidationResult.
-  'validate scm-upload-csr': { summary: 'pre-flight an SCM "Upload CSR" request body', load: () => import('./commands/validate-scm-upload-csr.js') },
-  'validate pca-issue-csr': { summary: 'pre-flight a PCA "issue a certificate via CSR" request body', load: () => import('./commands/validate-pca-issue-csr.js') },
-  inspect: { summary: 'list every certificate, CSR, CRL, key and keystore in files', load: () => import('./commands/inspect.js') },
-  'validate scm-import': { summary: "what SCM's certificate import would answer, and --fix", load: () => import('./commands/validate-scm-import.js') },
-  'validate pca-import-ca': { summary: "what PCA's CA-certificate import would answer", load: () => import('./commands/validate-pca.js').then((m) => m.importCa) },
-  'validate pca-create-ca': { summary: "what PCA's create-CA would answer for a body", load: () => import('./commands/validate-pca.js').then((m) => m.createCa) },
-  'validate pca-apply-cert': { summary: "what PCA's apply-for-certificate would answer for a body", load: () => import('./commands/validate-pca.js').then((m) => m.applyCert) },
 };
 
 const VERSION = '0.1.0';
