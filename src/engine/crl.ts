@@ -191,6 +191,12 @@ export interface CrlBuildInput {
   crlNumber: bigint;
   /** For a delta CRL: the base CRL's number (RFC 5280 5.2.4 deltaCRLIndicator). */
   baseCrlNumber?: bigint;
+  /**
+   * URIs where the delta CRLs for this complete CRL are published (RFC 5280
+   * 5.2.6 freshestCRL). Relying parties look for delta CRLs only when the
+   * certificate or the complete CRL names them (OpenSSL >= 3.0.22 enforces it).
+   */
+  freshestCrl?: string[];
   revoked: RevokedList;
   /** Size of the entry chunks; default 1 MiB. */
   chunkSize?: number;
@@ -247,6 +253,11 @@ export function buildCrl(input: CrlBuildInput): BuiltCrl {
   if (input.baseCrlNumber !== undefined) {
     // RFC 5280 5.2.4: deltaCRLIndicator MUST be critical.
     crlExts.push(extension({ oid: OID.deltaCrlIndicator, critical: true, value: integer(input.baseCrlNumber) }));
+  }
+  if (input.freshestCrl?.length) {
+    // FreshestCRL ::= CRLDistributionPoints; each point a fullName URI. RFC 5280 5.2.6: MUST be non-critical.
+    const points = input.freshestCrl.map((uri) => seq(explicit(0, explicit(0, tlv(ctxPrim(6), Buffer.from(uri, 'latin1'))))));
+    crlExts.push(extension({ oid: OID.freshestCrl, value: seq(...points) }));
   }
   const extsDer = explicit(0, seq(...crlExts));
   const head = Buffer.concat([integer(1), sigAlg, input.issuer, time(input.thisUpdate), time(input.nextUpdate)]);

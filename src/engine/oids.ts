@@ -69,6 +69,7 @@ export const OID = {
   policyConstraints: '2.5.29.36',
   extKeyUsage: '2.5.29.37',
   inhibitAnyPolicy: '2.5.29.54',
+  freshestCrl: '2.5.29.46',
   authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
   // encrypted private keys
   pbes2: '1.2.840.113549.1.5.13',

@@ -60,6 +60,8 @@ export interface BuildCrlRequest {
   baseCrl?: FileBytes;
   /** SHA256 (default), SHA384 or SHA512. */
   signatureAlgorithm?: string;
+  /** URIs of this complete CRL's delta CRLs (freshestCRL). */
+  freshestCrl?: string[];
 }
 
 export interface CrlSummary {
@@ -207,6 +209,7 @@ export function buildCrlRequest(req: BuildCrlRequest): BuildCrlResult {
     nextUpdate,
     crlNumber: crlNumber!,
     ...(base ? { baseCrlNumber: base.crlNumber! } : {}),
+    ...(req.freshestCrl?.length ? { freshestCrl: req.freshestCrl } : {}),
     revoked: list,
   });
   const h = createHash('sha256');

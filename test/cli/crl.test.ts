@@ -153,8 +153,10 @@ describe('delta CRLs in OpenSSL', () => {
     const base = join(tmp.dir, 'obase.crl');
     const delta = join(tmp.dir, 'odelta.crl');
     const rb = ccmkit(['crl', 'build', '--ca-cert', caPem, '--ca-key', caKey, '--revoked', f('obase.csv', `${hold},2025-05-01T00:00:00Z,CERTIFICATE_HOLD\n`),
-      '--crl-number', '20', '--valid-days', '7', '--at', AT, '--out', base]);
+      '--crl-number', '20', '--valid-days', '7', '--at', AT, '--freshest-crl', 'http://crl.example.com/delta.crl', '--out', base]);
     expect(rb.code).toBe(0);
+    // OpenSSL looks for a delta CRL only when the certificate or the complete CRL names one (RFC 5280 5.2.6).
+    expect(openssl(['crl', '-in', base, '-noout', '-text'])).toMatch(/Freshest CRL:[\s\S]*URI:http:\/\/crl\.example\.com\/delta\.crl/);
     const r = ccmkit(['crl', 'build', '--ca-cert', caPem, '--ca-key', caKey, '--revoked', f('ofull.csv', `${revokedSerial},2025-05-30T00:00:00Z,KEY_COMPROMISE\n`),
       '--crl-number', '21', '--valid-days', '7', '--at', '2025-06-02T00:00:00Z', '--base-crl', base, '--out', delta]);
     expect(r.code).toBe(0);

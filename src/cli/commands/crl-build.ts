@@ -8,7 +8,7 @@ import { printFindingsTo } from '../report.js';
 import { fileChunks, writeAtomic, writeStdout } from '../write.js';
 
 export const help = `Usage: ccmkit crl build --ca-cert F --ca-key F --revoked FILE --crl-number N --valid-days D
-           [--at ISO8601] [--base-crl F] [--signature-algorithm SHA256|SHA384|SHA512]
+           [--at ISO8601] [--base-crl F] [--freshest-crl URI]... [--signature-algorithm SHA256|SHA384|SHA512]
            [--out F] [--der] [--password P | --passphrase-file F] [--json]
 
 Builds and signs an RFC 5280 v2 CRL for a CA whose certificate and key you
@@ -47,6 +47,10 @@ Options:
   --valid-days D            days until nextUpdate, 7..30
   --at ISO8601              thisUpdate (default now)
   --base-crl F              build a delta CRL against this complete CRL
+  --freshest-crl URI        where this complete CRL's delta CRLs are published
+                            (freshestCRL, RFC 5280 5.2.6; repeatable). Relying
+                            parties such as OpenSSL use a delta CRL only when the
+                            complete CRL or the certificate names one
   --signature-algorithm H   SHA256 (default), SHA384 or SHA512
   --out F                   write here (default standard output)
   --der                     DER instead of PEM
@@ -65,6 +69,14 @@ Exit codes:
   1  an input was rejected (findings printed, with CCM error codes); nothing written
   2  usage error or unreadable file`;
 
+/** --freshest-crl values must be URIs (they become GeneralName uniformResourceIdentifier). */
+function freshest(uris: string[]): string[] {
+  for (const u of uris) {
+    if (!/^[A-Za-z][A-Za-z0-9+.-]*:[\x21-\x7e]+$/.test(u)) throw usageError(`--freshest-crl "${u.slice(0, 80)}" is not a URI (e.g. http://crl.example.com/ca-delta.crl)`);
+  }
+  return uris;
+}
+
 export async function run(argv: string[]): Promise<number> {
   const p = parseArgs(argv, {
     json: { type: 'bool' },
@@ -76,6 +88,7 @@ export async function run(argv: string[]): Promise<number> {
     'valid-days': { type: 'string' },
     at: { type: 'string' },
     'base-crl': { type: 'string' },
+    'freshest-crl': { type: 'multi' },
     'signature-algorithm': { type: 'string' },
     out: { type: 'string' },
     password: { type: 'string' },
@@ -103,6 +116,7 @@ export async function run(argv: string[]): Promise<number> {
     validDays: p.str.get('valid-days')!,
     at,
     ...(p.str.has('base-crl') ? { baseCrl: file('base-crl') } : {}),
+    ...(p.multi.has('freshest-crl') ? { freshestCrl: freshest(p.multi.get('freshest-crl')!) } : {}),
     ...(p.str.has('signature-algorithm') ? { signatureAlgorithm: p.str.get('signature-algorithm')! } : {}),
   });
   const outPath = p.str.get('out');
