@@ -1,16 +1,15 @@
 // The slice of CRL handling chain validation needs (RFC 5280 5.x, 6.3):
 // which serials a CRL revokes, whether it is signed by the certificate's
-// issuer, and the profile rules a relying party must enforce on it. Full CRL
-// reading and building live with the CRL work; this stays small on purpose.
+// issuer, and the profile rules a relying party must enforce on it. Reading is
+// the CRL engine's (crl.ts); this keeps only what path validation asks.
 
 import type { KeyObject } from 'node:crypto';
 import type { Certificate } from './certificate.js';
-import { serialHex } from './certificate.js';
-import { DerReader, Tag, bytesOf, ctx, oidOf, rawOf, bitStringBytes } from './der.js';
-import { normalisedKey, parseName, type Name } from './name.js';
+import { crlEntries, parseCrl } from './crl.js';
+import { normalisedKey, type Name } from './name.js';
 import { OID } from './oids.js';
 import type { PublicKeyInfo } from './publickey.js';
-import { parseSignatureAlgorithm, verifySignature } from './signature.js';
+import { verifySignature } from './signature.js';
 
 export interface ChainCrl {
   issuer: Name;
@@ -21,51 +20,17 @@ export interface ChainCrl {
 }
 
 export function parseCrlForChain(der: Uint8Array): ChainCrl {
-  const buf = Buffer.from(der.buffer, der.byteOffset, der.length);
-  const outer = new DerReader(buf);
-  const c = outer.enter(Tag.SEQUENCE, 'CertificateList');
-  outer.done('CertificateList');
-  const tbsT = c.expect(Tag.SEQUENCE, 'tbsCertList');
-  const algT = c.expect(Tag.SEQUENCE, 'signatureAlgorithm');
-  const sigT = c.expect(Tag.BIT_STRING, 'signatureValue');
-  c.done('CertificateList');
-  const t = DerReader.of(buf, tbsT);
-  t.optional(Tag.INTEGER);
-  t.expect(Tag.SEQUENCE, 'signature');
-  const issuer = parseName(buf, t.expect(Tag.SEQUENCE, 'issuer'));
-  t.next();
-  const pk = t.peekTag();
-  if (pk === Tag.UTC_TIME || pk === Tag.GENERALIZED_TIME) t.next();
+  // The CRL engine's reader: one parser for every CRL ccmkit touches.
+  const crl = parseCrl(der);
   const revoked = new Set<string>();
-  const rs = t.optional(Tag.SEQUENCE);
-  if (rs) {
-    const r = DerReader.of(buf, rs);
-    while (r.more()) {
-      const e = r.enter(Tag.SEQUENCE, 'revokedCertificate');
-      revoked.add(serialHex(bytesOf(buf, e.expect(Tag.INTEGER, 'userCertificate'))));
-    }
-  }
-  let crlNumber: ChainCrl['crlNumber'] = 'missing';
-  const extT = t.optional(ctx(0));
-  if (extT) {
-    const exts = DerReader.of(buf, extT).enter(Tag.SEQUENCE, 'crlExtensions');
-    while (exts.more()) {
-      const e = exts.enter(Tag.SEQUENCE, 'Extension');
-      const oid = oidOf(buf, e.expect(Tag.OID, 'extnID'));
-      const crit = e.optional(Tag.BOOLEAN);
-      if (oid === OID.crlNumber) crlNumber = crit && buf[crit.body] !== 0 ? 'critical' : 'present';
-    }
-  }
-  t.done('tbsCertList');
-  const alg = parseSignatureAlgorithm(buf, algT);
-  const tbs = rawOf(buf, tbsT);
-  const sig = bitStringBytes(buf, sigT).bytes;
+  for (const e of crlEntries(crl)) revoked.add(e.serial);
+  const n = crl.extensions.find((e) => e.oid === OID.crlNumber);
   return {
-    issuer,
-    issuerKey: normalisedKey(issuer),
+    issuer: crl.issuer,
+    issuerKey: normalisedKey(crl.issuer),
     revoked,
-    crlNumber,
-    verify: (pkInfo, ko) => verifySignature(alg, pkInfo, tbs, sig, ko).valid,
+    crlNumber: !n ? 'missing' : n.critical ? 'critical' : 'present',
+    verify: (pkInfo, ko) => verifySignature(crl.signatureAlgorithm, pkInfo, crl.tbs, crl.signature, ko).valid,
   };
 }
 

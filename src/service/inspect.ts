@@ -11,7 +11,7 @@ import type { InputObject } from '../engine/input.js';
 import { nameToString } from '../engine/name.js';
 import { parsePrivateKey } from '../engine/privatekey.js';
 import { parseSpki, type PublicKeyInfo } from '../engine/publickey.js';
-import { parseCrlOutline } from '../engine/crl-outline.js';
+import { parseCrl } from '../engine/crl.js';
 
 export interface Inspected {
   source: string;
@@ -93,7 +93,7 @@ export function inspectObject(obj: InputObject, password?: string): Inspected {
         return { ...base, key_format: k.format, encrypted, ...keyFields(k.publicKey) };
       }
       case 'crl': {
-        const c = parseCrlOutline(obj.der);
+        const c = parseCrl(obj.der);
         return {
           ...base,
           issuer: nameToString(c.issuer),
