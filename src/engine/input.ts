@@ -44,6 +44,17 @@ export interface InputResult {
 /** Largest single object ccmkit will decode (a 10,000-name certificate is ~400 KiB). */
 export const MAX_OBJECT_BYTES = 1024 * 1024;
 
+/**
+ * CRLs are the exception: a CA's CRL legitimately grows with its revocations
+ * (1,000,000 entries is ~45 MB), and the CRL reader keeps one offset per entry
+ * rather than a tree, so they are bounded by the file limit instead.
+ */
+export const MAX_CRL_BYTES = 256 * 1024 * 1024;
+
+function limitFor(kind: ObjectKind | undefined): number {
+  return kind === 'crl' ? MAX_CRL_BYTES : MAX_OBJECT_BYTES;
+}
+
 const LABELS: Record<string, ObjectKind> = {
   CERTIFICATE: 'certificate',
   'X509 CERTIFICATE': 'certificate',
@@ -157,8 +168,8 @@ function readPemText(res: InputResult, name: string, text: string): InputResult 
       res.problems.push({ source, error: new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${source}: PEM label "${b.label}" is not one ccmkit reads.`, source) });
       return;
     }
-    if (b.der.length > MAX_OBJECT_BYTES) {
-      res.problems.push({ source, error: tooLarge(source, b.der.length) });
+    if (b.der.length > limitFor(kind)) {
+      res.problems.push({ source, error: tooLarge(source, b.der.length, limitFor(kind)) });
       return;
     }
     if (b.headers['Proc-Type']?.includes('ENCRYPTED')) {
@@ -179,8 +190,8 @@ function readPemText(res: InputResult, name: string, text: string): InputResult 
   return res;
 }
 
-function tooLarge(source: string, n: number): CcmError {
-  return new CcmError(400, LocalCode.INPUT_TOO_LARGE, `${source}: object of ${n} bytes exceeds the ${MAX_OBJECT_BYTES}-byte limit.`, source);
+function tooLarge(source: string, n: number, limit: number): CcmError {
+  return new CcmError(400, LocalCode.INPUT_TOO_LARGE, `${source}: object of ${n} bytes exceeds the ${limit}-byte limit.`, source);
 }
 
 function rsaPublicToSpki(pkcs1: Buffer): Buffer {
@@ -188,11 +199,12 @@ function rsaPublicToSpki(pkcs1: Buffer): Buffer {
 }
 
 function addDer(res: InputResult, source: string, der: Buffer, encoding: InputObject['encoding']): InputResult {
-  if (der.length > MAX_OBJECT_BYTES) {
-    res.problems.push({ source, error: tooLarge(source, der.length) });
+  // Classifying reads only the first few TLVs, so it is safe before the size check.
+  const kind = der.length > MAX_CRL_BYTES ? undefined : classifyDer(der);
+  if (der.length > limitFor(kind)) {
+    res.problems.push({ source, error: tooLarge(source, der.length, limitFor(kind)) });
     return res;
   }
-  const kind = classifyDer(der);
   if (!kind) {
     res.problems.push({ source, error: unrecognised(source, source) });
     return res;

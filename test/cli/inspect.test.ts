@@ -1,8 +1,9 @@
 // `inspect` against openssl's own view of the same objects.
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ccmkit, openssl, tempDir } from '../helpers/run.js';
+import { issue, keyPem, pem } from '../helpers/pki.js';
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
@@ -49,5 +50,20 @@ describe('inspect', () => {
     expect(r.objects[1].kind).toBe('crl');
     const count = (openssl(['crl', '-in', join(import.meta.dirname, '../../../shared/corpora/pyca/x509-custom/crl_all_reasons.pem'), '-noout', '-text']).match(/Serial Number:/g) ?? []).length;
     expect(r.objects[1].revoked_count).toBe(count);
+  });
+
+  it('reads a CRL larger than the 1 MiB object limit (CRLs are bounded by the file limit)', () => {
+    const ca = issue({ cn: 'Big CRL CA', ca: true });
+    writeFileSync(p('bigca.pem'), pem('CERTIFICATE', ca.der));
+    writeFileSync(p('bigca.key'), keyPem(ca.key));
+    const rows: string[] = [];
+    for (let i = 1; i <= 40_000; i++) rows.push(`${(0x100000 + i).toString(16)},2025-05-01T00:00:00Z,KEY_COMPROMISE`);
+    writeFileSync(p('big.csv'), rows.join('\n') + '\n');
+    const b = ccmkit(['crl', 'build', '--ca-cert', p('bigca.pem'), '--ca-key', p('bigca.key'), '--revoked', p('big.csv'), '--crl-number', '1', '--valid-days', '7', '--at', '2025-06-01T00:00:00Z', '--der', '--out', p('big.crl')]);
+    expect(b.code, b.stderr).toBe(0);
+    expect(statSync(p('big.crl')).size).toBeGreaterThan(1024 * 1024);
+    const r = ccmkit(['inspect', '--json', p('big.crl')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).objects[0]).toMatchObject({ kind: 'crl', revoked_count: 40_000, issuer: 'O=ccmkit test, CN=Big CRL CA' });
   });
 });
