@@ -4,6 +4,7 @@
 // subordinate CA's CSR, and optionally its chain up to the root.
 
 import { parseCertificate, verifyCertificateSignature, type Certificate } from '../engine/certificate.js';
+import { firstBrokenLink } from '../engine/chain.js';
 import type { Csr } from '../engine/csr.js';
 import { readInput } from '../engine/input.js';
 import type { Finding } from './findings.js';
@@ -88,23 +89,20 @@ export function validatePcaImportCa(body: unknown, csr: Csr | undefined): Valida
 
 /** intermediate > ... > root: each element issued the previous one, and the last is a self-signed root. */
 function checkCompleteChain(cert: Certificate, chain: Certificate[], findings: Finding[]): void {
-  let child = cert;
-  for (let i = 0; i < chain.length; i++) {
-    const c = chain[i]!;
-    if (!verifyCertificateSignature(child, c.publicKey).valid) {
-      const elsewhere = chain.findIndex((x) => verifyCertificateSignature(child, x.publicKey).valid);
-      findings.push(
-        finding(
-          'pca-import-ca.certificate_chain.order',
-          elsewhere >= 0
-            ? `certificate_chain[${i}] is out of order: the issuer of ${i === 0 ? 'the certificate' : `certificate_chain[${i - 1}]`} is certificate_chain[${elsewhere}].`
-            : `certificate_chain[${i}] did not issue ${i === 0 ? 'the certificate' : `certificate_chain[${i - 1}]`}, and no certificate in the chain did.`,
-          elsewhere >= 0 ? 'Order the chain intermediate > ... > root (ccmkit chain build --format ccm).' : 'Add the missing issuer and remove unrelated certificates.',
-        ),
-      );
-      return;
-    }
-    child = c;
+  const i = firstBrokenLink(cert, chain);
+  if (i >= 0) {
+    const child = i === 0 ? cert : chain[i - 1]!;
+    const elsewhere = chain.findIndex((x) => verifyCertificateSignature(child, x.publicKey).valid);
+    findings.push(
+      finding(
+        'pca-import-ca.certificate_chain.order',
+        elsewhere >= 0
+          ? `certificate_chain[${i}] is out of order: the issuer of ${i === 0 ? 'the certificate' : `certificate_chain[${i - 1}]`} is certificate_chain[${elsewhere}].`
+          : `certificate_chain[${i}] did not issue ${i === 0 ? 'the certificate' : `certificate_chain[${i - 1}]`}, and no certificate in the chain did.`,
+        elsewhere >= 0 ? 'Order the chain intermediate > ... > root (ccmkit chain build --format ccm).' : 'Add the missing issuer and remove unrelated certificates.',
+      ),
+    );
+    return;
   }
   const last = chain.length ? chain[chain.length - 1]! : cert;
   const selfSigned = last.subject.der.equals(last.issuer.der) && verifyCertificateSignature(last, last.publicKey).valid;

@@ -3,13 +3,13 @@
 // finding, plus the first error as CCM would answer it. Rules and their codes
 // live in rules.ts; this file decides which rule each body breaks.
 
-import { parseCertificate, sha256Fingerprint, verifyCertificateSignature, type Certificate } from '../engine/certificate.js';
+import { parseCertificate, sha256Fingerprint, type Certificate } from '../engine/certificate.js';
 import { CcmError } from '../engine/errors.js';
 import { readInput, type InputObject } from '../engine/input.js';
 import { commonNames } from '../engine/name.js';
 import { toPem } from '../engine/pem.js';
 import { parsePrivateKey, toPkcs8, type PrivateKeyInfo } from '../engine/privatekey.js';
-import { chainForLeaf } from '../engine/chain.js';
+import { chainForLeaf, firstBrokenLink } from '../engine/chain.js';
 import { hostnameProblem, isIP } from './domains.js';
 import type { Finding } from './findings.js';
 import { finding } from './rules.js';
@@ -203,24 +203,18 @@ function checkLeaf(leaf: Certificate, opts: ScmImportOptions, findings: Finding[
 
 /** The chain must run leaf -> issuer -> issuer's issuer..., each link a verified signature; the root is optional. */
 function checkChainOrder(leaf: Certificate, chain: Certificate[], findings: Finding[], at: Date): void {
-  let child = leaf;
-  for (let i = 0; i < chain.length; i++) {
-    const c = chain[i]!;
-    if (!verifyCertificateSignature(child, c.publicKey).valid) {
-      const fixable = chainForLeaf(leaf, chain, at).chain.length === chain.length;
-      findings.push(
-        finding(
-          'scm-import.certificate_chain.parse',
-          i === 0 && !fixable
-            ? `certificate_chain[${i}] did not issue the certificate.`
-            : `certificate_chain[${i}] did not issue ${i === 0 ? 'the certificate' : `certificate_chain[${i - 1}]`}${fixable ? ': the chain is out of order' : ''}.`,
-          fixable ? 'Order it intermediate > ... > root (ccmkit validate scm-import --fix does).' : 'Remove certificates that are not part of this chain, and add any missing intermediate.',
-        ),
-      );
-      return;
-    }
-    child = c;
-  }
+  const i = firstBrokenLink(leaf, chain);
+  if (i < 0) return;
+  const fixable = chainForLeaf(leaf, chain, at).chain.length === chain.length;
+  findings.push(
+    finding(
+      'scm-import.certificate_chain.parse',
+      i === 0 && !fixable
+        ? `certificate_chain[${i}] did not issue the certificate.`
+        : `certificate_chain[${i}] did not issue ${i === 0 ? 'the certificate' : `certificate_chain[${i - 1}]`}${fixable ? ': the chain is out of order' : ''}.`,
+      fixable ? 'Order it intermediate > ... > root (ccmkit validate scm-import --fix does).' : 'Remove certificates that are not part of this chain, and add any missing intermediate.',
+    ),
+  );
 }
 
 export interface FixedScmImport {

@@ -744,3 +744,17 @@ export function chainForLeaf(leaf: Certificate, others: readonly Certificate[], 
   on.add(leaf.der.toString('base64'));
   return { chain, complete: best?.complete ?? false, unused: others.filter((c) => !on.has(c.der.toString('base64'))) };
 }
+
+/**
+ * Checks a chain in the order given (leaf, then chain[0], chain[1]...): the
+ * index of the first chain element that did not sign its predecessor, or -1
+ * when every link verifies. Request bodies must be in order; this says where not.
+ */
+export function firstBrokenLink(leaf: Certificate, chain: readonly Certificate[]): number {
+  let child = leaf;
+  for (let i = 0; i < chain.length; i++) {
+    if (!verifyCertificateSignature(child, chain[i]!.publicKey).valid) return i;
+    child = chain[i]!;
+  }
+  return -1;
+}
