@@ -37,8 +37,6 @@ function statusFor(code: string, fromRule?: number): number {
 
 // ---- loose JSON access: request bodies arrive as `unknown` -------------------------------
 
-export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

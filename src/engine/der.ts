@@ -496,9 +496,3 @@ export function time(d: Date): Buffer {
   if (y < 0 || y > 9999) throw new RangeError('year out of range for X.509 time');
   return tlv(Tag.GENERALIZED_TIME, Buffer.from(String(y).padStart(4, '0') + body, 'latin1'));
 }
-
-export function generalizedTime(d: Date): Buffer {
-  const iso = d.toISOString();
-  const body = iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10) + iso.slice(11, 13) + iso.slice(14, 16) + iso.slice(17, 19) + 'Z';
-  return tlv(Tag.GENERALIZED_TIME, Buffer.from(body, 'latin1'));
-}
