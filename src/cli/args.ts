@@ -31,11 +31,11 @@ export function parseArgs(argv: string[], spec: FlagSpec): Parsed {
         if (eq > 0) inline = a.slice(eq + 1);
       } else {
         const long = byShort.get(a.slice(1));
-        if (!long) throw usageError(`unknown option ${a}`);
+        if (!long) throw usageError(`unknown option ${a}${suggest(a.slice(1), [...byShort.keys()], '-')}`);
         name = long;
       }
       const s = spec[name];
-      if (!s) throw usageError(`unknown option --${name}`);
+      if (!s) throw usageError(`unknown option --${name}${suggest(name, Object.keys(spec), '--')}`);
       if (s.type === 'bool') {
         if (inline !== undefined) throw usageError(`--${name} takes no value`);
         out.bool.add(name);
@@ -67,4 +67,28 @@ export function parseAt(s: string | undefined, now: () => Date): Date {
   const d = new Date(/T.*(Z|[+-]\d\d:?\d\d)$/.test(s) || !s.includes('T') ? s : s + 'Z');
   if (Number.isNaN(d.getTime())) throw usageError(`--at "${s}" is not a valid date`);
   return new Date(Math.floor(d.getTime() / 1000) * 1000);
+}
+
+/** " Did you mean --x?" for the closest known flag, or "" when nothing is close. */
+export function suggest(given: string, known: string[], dash: string): string {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const k of known) {
+    const d = k.startsWith(given) || given.startsWith(k) ? Math.min(1, Math.abs(k.length - given.length)) : editDistance(given, k);
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  const limit = Math.max(2, Math.floor(given.length / 3));
+  return best !== undefined && bestD <= limit ? ` Did you mean ${dash}${best}?` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
 }
