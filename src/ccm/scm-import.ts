@@ -10,6 +10,7 @@ import { commonNames } from '../engine/name.js';
 import { toPem } from '../engine/pem.js';
 import { parsePrivateKey, toPkcs8, type PrivateKeyInfo } from '../engine/privatekey.js';
 import { chainForLeaf, firstBrokenLink } from '../engine/chain.js';
+import { pairProblem, pairVerdict, type PairVerdict } from '../engine/match.js';
 import { hostnameProblem, isIP } from './domains.js';
 import type { Finding } from './findings.js';
 import { finding } from './rules.js';
@@ -134,8 +135,13 @@ export function analyseScmImport(body: unknown, opts: ScmImportOptions): ScmImpo
 
   // --- private key ---
   if (keyText !== undefined) analysis.key = readKey(keyText, opts.password, findings, analysis);
-  if (leaf && analysis.key && analysis.key.publicKey.id !== leaf.publicKey.id) {
-    findings.push(finding('scm-import.private_key.match', 'The private key is not the key of the certificate.', 'Upload the key the CSR was made with (ccmkit key match finds it).'));
+  if (leaf && analysis.key) {
+    const verdict = keyVerdict(analysis.key, leaf, findings);
+    if (verdict === 'different-key') {
+      findings.push(finding('scm-import.private_key.match', 'The private key is not the key of the certificate.', 'Upload the key the CSR was made with (ccmkit key match finds it).'));
+    } else if (verdict === 'corrupt-key') {
+      findings.push(finding('scm-import.private_key.match', `${pairProblem(verdict, 'The private key', 'the certificate')}.`, 'Upload the intact key the CSR was made with; check it with openssl pkey -check.'));
+    }
   }
   return done();
 }
@@ -168,6 +174,22 @@ function readKey(text: string, password: string | undefined, findings: Finding[]
     else if (e instanceof CcmError) findings.push({ code: e.code, severity: 'error', field: 'private_key', message: e.message });
     else throw e;
     return undefined;
+  }
+}
+
+/**
+ * The signing proof (engine/match.ts), on a key that may have been read
+ * lazily: loading it is where a key whose structure parses but whose numbers
+ * OpenSSL refuses shows up (SCM.0012).
+ */
+function keyVerdict(key: PrivateKeyInfo, leaf: Certificate, findings: Finding[]): PairVerdict | 'unreadable' {
+  if (key.publicKey.id !== leaf.publicKey.id) return 'different-key';
+  try {
+    return pairVerdict(key, leaf.publicKey);
+  } catch (e) {
+    if (!(e instanceof CcmError)) throw e;
+    findings.push(finding('scm-import.private_key.parse', e.message, 'Upload an RSA or EC key in PEM (PKCS#1, SEC1 or PKCS#8).'));
+    return 'unreadable';
   }
 }
 

@@ -18,6 +18,7 @@ import { parseCertificate, type Certificate } from './certificate.js';
 import { chainForLeaf } from './chain.js';
 import { CcmError, LocalCode } from './errors.js';
 import { writeJks, DEFAULT_ALIAS } from './jks.js';
+import { requireKeyPair } from './match.js';
 import { toPem } from './pem.js';
 import { writePkcs12, type Pkcs12Profile } from './pkcs12.js';
 import { parseSpki } from './publickey.js';
@@ -100,12 +101,10 @@ export function keyPem(key: KeyObject, password?: string, eol = '\n'): string {
   return toPem('PRIVATE KEY', key.export({ type: 'pkcs8', format: 'der' }), eol);
 }
 
-/** The key must belong to the leaf (SCM.0014, the code CCM answers for a mismatched pair). */
+/** The key must belong to the leaf, proven by signing (SCM.0014, the code CCM answers for a mismatched pair). */
 export function checkKeyMatchesLeaf(key: KeyObject, leaf: Certificate): void {
-  const pub = parseSpki(createPublicKey(key).export({ type: 'spki', format: 'der' }));
-  if (pub.id !== leaf.publicKey.id) {
-    throw new CcmError(400, 'SCM.0014', 'The uploaded certificate does not match the private key: the key does not belong to the leaf certificate.');
-  }
+  const publicKey = parseSpki(createPublicKey(key).export({ type: 'spki', format: 'der' }));
+  requireKeyPair({ publicKey, keyObject: key }, leaf.publicKey, 'the private key', 'the leaf certificate');
 }
 
 const pems = (ders: Buffer[], eol = '\n'): string => ders.map((d) => toPem('CERTIFICATE', d, eol)).join('');

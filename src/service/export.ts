@@ -14,6 +14,7 @@ import { DerError } from '../engine/der.js';
 import { CcmError, LocalCode } from '../engine/errors.js';
 import { readInput, type InputObject } from '../engine/input.js';
 import { readJks } from '../engine/jks.js';
+import { requireKeyPair } from '../engine/match.js';
 import { toPem } from '../engine/pem.js';
 import { readPkcs12 } from '../engine/pkcs12.js';
 import { parsePrivateKey, type PrivateKeyInfo } from '../engine/privatekey.js';
@@ -144,6 +145,8 @@ export function resolve(m: Material, at: Date): Resolved {
   }
   const key = [...distinct.values()][0];
   const bag = orderBag(key?.key.publicKey.id, m.certificates.map((c) => c.der), at);
+  // The leaf was picked by public key; the key must also prove it by signing (issue 10, item 1).
+  if (key) requireKeyPair(key.key, bag.leaf.publicKey, key.source, 'the leaf certificate');
   return { leaf: bag.leaf, chain: bag.chain, key: key?.key.keyObject, unrelated: bag.unrelated, notes: m.notes };
 }
 
