@@ -32,8 +32,14 @@ const PBE_NAMES: Record<string, string> = {
   '1.2.840.113549.1.12.1.3': 'pbeWithSHAAnd3-KeyTripleDES-CBC',
   '1.2.840.113549.1.12.1.6': 'pbeWithSHAAnd40BitRC2-CBC',
   '1.2.840.113549.1.12.1.1': 'pbeWithSHAAnd128BitRC4',
-  '1.2.840.113549.1.5.3': 'pbeWithMD5AndDES-CBC',
-  '1.2.840.113549.1.5.10': 'pbeWithSHA1AndDES-CBC',
+  '1.2.840.113549.1.12.1.2': 'pbeWithSHAAnd40BitRC4',
+  '1.2.840.113549.1.12.1.5': 'pbeWithSHAAnd128BitRC2-CBC',
+  '1.2.840.113549.1.5.1': 'pbeWithMD2AndDES-CBC (PBES1)',
+  '1.2.840.113549.1.5.3': 'pbeWithMD5AndDES-CBC (PBES1)',
+  '1.2.840.113549.1.5.4': 'pbeWithMD2AndRC2-CBC (PBES1)',
+  '1.2.840.113549.1.5.6': 'pbeWithMD5AndRC2-CBC (PBES1)',
+  '1.2.840.113549.1.5.10': 'pbeWithSHA1AndDES-CBC (PBES1)',
+  '1.2.840.113549.1.5.11': 'pbeWithSHA1AndRC2-CBC (PBES1)',
   [OID.pbes2]: 'PBES2',
 };
 
@@ -96,7 +102,17 @@ const CIPHERS: Record<string, string> = {
 function isBadDecrypt(e: unknown): boolean {
   const msg = String((e as Error)?.message ?? '');
   const code = String((e as { code?: string })?.code ?? '');
+  // A wrong password usually fails the padding check (bad decrypt); about 1 in 256 decrypts to
+  // garbage the DER decoder then refuses ("DECODER routines::unsupported"): both mean the password.
   return /bad decrypt|BAD_DECRYPT|wrong final block|unsupported|decrypt/i.test(msg + code);
+}
+
+/**
+ * OpenSSL 3 cannot run the cipher or KDF at all (PBES1 MD5/SHA1-DES, RC2, RC4, PBES2 with DES:
+ * moved to its legacy provider). Then the password was never tried, so it must not be blamed.
+ */
+function isUnsupportedScheme(e: unknown): boolean {
+  return (e as { code?: string })?.code === 'ERR_OSSL_EVP_UNSUPPORTED';
 }
 
 /**
@@ -124,7 +140,8 @@ export function parsePrivateKey(der: Uint8Array, opts: { password?: string; pem?
     if (opts.pem) {
       // Legacy "Proc-Type: 4,ENCRYPTED" PEM: only OpenSSL's PEM reader knows the scheme.
       if (opts.password === undefined) throw passwordRequired();
-      encryption = { scheme: 'legacy PEM encryption' };
+      const dek = /DEK-Info:\s*([A-Za-z0-9-]{1,32})/.exec(opts.pem)?.[1];
+      encryption = { scheme: `legacy PEM encryption${dek ? ` (${dek})` : ''}` };
       keyObject = createPrivateKey({ key: opts.pem, format: 'pem', passphrase: opts.password });
     } else if (format === 'encrypted-pkcs8') {
       try {
@@ -143,6 +160,13 @@ export function parsePrivateKey(der: Uint8Array, opts: { password?: string; pem?
   } catch (e) {
     if (e instanceof CcmError) throw e;
     if (encryption) {
+      if (isUnsupportedScheme(e)) {
+        throw new CcmError(
+          400,
+          LocalCode.UNSUPPORTED,
+          `The private key is encrypted with ${encryption.scheme}, a scheme this OpenSSL no longer runs (legacy DES/RC2/RC4 encryption); the password was not checked. Re-encrypt it: openssl pkcs8 -topk8 -v2 aes-256-cbc -provider legacy -provider default -in old.key -out new.key.`,
+        );
+      }
       if (isBadDecrypt(e)) {
         throw new CcmError(400, LocalCode.WRONG_PASSWORD, 'Wrong password: the private key could not be decrypted with the password given.');
       }
