@@ -14,6 +14,7 @@
 // million bad rows give a readable answer.
 
 import { NO_REASON, SerialIndex, type RevokedList } from '../engine/crl.js';
+import { parseJson } from '../engine/json.js';
 import type { Finding } from './findings.js';
 import { finding } from './rules.js';
 
@@ -332,7 +333,7 @@ export class JsonArrayScanner {
     }
     let v: unknown;
     try {
-      v = JSON.parse(text);
+      v = parseJson(text);
     } catch (err) {
       this.error = `not valid JSON in element [${this.count}]: ${(err as Error).message.slice(0, 100)}`;
       return;

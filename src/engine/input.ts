@@ -9,6 +9,7 @@
 
 import { DerError, DerReader, Tag, bitString, nullValue, oid, readTlv, seq } from './der.js';
 import { CcmError, LocalCode } from './errors.js';
+import { JsonDepthError, parseJson } from './json.js';
 import { OID } from './oids.js';
 import { looksLikePem, parsePem, PemError, unescapeJsonPem } from './pem.js';
 import { sniffPrivateKey, type PrivateKeyFormat } from './privatekey.js';
@@ -101,7 +102,17 @@ export function readInput(bytes: Uint8Array, name: string): InputResult {
       text = undefined;
     }
   }
-  if (text !== undefined && looksLikePem(text)) return readPemText(res, name, textFromJson(text));
+  if (text !== undefined && looksLikePem(text)) {
+    let pemText: string;
+    try {
+      pemText = textFromJson(text);
+    } catch (e) {
+      if (!(e instanceof JsonDepthError)) throw e;
+      res.problems.push({ source: name, error: new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${name}: ${e.message}; no CCM body does.`, name) });
+      return res;
+    }
+    return readPemText(res, name, pemText);
+  }
   if (text !== undefined && buf[0] !== 0x30) {
     const b64 = text.replace(/\s+/g, '');
     if (/^[A-Za-z0-9+/]+={0,2}$/.test(b64) && b64.length % 4 === 0) {
@@ -119,29 +130,37 @@ function one(res: InputResult, name: string, kind: ObjectKind, der: Buffer, enco
   return res;
 }
 
-/** JSON bodies: pull out the PEM-bearing strings, in field order. */
+/**
+ * JSON bodies: pull out the PEM-bearing strings, in field order. Throws
+ * JsonDepthError for JSON nested past MAX_JSON_DEPTH; the walk keeps its own
+ * stack anyway, so no input can exhaust the call stack.
+ */
 function textFromJson(text: string): string {
   const t = text.trimStart();
   if (t[0] !== '{' && t[0] !== '[' && t[0] !== '"') return unescapeJsonPem(text);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(t);
-  } catch {
+    parsed = parseJson(t);
+  } catch (e) {
+    if (e instanceof JsonDepthError) throw e;
     return unescapeJsonPem(text);
   }
   const parts: string[] = [];
-  const walk = (v: unknown): void => {
+  const stack: unknown[] = [parsed];
+  while (stack.length) {
+    const v = stack.pop();
     if (typeof v === 'string') {
       if (looksLikePem(v)) parts.push(unescapeJsonPem(v));
-    } else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
+    } else if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
       // CCM export bodies repeat leaf + chain in entire_certificate: read it only when nothing else is there.
       const skipEntire = typeof o.certificate === 'string' && looksLikePem(o.certificate);
-      for (const [k, val] of Object.entries(o)) if (!(skipEntire && k === 'entire_certificate')) walk(val);
+      const fields = Object.entries(o).filter(([k]) => !(skipEntire && k === 'entire_certificate'));
+      for (let i = fields.length - 1; i >= 0; i--) stack.push(fields[i]![1]);
     }
-  };
-  walk(parsed);
+  }
   return parts.join('\n');
 }
 

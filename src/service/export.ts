@@ -14,6 +14,7 @@ import { DerError } from '../engine/der.js';
 import { CcmError, LocalCode } from '../engine/errors.js';
 import { readInput, type InputObject } from '../engine/input.js';
 import { readJks } from '../engine/jks.js';
+import { parseJson } from '../engine/json.js';
 import { requireKeyPair } from '../engine/match.js';
 import { toPem } from '../engine/pem.js';
 import { readPkcs12 } from '../engine/pkcs12.js';
@@ -154,9 +155,9 @@ export function resolve(m: Material, at: Date): Resolved {
 export function materialFromExportJson(text: string, source: string, password?: string): Material {
   let body: unknown;
   try {
-    body = JSON.parse(text);
-  } catch {
-    throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${source}: not JSON.`, source);
+    body = parseJson(text);
+  } catch (e) {
+    throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${source}: not JSON (${String((e as Error).message).slice(0, 80)}).`, source);
   }
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${source}: not a CCM export body (a JSON object).`, source);
   const b = body as Record<string, unknown>;
