@@ -9,7 +9,7 @@
 import type { KeyObject } from 'node:crypto';
 import { validateScmImport } from '../ccm/scm-import.js';
 import { buildBundle, exportJson, keyPem, orderBag, zipName, type Bundle, type ExportJson, type ExportType } from '../engine/bundle.js';
-import type { Certificate } from '../engine/certificate.js';
+import { certificateFrom, type Certificate } from '../engine/certificate.js';
 import { DerError } from '../engine/der.js';
 import { CcmError, LocalCode } from '../engine/errors.js';
 import { readInput, type InputObject } from '../engine/input.js';
@@ -74,12 +74,18 @@ function addKey(m: Material, der: Buffer, source: string, o: GatherOptions, obj?
   }
 }
 
+/** Every certificate is parsed where it is read, so a malformed one is SCM.0031 naming its source (as inspect says), not a crash later. */
+function addCertificate(m: Material, der: Buffer, source: string): void {
+  certificateFrom(der, source);
+  m.certificates.push({ source, der });
+}
+
 function addObject(m: Material, obj: InputObject, o: GatherOptions, depth: number): void {
   const src = obj.source;
   try {
     switch (obj.kind) {
       case 'certificate':
-        m.certificates.push({ source: src, der: obj.der });
+        addCertificate(m, obj.der, src);
         return;
       case 'private-key':
         addKey(m, obj.der, src, o, obj);
@@ -88,7 +94,7 @@ function addObject(m: Material, obj: InputObject, o: GatherOptions, depth: numbe
         const p = readPkcs12(obj.der, { password: o.password });
         m.notes.push(`${src}: PKCS#12, ${p.keys.length} key(s), ${p.certificates.length} certificate(s)${p.mac ? `, MAC ${p.mac.hash} x${p.mac.iterations}` : ', no MAC'}${p.schemes.length ? `, ${[...new Set(p.schemes)].join(' + ')}` : ''}`);
         p.keys.forEach((k, i) => addKey(m, k.der, `${src}/key${i + 1}`, {}));
-        p.certificates.forEach((c, i) => m.certificates.push({ source: `${src}/cert${i + 1}`, der: c.der }));
+        p.certificates.forEach((c, i) => addCertificate(m, c.der, `${src}/cert${i + 1}`));
         return;
       }
       case 'jks':
@@ -105,7 +111,7 @@ function addObject(m: Material, obj: InputObject, o: GatherOptions, depth: numbe
         for (const e of ks.entries) {
           if (e.kind === 'private-key' && !keyEntries.includes(e)) continue;
           if (e.key) addKey(m, e.key, `${src}/${e.alias}`, {});
-          e.certificates.forEach((c, i) => m.certificates.push({ source: `${src}/${e.alias}#${i + 1}`, der: c }));
+          e.certificates.forEach((c, i) => addCertificate(m, c, `${src}/${e.alias}#${i + 1}`));
         }
         return;
       }

@@ -2,7 +2,7 @@
 
 import { createHash } from 'node:crypto';
 import { ccmKeyAlgorithm, describeKey } from '../ccm/algorithms.js';
-import { parseCertificate, sha256Fingerprint } from '../engine/certificate.js';
+import { malformedCertificate, parseCertificate, sha256Fingerprint } from '../engine/certificate.js';
 import { parseCsr, verifyCsrSignature } from '../engine/csr.js';
 import { DerError } from '../engine/der.js';
 import { CcmError, LocalCode } from '../engine/errors.js';
@@ -110,7 +110,8 @@ export function inspectObject(obj: InputObject, password?: string): Inspected {
   } catch (e) {
     if (e instanceof CcmError) throw e.source ? e : e.withSource(obj.source);
     if (e instanceof DerError) {
-      const code = obj.kind === 'certificate' ? 'SCM.0031' : obj.kind === 'csr' ? 'PCA.00020401' : obj.kind === 'private-key' ? 'SCM.0012' : LocalCode.INPUT_UNREADABLE;
+      if (obj.kind === 'certificate') throw malformedCertificate(obj.source, e);
+      const code = obj.kind === 'csr' ? 'PCA.00020401' : obj.kind === 'private-key' ? 'SCM.0012' : LocalCode.INPUT_UNREADABLE;
       throw new CcmError(400, code, `${obj.source}: malformed ${obj.kind}: ${e.message} (at byte ${e.offset}).`, obj.source);
     }
     throw e;
