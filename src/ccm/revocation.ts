@@ -100,12 +100,16 @@ export function parseRevokedAt(v: unknown): DateParse {
   let ms: number;
   if (typeof v === 'number' || (typeof v === 'string' && /^\d{1,16}$/.test(v.trim()))) {
     ms = typeof v === 'number' ? v : Number(v.trim());
-    if (!Number.isInteger(ms)) return { ok: false, problem: `revoked_at ${v} is not whole milliseconds` };
+    if (!Number.isInteger(ms)) return { ok: false, problem: `revoked_at ${short(String(v))} is not whole milliseconds` };
+    // Checked here, before any Date is made of it: past 8.64e15 ms a Date is invalid and toISOString throws.
+    if (ms < MIN_DATE || ms > MAX_DATE) return { ok: false, problem: `revoked_at ${short(String(v))} is out of range (epoch milliseconds from 0, 1970, to ${MAX_DATE}, 9999-12-31)` };
   } else if (typeof v === 'string') {
     const s = v.trim();
     const m = ISO.exec(s);
     if (!m) return { ok: false, problem: `revoked_at "${short(s)}" is neither ISO 8601 with a time zone (2025-05-01T12:00:00Z) nor epoch milliseconds` };
     const [, y, mo, d, h, mi, se] = m;
+    // Date.UTC reads years 0-99 as 1900-1999: "0099-01-01" must not become 1999.
+    if (+y! < 1970) return { ok: false, problem: `revoked_at "${short(s)}" is out of range (1970..9999)` };
     const base = Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +(se ?? 0));
     const check = new Date(base);
     if (+mo! < 1 || +mo! > 12 || check.getUTCDate() !== +d! || +h! > 23 || +mi! > 59 || +(se ?? 0) > 59) {
@@ -116,12 +120,16 @@ export function parseRevokedAt(v: unknown): DateParse {
     if (z !== 'Z') {
       const sign = z[0] === '-' ? -1 : 1;
       const digits = z.slice(1).replace(':', '');
-      off = sign * (+digits.slice(0, 2) * 60 + +digits.slice(2)) * 60_000;
+      const oh = +digits.slice(0, 2);
+      const om = +digits.slice(2);
+      // ISO 8601 offsets are hours 00-23 and minutes 00-59 (real zones span -12:00..+14:00).
+      if (oh > 23 || om > 59) return { ok: false, problem: `revoked_at "${short(s)}" has a time-zone offset ${short(z)} outside -23:59..+23:59` };
+      off = sign * (oh * 60 + om) * 60_000;
     }
     ms = base - off;
   } else return { ok: false, problem: 'revoked_at is missing' };
   ms = Math.floor(ms / 1000) * 1000;
-  if (ms < MIN_DATE || ms > MAX_DATE) return { ok: false, problem: `revoked_at ${new Date(ms).toISOString?.() ?? ms} is out of range (1970..9999)` };
+  if (ms < MIN_DATE || ms > MAX_DATE) return { ok: false, problem: `revoked_at ${typeof v === 'string' ? `"${short(v)}"` : short(String(v))} is out of range (1970..9999)` };
   return { ok: true, ms };
 }
 
@@ -240,7 +248,7 @@ function fastIso(b: Uint8Array, s: number, e: number): number {
   };
   const year = d2(0) * 100 + d2(2);
   const mo = d2(5), d = d2(8), h = d2(11), mi = d2(14), se = d2(17);
-  if (!(mo >= 1 && mo <= 12 && d >= 1 && h <= 23 && mi <= 59 && se <= 59)) return NaN;
+  if (!(year >= 1970 && mo >= 1 && mo <= 12 && d >= 1 && h <= 23 && mi <= 59 && se <= 59)) return NaN;
   if (d > (mo === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[mo - 1]!)) return NaN;
   return Date.UTC(year, mo - 1, d, h, mi, se);
 }
