@@ -12,6 +12,7 @@ import { parsePrivateKey, toPkcs8, type PrivateKeyInfo } from '../engine/private
 import { orderBag } from '../engine/bundle.js';
 import { chainForLeaf, firstBrokenLink } from '../engine/chain.js';
 import { pairProblem, pairVerdict, type PairVerdict } from '../engine/match.js';
+import { publicKeyProblem } from '../engine/publickey.js';
 import { hostnameProblem, isIP } from './domains.js';
 import type { Finding } from './findings.js';
 import { finding } from './rules.js';
@@ -195,6 +196,8 @@ function keyVerdict(key: PrivateKeyInfo, leaf: Certificate, findings: Finding[])
 }
 
 function checkLeaf(leaf: Certificate, opts: ScmImportOptions, findings: Finding[], duplicateCheck?: boolean): void {
+  const keyProblem = publicKeyProblem(leaf.publicKey);
+  if (keyProblem) findings.push(finding('scm-import.certificate.parse', `The certificate's public key is invalid: ${keyProblem}.`, 'Upload the certificate exactly as the CA issued it.'));
   if (leaf.notAfter.getTime() < opts.at.getTime()) {
     findings.push(finding('scm-import.certificate.expired', `The certificate expired on ${leaf.notAfter.toISOString()}.`, 'Renew the certificate before importing it.'));
   } else if (leaf.notBefore.getTime() > opts.at.getTime()) {

@@ -22,7 +22,7 @@ import { CcmError, LocalCode } from './errors.js';
 import { ipToBytes } from './extensions.js';
 import { nameKey, nameToString } from './name.js';
 import { OID } from './oids.js';
-import { publicKeyObject } from './publickey.js';
+import { publicKeyObject, publicKeyProblem } from './publickey.js';
 import { checkRevocation, parseCrlForChain, type ChainCrl } from './chain-crl.js';
 
 export type ChainProblemKind =
@@ -40,7 +40,8 @@ export type ChainProblemKind =
   | 'unhandled-critical-extension'
   | 'profile'
   | 'revoked'
-  | 'crl';
+  | 'crl'
+  | 'invalid-public-key';
 
 /** One reason a chain is incomplete or invalid, with the certificate it concerns (SHA-256). */
 export interface ChainProblem {
@@ -498,6 +499,9 @@ export class ChainIndex {
     const out: ChainProblem[] = [];
     const v = this.validityProblem(n);
     if (v) out.push(v);
+    // OpenSSL cannot load such a key ("unable to get certs public key"): no chain through it is valid.
+    const keyProblem = publicKeyProblem(n.cert.publicKey);
+    if (keyProblem) out.push({ kind: 'invalid-public-key', certificate: n.sha256, hint: `invalid public key: ${keyProblem}` });
     for (const e of n.cert.extensions.list) {
       if (e.critical && !HANDLED_CRITICAL.has(e.oid)) {
         out.push({

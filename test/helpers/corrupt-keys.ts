@@ -3,8 +3,9 @@
 // "match" a certificate by public key and fail every signature (issue 10,
 // item 1). Built with our DER writer from two real keys' components; the test
 // then asks `openssl pkey -check` to confirm they are broken.
-import type { KeyObject } from 'node:crypto';
-import { bitString, explicit, integer, octets, oid, seq } from '../../src/engine/der.js';
+import { createHash, type KeyObject } from 'node:crypto';
+import { encodeName, signBytes, signatureAlgorithmFor } from '../../src/engine/builder.js';
+import { bitString, explicit, integer, nullValue, octets, oid, seq, tlv } from '../../src/engine/der.js';
 
 const b64 = (s: string | undefined): Buffer => Buffer.from(s!, 'base64url');
 
@@ -23,4 +24,40 @@ export function ecWithForeignScalar(pub: KeyObject, priv: KeyObject): Buffer {
   const b = priv.export({ format: 'jwk' });
   const point = Buffer.concat([Buffer.from([4]), b64(a.x), b64(a.y)]);
   return seq(integer(1), octets(b64(b.d)), explicit(0, oid(CURVE_OID[a.crv!]!)), explicit(1, bitString(point)));
+}
+
+// ---- public keys OpenSSL refuses ----
+
+/** RSA SubjectPublicKeyInfo with `rsa`'s modulus (or `n`) and the exponent `e`. */
+export function rsaSpkiWith(rsa: KeyObject, e: bigint, n?: Buffer): Buffer {
+  const modulus = n ?? b64(rsa.export({ format: 'jwk' }).n);
+  return seq(seq(oid('1.2.840.113549.1.1.1'), nullValue()), bitString(seq(integer(modulus), integer(e))));
+}
+
+/**
+ * A CSR whose RSA key has exponent `e` (1: any signature equal to the padded
+ * hash "verifies", since s^1 = s): the signature is the EMSA-PKCS1-v1_5 block
+ * itself, so `openssl req -verify` says OK.
+ */
+export function csrWithExponent(rsa: KeyObject, e: bigint, cn: string): Buffer {
+  const spki = rsaSpkiWith(rsa, e);
+  const info = seq(integer(0), encodeName([['CN', cn]]), spki, tlv(0xa0));
+  const digestInfo = Buffer.concat([Buffer.from('3031300d060960864801650304020105000420', 'hex'), createHash('sha256').update(info).digest()]);
+  const k = b64(rsa.export({ format: 'jwk' }).n).length;
+  const em = Buffer.concat([Buffer.from([0, 1]), Buffer.alloc(k - 3 - digestInfo.length, 0xff), Buffer.from([0]), digestInfo]);
+  return seq(info, seq(oid('1.2.840.113549.1.1.11'), nullValue()), bitString(em));
+}
+
+/** P-256 SubjectPublicKeyInfo with `ec`'s x and a y that puts the point off the curve. */
+export function offCurveSpki(ec: KeyObject): Buffer {
+  const j = ec.export({ format: 'jwk' });
+  const y = b64(j.y);
+  y[y.length - 1]! ^= 1;
+  return seq(seq(oid('1.2.840.10045.2.1'), oid(CURVE_OID[j.crv!]!)), bitString(Buffer.concat([Buffer.from([4]), b64(j.x), y])));
+}
+
+/** A CSR carrying `spki` (e.g. off the curve), signed with `key`. */
+export function csrWithSpki(spki: Buffer, key: KeyObject, cn: string): Buffer {
+  const info = seq(integer(0), encodeName([['CN', cn]]), spki, tlv(0xa0));
+  return seq(info, signatureAlgorithmFor(key, 'SHA256'), bitString(signBytes(key, 'SHA256', info)));
 }
