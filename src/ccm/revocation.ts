@@ -350,6 +350,9 @@ export class JsonArrayScanner {
   }
 }
 
+/** Longest CSV line read: a revoked-list row is under 200 bytes; JSON elements have the same bound. */
+export const MAX_CSV_LINE = 1 << 16;
+
 export type RevokedInputBytes = Uint8Array | Iterable<Uint8Array>;
 
 /**
@@ -469,7 +472,6 @@ export function parseRevokedFile(input: RevokedInputBytes, opts: RevokedFileOpti
   };
 
   const chunks: Iterable<Uint8Array> = input instanceof Uint8Array ? [input] : input;
-  let carry: Buffer | undefined;
   let line = 0;
   let mode: 'unknown' | 'csv' | 'json' = 'unknown';
   const scanner = new JsonArrayScanner((v, n) => {
@@ -488,6 +490,7 @@ export function parseRevokedFile(input: RevokedInputBytes, opts: RevokedFileOpti
   });
   const csvLine = (b: Buffer, s: number, e: number): void => {
     line++;
+    if (e - s > MAX_CSV_LINE) return report(at(line), 'pca-crl.revoked.serial', `the line is ${e - s} bytes long; a revoked-list line is serial,revoked_at,reason (at most ${MAX_CSV_LINE} bytes)`);
     if (e > s && b[e - 1] === 0x0d) e--;
     if (line === 1 && b[s] === 0xef && b[s + 1] === 0xbb && b[s + 2] === 0xbf) s += 3; // UTF-8 BOM
     if (e === s) return;
@@ -499,37 +502,61 @@ export function parseRevokedFile(input: RevokedInputBytes, opts: RevokedFileOpti
     if (f.length < 2 || f.length > 3) return report(at(line), 'pca-crl.revoked.serial', `expected serial,revoked_at,reason but found ${f.length} field(s)`);
     row(line, unquote(f[0]!), unquote(f[1]!), f[2] === undefined ? undefined : unquote(f[2]));
   };
+  // A line split across chunks is kept as a list of pieces and joined once, when its end arrives:
+  // joining on every chunk made one 40 MB line cost O(n^2) copies (issue 10, item 13). A line past
+  // MAX_CSV_LINE is not kept at all, only measured, so any line costs O(its length) and O(1) memory.
+  let pending: Buffer[] = [];
+  let pendingLen = 0;
+  let leadingBom = false;
+  const endLine = (b: Buffer, s: number, e: number): void => {
+    if (pendingLen === 0) return csvLine(b, s, e);
+    const total = pendingLen + (e - s);
+    if (total > MAX_CSV_LINE) {
+      pending = [];
+      pendingLen = 0;
+      // csvLine only measures a line this long: a view of the right length is enough.
+      return csvLine(Buffer.alloc(0), 0, total);
+    }
+    const whole = Buffer.concat([...pending, b.subarray(s, e)]);
+    pending = [];
+    pendingLen = 0;
+    csvLine(whole, 0, whole.length);
+  };
   for (const chunk of chunks) {
-    let b = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    const b = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     if (mode === 'unknown') {
-      const probe = carry ? Buffer.concat([carry, b]) : b;
       let i = 0;
-      if (probe[0] === 0xef && probe[1] === 0xbb && probe[2] === 0xbf) i = 3;
-      while (i < probe.length && (probe[i] === 0x20 || probe[i] === 0x0a || probe[i] === 0x0d || probe[i] === 0x09)) i++;
-      if (i === probe.length) {
-        carry = probe;
+      if (!leadingBom && line === 0 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) {
+        leadingBom = true;
+        i = 3;
+      }
+      while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
+      if (i === b.length) {
+        // Only white space so far: count its lines (for messages) and drop it instead of carrying it.
+        for (let k = 0; k < b.length; k++) if (b[k] === 0x0a) line++;
         continue;
       }
-      mode = probe[i] === 0x5b || probe[i] === 0x7b ? 'json' : 'csv';
+      mode = b[i] === 0x5b || b[i] === 0x7b ? 'json' : 'csv';
       json = mode === 'json';
-      b = probe;
-      carry = undefined;
     }
     if (mode === 'json') {
       scanner.push(b);
       if (scanner.error) break;
       continue;
     }
-    if (carry) b = Buffer.concat([carry, b]);
     let pos = 0;
     for (let i = 0; i < b.length; i++) {
       if (b[i] !== 0x0a) continue;
-      csvLine(b, pos, i);
+      endLine(b, pos, i);
       pos = i + 1;
     }
-    carry = pos < b.length ? Buffer.from(b.subarray(pos)) : undefined;
+    if (pos < b.length) {
+      if (pendingLen <= MAX_CSV_LINE) pending.push(Buffer.from(b.subarray(pos)));
+      pendingLen += b.length - pos;
+      if (pendingLen > MAX_CSV_LINE) pending = [];
+    }
   }
-  if (mode === 'csv' && carry) csvLine(carry, 0, carry.length);
+  if (mode === 'csv' && pendingLen) endLine(Buffer.alloc(0), 0, 0);
   if (mode === 'json') {
     scanner.end();
     if (scanner.error) return fatal(`${opts.source}: ${scanner.error}`);

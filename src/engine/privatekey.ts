@@ -9,7 +9,7 @@ import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } fr
 import { DerReader, Tag, bitString, bytesOf, ctx, integerBytes, nullValue, oid, oidOf, rawOf, seq, smallInt, type Tlv } from './der.js';
 import { CcmError, LocalCode } from './errors.js';
 import { CURVES, OID } from './oids.js';
-import { parseSpki, type PublicKeyInfo } from './publickey.js';
+import { MAX_RSA_BITS, parseSpki, type PublicKeyInfo } from './publickey.js';
 
 export type PrivateKeyFormat = 'pkcs1' | 'sec1' | 'pkcs8' | 'encrypted-pkcs8';
 
@@ -124,8 +124,10 @@ export function parsePrivateKey(der: Uint8Array, opts: { password?: string; pem?
   const buf = Buffer.from(der.buffer, der.byteOffset, der.length);
   const format = opts.pem ? 'pkcs1' : sniffPrivateKey(buf);
   if (!format) throw keyError('not a private key in PKCS#1, SEC1 or PKCS#8 form');
+  // Refused before any work: every signature with a 32,768-bit key costs seconds (issue 10, item 13).
+  const structural = !opts.pem && format !== 'encrypted-pkcs8' ? fromStructure(buf, format) : undefined;
+  refuseHugeRsa(structural?.publicKey.type === 'RSA' ? structural.publicKey.bits : undefined, 'RSA');
   if (opts.lazy && !opts.pem && format !== 'encrypted-pkcs8') {
-    const structural = fromStructure(buf, format);
     if (structural) {
       let loaded: KeyObject | undefined;
       return Object.defineProperty({ format, publicKey: structural.publicKey } as Omit<PrivateKeyInfo, 'keyObject'>, 'keyObject', {
@@ -173,6 +175,7 @@ export function parsePrivateKey(der: Uint8Array, opts: { password?: string; pem?
     }
     throw keyError(`the private key could not be loaded (${shortReason(e)})`);
   }
+  refuseHugeRsa(keyObject.asymmetricKeyDetails?.modulusLength, keyObject.asymmetricKeyType);
   let publicKey: PublicKeyInfo;
   try {
     const spki = createPublicKey(keyObject).export({ type: 'spki', format: 'der' });
@@ -183,6 +186,12 @@ export function parsePrivateKey(der: Uint8Array, opts: { password?: string; pem?
   const out: PrivateKeyInfo = { format, publicKey, keyObject };
   if (encryption) out.encryption = encryption;
   return out;
+}
+
+function refuseHugeRsa(bits: number | undefined, type: string | undefined): void {
+  if (bits !== undefined && bits > MAX_RSA_BITS && (type === 'RSA' || type === 'rsa' || type === 'rsa-pss')) {
+    throw keyError(`the RSA modulus has ${bits} bits; ccmkit, like OpenSSL, refuses more than ${MAX_RSA_BITS}`);
+  }
 }
 
 function loadPlain(buf: Buffer, format: 'pkcs1' | 'sec1' | 'pkcs8'): KeyObject {

@@ -61,3 +61,24 @@ export function csrWithSpki(spki: Buffer, key: KeyObject, cn: string): Buffer {
   const info = seq(integer(0), encodeName([['CN', cn]]), spki, tlv(0xa0));
   return seq(info, signatureAlgorithmFor(key, 'SHA256'), bitString(signBytes(key, 'SHA256', info)));
 }
+
+/**
+ * A PKCS#1 RSAPrivateKey of `bits` bits built from random odd numbers (not a
+ * real key: generating a 32,768-bit one takes minutes). Loading it is cheap,
+ * signing with it costs seconds of modular exponentiation: ccmkit must refuse
+ * it before that.
+ */
+export function hugeRsaKey(bits: number): Buffer {
+  const rand = (b: number): bigint => {
+    const bytes = Buffer.alloc(b / 8);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+    bytes[0]! |= 0x80;
+    bytes[bytes.length - 1]! |= 1;
+    return BigInt('0x' + bytes.toString('hex'));
+  };
+  const p = rand(bits / 2);
+  const q = rand(bits / 2);
+  const n = p * q;
+  const d = rand(bits / 2) * rand(bits / 2 - 8);
+  return seq(integer(0), integer(n), integer(65537), integer(d), integer(p), integer(q), integer(d % (p - 1n)), integer(d % (q - 1n)), integer(rand(bits / 2) % p));
+}
