@@ -11,7 +11,7 @@ import { DerError, DerReader, Tag, bitString, nullValue, oid, readTlv, seq } fro
 import { CcmError, LocalCode } from './errors.js';
 import { JsonDepthError, parseJson } from './json.js';
 import { OID } from './oids.js';
-import { looksLikePem, parsePem, PemError, unescapeJsonPem } from './pem.js';
+import { looksLikePem, parsePem, PemError, unescapeJsonPem, type PemBlock } from './pem.js';
 import { sniffPrivateKey, type PrivateKeyFormat } from './privatekey.js';
 
 export type ObjectKind = 'certificate' | 'csr' | 'crl' | 'private-key' | 'public-key' | 'pkcs12' | 'jks' | 'jceks' | 'zip';
@@ -176,37 +176,49 @@ function readPemText(res: InputResult, name: string, text: string): InputResult 
     }
     throw e;
   }
-  blocks.forEach((b, i) => {
-    const source = `${name}#${i + 1}`;
-    if (IGNORED_LABELS.has(b.label)) {
-      res.skipped.push({ source, label: b.label });
-      return;
-    }
-    const kind = LABELS[b.label];
-    if (!kind) {
-      res.problems.push({ source, error: new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${source}: PEM label "${b.label}" is not one ccmkit reads.`, source) });
-      return;
-    }
-    if (b.der.length > limitFor(kind)) {
-      res.problems.push({ source, error: tooLarge(source, b.der.length, limitFor(kind)) });
-      return;
-    }
-    if (b.headers['Proc-Type']?.includes('ENCRYPTED')) {
-      // Legacy OpenSSL encryption: the DER is ciphertext; OpenSSL decrypts the PEM text.
-      res.objects.push({ kind, source, der: b.der, encoding: 'pem', label: b.label, legacyPem: b.text.replace(/\r\n/g, '\n') });
-      return;
-    }
-    let der = b.der;
-    if (b.label === 'RSA PUBLIC KEY') der = rsaPublicToSpki(der);
-    const obj: InputObject = { kind, source, der, encoding: 'pem', label: b.label };
-    if (kind === 'private-key') {
-      const f = sniffPrivateKey(der);
-      if (f) obj.keyFormat = f;
-    }
-    res.objects.push(obj);
-  });
+  blocks.forEach((b, i) => addBlock(res, `${name}#${i + 1}`, b));
   if (blocks.length === 0) res.problems.push({ source: name, error: unrecognised(name, `${name} has no complete PEM block`) });
   return res;
+}
+
+/**
+ * The objects of PEM blocks decoded elsewhere: by PemStreamDecoder, for files
+ * too large to hold as text (a CA's CRL of millions of entries).
+ */
+export function readDecodedPem(blocks: readonly { label: string; der: Buffer }[], name: string): InputResult {
+  const res: InputResult = { objects: [], problems: [], skipped: [] };
+  blocks.forEach((b, i) => addBlock(res, `${name}#${i + 1}`, { ...b, headers: {}, text: '' }));
+  if (blocks.length === 0) res.problems.push({ source: name, error: unrecognised(name, `${name} has no complete PEM block`) });
+  return res;
+}
+
+function addBlock(res: InputResult, source: string, b: Pick<PemBlock, 'label' | 'der' | 'headers' | 'text'>): void {
+  if (IGNORED_LABELS.has(b.label)) {
+    res.skipped.push({ source, label: b.label });
+    return;
+  }
+  const kind = LABELS[b.label];
+  if (!kind) {
+    res.problems.push({ source, error: new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${source}: PEM label "${b.label}" is not one ccmkit reads.`, source) });
+    return;
+  }
+  if (b.der.length > limitFor(kind)) {
+    res.problems.push({ source, error: tooLarge(source, b.der.length, limitFor(kind)) });
+    return;
+  }
+  if (b.headers['Proc-Type']?.includes('ENCRYPTED')) {
+    // Legacy OpenSSL encryption: the DER is ciphertext; OpenSSL decrypts the PEM text.
+    res.objects.push({ kind, source, der: b.der, encoding: 'pem', label: b.label, legacyPem: b.text.replace(/\r\n/g, '\n') });
+    return;
+  }
+  let der = b.der;
+  if (b.label === 'RSA PUBLIC KEY') der = rsaPublicToSpki(der);
+  const obj: InputObject = { kind, source, der, encoding: 'pem', label: b.label };
+  if (kind === 'private-key') {
+    const f = sniffPrivateKey(der);
+    if (f) obj.keyFormat = f;
+  }
+  res.objects.push(obj);
 }
 
 function tooLarge(source: string, n: number, limit: number): CcmError {
