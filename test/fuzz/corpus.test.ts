@@ -1,0 +1,48 @@
+// Replays test/fuzz/corpus (every input that crashed a command, issue 10)
+// through the real bin/ccmkit: each must now pass the fuzzer's verdict.
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ccmkitAsync } from '../helpers/run.js';
+import { listAll, makeSeeds, SCENARIOS, verdict, writeSeeds } from './cli-harness.js';
+
+interface Entry {
+  file: string;
+  issue: string;
+  found: string;
+  scenarios: string[];
+  expect_exit?: number;
+}
+
+const CORPUS = join(import.meta.dirname, 'corpus');
+const entries = JSON.parse(readFileSync(join(CORPUS, 'corpus.json'), 'utf8')) as Entry[];
+const root = mkdtempSync(join(tmpdir(), 'ccmkit-corpus-'));
+const seedDir = join(root, 'seeds');
+const binary = { run: (argv: string[]) => ccmkitAsync(argv) };
+
+beforeAll(async () => {
+  await writeSeeds(seedDir, makeSeeds(), binary);
+}, 120_000);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('fuzz corpus replayed through bin/ccmkit', () => {
+  it('every scenario named in corpus.json exists, every file is listed', () => {
+    for (const e of entries) for (const s of e.scenarios) expect(SCENARIOS.map((x) => x.name), `${e.file}: ${s}`).toContain(s);
+    const listed = new Set(entries.map((e) => e.file));
+    for (const f of listAll(CORPUS)) if (!['corpus.json', 'README.md'].includes(f)) expect(listed, f).toContain(f);
+  });
+
+  let n = 0;
+  it.each(entries.flatMap((e) => e.scenarios.map((s) => [`${e.file} -> ${s}`, e, s] as const)))('%s', async (_name, e, name) => {
+    const s = SCENARIOS.find((x) => x.name === name)!;
+    const dir = join(root, `run${n++}`);
+    mkdirSync(join(dir, 'out'), { recursive: true });
+    const input = join(dir, `input${extname(e.file)}`);
+    copyFileSync(join(CORPUS, e.file), input);
+    const before = listAll(dir);
+    const o = await ccmkitAsync(s.argv((f) => join(seedDir, f), input, s.outDir ? join(dir, 'out') : join(dir, 'out', 'result')));
+    expect(verdict(o, dir, before, s.outputOnFailure && o.code === 1 ? ['out/result'] : [])).toBe('');
+    if (e.expect_exit !== undefined) expect(o.code).toBe(e.expect_exit);
+  });
+});
