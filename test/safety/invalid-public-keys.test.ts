@@ -75,6 +75,15 @@ describe('EC point off the curve', () => {
   });
 });
 
+describe('EC point off the curve in a PCA CA import', () => {
+  it('validate pca-import-ca names the invalid key', () => {
+    const body = f('import-ca.json', JSON.stringify({ certificate: pem('CERTIFICATE', offCert), certificate_chain: pem('CERTIFICATE', ca.der) }));
+    const r = ccmkit(['validate', 'pca-import-ca', '--json', body]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/public key is invalid: EC point is not on the curve/);
+  });
+});
+
 describe.each(RSA_BAD)('RSA with %s', (name, spki) => {
   const id = name.replace(/\W+/g, '-');
   it('openssl pkey -pubcheck refuses it, and so does ccmkit', () => {
