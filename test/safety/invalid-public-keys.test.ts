@@ -77,8 +77,8 @@ describe('EC point off the curve', () => {
 
 describe('EC point off the curve in a PCA CA import', () => {
   it('validate pca-import-ca names the invalid key', () => {
-    const body = f('import-ca.json', JSON.stringify({ certificate: pem('CERTIFICATE', offCert), certificate_chain: pem('CERTIFICATE', ca.der) }));
-    const r = ccmkit(['validate', 'pca-import-ca', '--json', body]);
+    const csr = f('ca-req.csr', pem('CERTIFICATE REQUEST', csrWithSpki(offSpki, ec, 'offcurve.example')));
+    const r = ccmkit(['validate', 'pca-import-ca', '--json', '--csr', csr, '--certificate', OFF_CERT, '--certificate-chain', CA]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/public key is invalid: EC point is not on the curve/);
   });
