@@ -1,11 +1,14 @@
+import { PROFILES, PURPOSES } from '../../engine/chain.js';
 import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
 import { toPem } from '../../engine/pem.js';
-import { buildReport, ccmBody, certBag, chainForOutput } from '../../service/chain.js';
+import { buildReport, ccmBody, certBag, chainForOutput, describeProblem, summarise } from '../../service/chain.js';
 import { parseArgs, parseAt } from '../args.js';
+import { parseEnum } from '../flags.js';
 import { out, printError, printJson, printJsonLine } from '../io.js';
 import { loadFiles } from '../load.js';
 
-export const help = `Usage: ccmkit chain build FILE... [--roots F] [--at ISO8601] [--format pem|ccm] [--no-root] [--json]
+export const help = `Usage: ccmkit chain build FILE... [--roots F] [--at ISO8601] [--purpose P] [--profile rfc5280|webpki]
+                          [--format pem|ccm] [--no-root] [--json]
 
 Builds, from an unordered bag of certificates (leaves, intermediates, roots,
 duplicates, unrelated certificates, in any order, over several files), every
@@ -18,6 +21,11 @@ Trust: with --roots only the certificates of F anchor a chain. Without it,
 self-signed CA certificates found in the input anchor (private PKIs), and the
 chain's anchor is reported as "self-signed-in-input".
 
+A chain is valid when every link verifies and it passes the same checks as
+\`chain verify\`: validity, CA constraints, name constraints, extended key
+usage for --purpose, signature algorithms and the --profile rules; each
+problem names the rule and the certificate.
+
 Preference when a leaf has several chains: valid at --at, then ends in a
 trusted anchor, then intermediates that outlive the leaf, then shorter, then
 later expiry. For a chain that stops short, the missing issuer is named (DN and
@@ -26,6 +34,8 @@ authority key id).
 Options:
   --roots F          trusted roots (PEM/DER; may be repeated)
   --at ISO8601       check validity at this instant (default: now), whole seconds
+  --purpose P        serverAuth | clientAuth | codeSigning | emailProtection | any (default any)
+  --profile P        rfc5280 (default) or webpki (adds the CA/Browser Forum Baseline Requirements)
   --format pem|ccm   pem (default): leaf then issuers, PEM;
                      ccm: {"certificate": "<leaf PEM>", "certificate_chain": "<intermediate ... root PEM>"}
                      one JSON object per leaf, ready for an SCM import body
@@ -39,6 +49,7 @@ Examples:
   ccmkit chain build leaf.crt intermediates/*.crt --no-root > fullchain.pem
   ccmkit chain build --format ccm server.crt ca-bundle.pem
   ccmkit chain build --json --roots corporate-root.pem *.pem | jq '.missing_issuers'
+  ccmkit chain build --purpose serverAuth --profile webpki bundle.pem
 
 Exit codes:
   0  every leaf has a complete chain
@@ -52,6 +63,8 @@ export async function run(argv: string[]): Promise<number> {
     at: { type: 'string' },
     format: { type: 'string' },
     'no-root': { type: 'bool' },
+    purpose: { type: 'string' },
+    profile: { type: 'string' },
   });
   if (p.positionals.length === 0) throw usageError('chain build needs at least one FILE');
   const json = p.bool.has('json');
@@ -60,6 +73,10 @@ export async function run(argv: string[]): Promise<number> {
   if (json && p.str.has('format')) throw usageError('--json prints the chain report; give either --json or --format');
   const at = parseAt(p.str.get('at'), () => new Date());
   const noRoot = p.bool.has('no-root');
+  const purposeFlag = p.str.get('purpose');
+  const purpose = purposeFlag === undefined ? 'any' : parseEnum('purpose', purposeFlag, PURPOSES);
+  const profileFlag = p.str.get('profile');
+  const profile = profileFlag === undefined ? 'rfc5280' : parseEnum('profile', profileFlag, PROFILES);
 
   const loaded = loadFiles(p.positionals);
   const rootPaths = p.multi.get('roots');
@@ -77,7 +94,7 @@ export async function run(argv: string[]): Promise<number> {
     for (const pr of problems) printError(pr.error, json);
     throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, 'no certificate found in the input.');
   }
-  const { result, report } = buildReport(bag, { at, ...(roots ? { roots: roots.certs } : {}), crls: bag.crls });
+  const { result, report } = buildReport(bag, { at, ...(roots ? { roots: roots.certs } : {}), crls: bag.crls, purpose, profile });
   report.errors.unshift(...problems.map((pr) => ({ source: pr.source, error_code: pr.error.code, error_msg: pr.error.message })));
   if (result.leaves.length === 0) {
     report.errors.push({ error_code: 'PCA.00020403', error_msg: 'Incorrect certificate chain. No leaf certificate found in the input.' });
@@ -92,7 +109,7 @@ export async function run(argv: string[]): Promise<number> {
       else process.stdout.write(chainForOutput(best, noRoot).map((d) => toPem('CERTIFICATE', d)).join(''));
       if (!best.complete || best.problems.length) {
         process.stderr.write(`ccmkit: chain of ${l.leaf.source ?? l.leaf.sha256}: ${best.complete ? 'complete' : 'INCOMPLETE'} (anchor: ${best.anchor})\n`);
-        for (const pr of best.problems) process.stderr.write(`  ${pr.kind}: ${pr.hint}\n`);
+        for (const pr of best.problems) process.stderr.write(`  ${describeProblem(pr, best.certificates.map(summarise))}\n`);
       } else if (best.anchor === 'self-signed-in-input') {
         process.stderr.write(`ccmkit: chain of ${l.leaf.source ?? l.leaf.sha256}: complete, anchored by a self-signed root found in the input (not checked against a trust store; give --roots to)\n`);
       }
