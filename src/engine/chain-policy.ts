@@ -14,7 +14,7 @@
 import { getDomain, getPublicSuffix } from 'tldts-icann';
 import type { Certificate } from './certificate.js';
 import { DerReader, Tag, bytesOf, ctx, ctxPrim } from './der.js';
-import { ipToString } from './extensions.js';
+import { ipToString, type SubjectAltName } from './extensions.js';
 import { commonNames } from './name.js';
 import { subjectAltNamesRaw, validHostname, type GeneralNameValue } from './name-constraints.js';
 import { OID } from './oids.js';
@@ -134,9 +134,9 @@ export function certificateFindings(cert: Certificate, role: Role, c: PolicyCont
     if (!san) p('RFC 5280 4.2.1.6', 'empty subject and no subjectAltName');
     else if (!san.critical) p('RFC 5280 4.2.1.6', 'empty subject with a non-critical subjectAltName (MUST be critical)');
   }
-  const sans = leaf ? subjectAltNamesRaw(cert) : undefined;
-  if (Array.isArray(sans)) {
-    for (const n of sans) {
+  if (leaf) {
+    // The decoded SANs are enough here (and already parsed): DNS text, IP as text or hex when not 4/16 octets.
+    for (const n of cert.extensions.subjectAltNames ?? []) {
       const bad = sanSyntax(n);
       if (bad) {
         p('RFC 5280 4.2.1.6', bad);
@@ -190,6 +190,7 @@ export function certificateFindings(cert: Certificate, role: Role, c: PolicyCont
     }
     if (!san) w('CA/B BR 7.1.2.7.12', 'no subjectAltName');
     else if (san.critical && cert.subject.rdns.length > 0) w('CA/B BR 7.1.2.7.12', 'subjectAltName is critical with a non-empty subject (MUST NOT be)');
+    const sans = subjectAltNamesRaw(cert);
     if (Array.isArray(sans)) {
       const cn = commonNames(cert.subject);
       if (cn.length > 1) w('CA/B BR 7.1.4.3', `${cn.length} commonName attributes (at most one)`);
@@ -255,13 +256,14 @@ function akiFields(v: Buffer): { keyId?: string; issuer: boolean; serial: boolea
 }
 
 /** Why a subjectAltName of the leaf is not well-formed, or undefined (RFC 5280 4.2.1.6). */
-function sanSyntax(n: GeneralNameValue): string | undefined {
-  if (n.form === 'DNS') {
+function sanSyntax(n: SubjectAltName): string | undefined {
+  if (n.type === 'DNS') {
     const v = n.value.replace(/\.$/, '');
     const host = v.startsWith('*.') ? v.slice(2) : v;
     if (!validHostname(host)) return `dNSName "${n.value}" is not in preferred name syntax (letters, digits, hyphens; a wildcard only as the whole leftmost label)`;
   }
-  if (n.form === 'IP' && n.bytes.length !== 4 && n.bytes.length !== 16) return `iPAddress of ${n.bytes.length} octets (4 or 16)`;
+  // ipToString gives dotted or colon text for 4 and 16 octets, hex otherwise.
+  if (n.type === 'IP' && !/[.:]/.test(n.value)) return `iPAddress of ${n.value.length / 2} octets (4 or 16)`;
   return undefined;
 }
 
