@@ -416,8 +416,8 @@ export class ChainIndex {
   private validityProblem(n: Node): ChainProblem | undefined {
     const nb = Math.floor(n.cert.notBefore.getTime() / 1000);
     const na = Math.floor(n.cert.notAfter.getTime() / 1000);
-    if (this.atSeconds < nb) return { kind: 'not-yet-valid', certificate: n.sha256, hint: `not valid before ${iso(n.cert.notBefore)}` };
-    if (this.atSeconds > na) return { kind: 'expired', certificate: n.sha256, hint: `expired at ${iso(n.cert.notAfter)}` };
+    if (this.atSeconds < nb) return { kind: 'not-yet-valid', certificate: n.sha256, hint: `not valid before ${iso(n.cert.notBefore)}`, rule: 'RFC 5280 6.1.3 (a)(2)' };
+    if (this.atSeconds > na) return { kind: 'expired', certificate: n.sha256, hint: `expired at ${iso(n.cert.notAfter)}`, rule: 'RFC 5280 6.1.3 (a)(2)' };
     return undefined;
   }
 
@@ -483,7 +483,7 @@ export class ChainIndex {
         checks++;
         const ok = this.signedBy(cur, cand);
         if (ok !== true) {
-          hint ??= { kind: 'bad-signature', certificate: cur.sha256, hint: `candidate issuer ${nameToString(cand.cert.subject)} (sha256 ${cand.sha256.slice(0, 16)}...) has the right name but its key does not verify this certificate: ${ok}` };
+          hint ??= { kind: 'bad-signature', certificate: cur.sha256, hint: `candidate issuer ${nameToString(cand.cert.subject)} (sha256 ${cand.sha256.slice(0, 16)}...) has the right name but its key does not verify this certificate: ${ok}`, rule: 'RFC 5280 6.1.3 (a)(1)' };
           continue;
         }
         extended = true;
@@ -498,7 +498,7 @@ export class ChainIndex {
       }
       const selfSigned = cur.selfIssued && this.signedBy(cur, cur) === true;
       if (selfSigned) {
-        record(path, 'none', [{ kind: 'untrusted-root', certificate: cur.sha256, hint: this.hasRoots ? 'self-signed root that is not among the trusted roots' : 'self-signed certificate that is not a CA' }]);
+        record(path, 'none', [{ kind: 'untrusted-root', certificate: cur.sha256, hint: this.hasRoots ? 'self-signed root that is not among the trusted roots' : 'self-signed certificate that is not a CA', rule: 'RFC 5280 6.1.1 (d) trust anchor' }]);
         return;
       }
       const missing: MissingIssuer = { for: cur.sha256, issuer: nameToString(cur.cert.issuer) };
@@ -508,6 +508,7 @@ export class ChainIndex {
           kind: 'missing-issuer',
           certificate: cur.sha256,
           hint: `issuer "${missing.issuer}"${cur.aki ? ` (authority key id ${cur.aki})` : ''} is not in the input${this.hasRoots ? ' or the trusted roots' : ''}${this.nearMiss(cur)}`,
+          rule: 'RFC 5280 6.1 path to a trust anchor',
         },
       ];
       if (hint) problems.push(hint);

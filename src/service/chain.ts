@@ -18,15 +18,19 @@ import { toPem } from '../engine/pem.js';
 
 export { summarise } from '../engine/chain.js';
 
-/**
- * One problem as a line a person reads: the kind, the rule broken, the
- * certificate it concerns (its subject in the chain, else its fingerprint),
- * and the hint.
- */
-export function describeProblem(p: ChainProblem, chain: readonly CertSummary[]): string {
+function who(p: ChainProblem, chain: readonly CertSummary[]): string {
   const c = chain.find((x) => x.sha256 === p.certificate);
-  const who = c ? `${c.subject || '(empty subject)'} [sha256 ${c.sha256.slice(0, 16)}...]` : `sha256 ${p.certificate.slice(0, 16)}...`;
-  return `${p.kind}${p.rule ? ` (${p.rule})` : ''} in ${who}: ${p.hint}`;
+  return c ? `${c.subject || '(empty subject)'}, sha256 ${c.sha256.slice(0, 16)}...` : `sha256 ${p.certificate.slice(0, 16)}...`;
+}
+
+/** One problem as a line a person reads: kind, hint, then the rule broken and the certificate concerned. */
+export function describeProblem(p: ChainProblem, chain: readonly CertSummary[]): string {
+  return `${p.kind}: ${p.hint} [${p.rule ? `${p.rule}; ` : ''}${who(p, chain)}]`;
+}
+
+/** The first problem as `chain verify`'s reason: the hint first, then kind, rule and certificate. */
+export function problemReason(p: ChainProblem, chain: readonly CertSummary[]): string {
+  return `${p.hint} [${p.kind}${p.rule ? `, ${p.rule}` : ''}; ${who(p, chain)}]`;
 }
 
 export interface CertBag {
@@ -125,7 +129,7 @@ export function verifyReport(leaf: { der: Buffer; source: string }, roots: CertB
   const first = r.problems[0];
   return {
     valid: r.valid,
-    reason: r.valid ? null : first ? describeProblem(first, chain) : (r.reason ?? 'no chain found'),
+    reason: r.valid ? null : first ? problemReason(first, chain) : (r.reason ?? 'no chain found'),
     chain,
     anchor: r.chain?.anchor ?? 'none',
     problems: r.problems,
