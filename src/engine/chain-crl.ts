@@ -6,6 +6,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Certificate } from './certificate.js';
 import { crlEntries, parseCrl } from './crl.js';
+import { DerReader, Tag, ctx, ctxPrim, rawOf, type Tlv } from './der.js';
 import { normalisedKey, type Name } from './name.js';
 import { OID } from './oids.js';
 import type { PublicKeyInfo } from './publickey.js';
@@ -22,6 +23,8 @@ export interface ChainCrl {
   unusable: string[];
   /** Serials whose entry carries an unknown critical extension: such an entry cannot be processed (RFC 5280 5.3). */
   badEntries: Set<string>;
+  /** The issuingDistributionPoint scope, when the CRL has one (RFC 5280 5.2.5). */
+  scope?: CrlScope;
   verify(pk: PublicKeyInfo, ko: KeyObject): boolean;
 }
 
@@ -51,7 +54,110 @@ export function parseCrlForChain(der: Uint8Array): ChainCrl {
     verify: (pkInfo, ko) => verifySignature(crl.signatureAlgorithm, pkInfo, crl.tbs, crl.signature, ko).valid,
   };
   if (crl.nextUpdate) out.nextUpdate = crl.nextUpdate;
+  const idp = crl.extensions.find((e) => e.oid === OID.issuingDistributionPoint);
+  if (idp) {
+    const sc = parseScope(idp.value);
+    if (typeof sc === 'string') unusable.push(sc);
+    else out.scope = sc;
+  }
   return out;
+}
+
+/** What an issuingDistributionPoint limits a CRL to (RFC 5280 5.2.5). */
+export interface CrlScope {
+  /** DER of each GeneralName of distributionPoint.fullName. */
+  fullNames?: string[];
+  relativeName: boolean;
+  onlyUser: boolean;
+  onlyCa: boolean;
+  onlySomeReasons: boolean;
+  indirect: boolean;
+  onlyAttribute: boolean;
+}
+
+function flag(r: DerReader, tag: number, buf: Buffer): boolean {
+  const t = r.optional(tag);
+  return t !== undefined && t.end - t.body === 1 && buf[t.body] !== 0;
+}
+
+/** DER of the GeneralNames inside a DistributionPointName's fullName, or `relative` for nameRelativeToCRLIssuer. */
+function distributionPointNames(buf: Buffer, dpn: Tlv): string[] | 'relative' {
+  const r = DerReader.of(buf, dpn);
+  const t = r.next();
+  if (t.tag === ctx(1)) return 'relative';
+  if (t.tag !== ctx(0)) throw new Error('unknown DistributionPointName');
+  const names: string[] = [];
+  const g = DerReader.of(buf, t);
+  while (g.more()) names.push(rawOf(buf, g.next()).toString('hex'));
+  return names;
+}
+
+function parseScope(v: Buffer): CrlScope | string {
+  try {
+    const r = new DerReader(v);
+    const s = r.enter(Tag.SEQUENCE, 'IssuingDistributionPoint');
+    const sc: CrlScope = { relativeName: false, onlyUser: false, onlyCa: false, onlySomeReasons: false, indirect: false, onlyAttribute: false };
+    const dp = s.optional(ctx(0));
+    if (dp) {
+      const n = distributionPointNames(v, dp);
+      if (n === 'relative') sc.relativeName = true;
+      else sc.fullNames = n;
+    }
+    sc.onlyUser = flag(s, ctxPrim(1), v);
+    sc.onlyCa = flag(s, ctxPrim(2), v);
+    sc.onlySomeReasons = s.optional(ctxPrim(3)) !== undefined;
+    sc.indirect = flag(s, ctxPrim(4), v);
+    sc.onlyAttribute = flag(s, ctxPrim(5), v);
+    s.done('IssuingDistributionPoint');
+    return sc;
+  } catch (e) {
+    return `malformed issuingDistributionPoint: ${(e as Error).message}`;
+  }
+}
+
+/** The fullName GeneralNames (DER hex) of a certificate's cRLDistributionPoints, or undefined without the extension. */
+function certificateDistributionNames(cert: Certificate): string[] | undefined {
+  const ext = cert.extensions.list.find((e) => e.oid === OID.crlDistributionPoints);
+  if (!ext) return undefined;
+  const out: string[] = [];
+  try {
+    const r = new DerReader(ext.value);
+    const s = r.enter(Tag.SEQUENCE, 'CRLDistributionPoints');
+    while (s.more()) {
+      const d = s.enter(Tag.SEQUENCE, 'DistributionPoint');
+      const dp = d.optional(ctx(0));
+      if (dp) {
+        const n = distributionPointNames(ext.value, dp);
+        if (n !== 'relative') out.push(...n);
+      }
+    }
+  } catch {
+    // A malformed extension names no distribution point.
+  }
+  return out;
+}
+
+/**
+ * Why `crl` does not cover `cert` (RFC 5280 6.3.3 (b)(2)), or undefined when it
+ * does. ccmkit reads complete, direct CRLs only: partial-reason and indirect
+ * CRLs cover nothing here, which fails closed.
+ */
+function outOfScope(crl: ChainCrl, cert: Certificate): string | undefined {
+  const sc = crl.scope;
+  if (!sc) return undefined;
+  if (sc.onlyAttribute) return 'it only covers attribute certificates';
+  if (sc.indirect) return 'it is an indirect CRL (not supported)';
+  if (sc.onlySomeReasons) return 'it covers only some revocation reasons';
+  const isCa = cert.extensions.basicConstraints?.ca === true;
+  if (sc.onlyUser && isCa) return 'it only covers end-entity certificates';
+  if (sc.onlyCa && !isCa) return 'it only covers CA certificates';
+  if (sc.relativeName) return 'its distribution point is relative to the CRL issuer (not supported)';
+  if (sc.fullNames) {
+    const mine = certificateDistributionNames(cert);
+    if (!mine) return 'it is scoped to a distribution point and the certificate has no cRLDistributionPoints';
+    if (!mine.some((n) => sc.fullNames!.includes(n))) return "its distribution point is not one of the certificate's";
+  }
+  return undefined;
 }
 
 export interface RevocationFinding {
@@ -79,6 +185,8 @@ export function checkRevocation(
   const out: RevocationFinding[] = [];
   const bad = (hint: string, rule: string): void => void out.push({ revoked: false, hint, rule });
   const atS = Math.floor(at.getTime() / 1000);
+  const outside: string[] = [];
+  let covered = false;
   for (const crl of crls) {
     if (crl.issuerKey !== key) continue;
     if (!verify(crl)) {
@@ -91,6 +199,12 @@ export function checkRevocation(
       bad("the CRL issuer's keyUsage lacks cRLSign", 'RFC 5280 4.2.1.3 / 6.3.3 (f)');
       continue;
     }
+    const why = outOfScope(crl, cert);
+    if (why) {
+      outside.push(why);
+      continue;
+    }
+    covered = true;
     for (const u of crl.unusable) bad(`the CRL cannot be used: ${u}`, 'RFC 5280 5.2 / 5.3');
     // RFC 5280 5.2.3: conforming CRL issuers MUST include a non-critical CRL number
     // (x509-limbo crl::crlnumber-missing expects the chain to fail).
@@ -101,5 +215,7 @@ export function checkRevocation(
     if (crl.badEntries.has(cert.serial)) bad(`the CRL entry for serial ${cert.serial} has an unknown critical extension`, 'RFC 5280 5.3');
     if (crl.revoked.has(cert.serial)) out.push({ revoked: true, hint: `serial ${cert.serial} is revoked by a CRL of its issuer`, rule: 'RFC 5280 6.3.3' });
   }
+  // CRLs of the issuer were given, but none covers this certificate: its status is unknown (RFC 5280 6.3.3 (k)).
+  if (!covered && outside.length) bad(`no CRL of the issuer covers this certificate: ${outside.join('; ')}`, 'RFC 5280 5.2.5 / 6.3.3 (b)(2)');
   return out;
 }

@@ -423,8 +423,10 @@ def rules():
     r1 = root(cn="Judges CRL Root 1")
     r2 = root(cn="Judges CRL Root 2")
     l1 = leaf(r1)
-    def crl_of(issuer_name, signer, number=True, revoked=()):
+    def crl_of(issuer_name, signer, number=True, revoked=(), idp=None):
         b = x509.CertificateRevocationListBuilder().issuer_name(issuer_name).last_update(REF - datetime.timedelta(days=1)).next_update(REF + datetime.timedelta(days=30))
+        if idp is not None:
+            b = b.add_extension(idp, critical=True)
         if number:
             b = b.add_extension(x509.CRLNumber(7), critical=False)
         for s in revoked:
@@ -438,6 +440,20 @@ def rules():
     rule_case("crl-no-crlnumber", "a correctly signed CRL without CRLNumber (x509-limbo crl::crlnumber-missing: must fail)", "fail", "crl",
               trusted=[r1, r2], leaf_cert=l1, crls=[crl_of(r1.cert.subject, r1, number=False)],
               openssl=("ok", "OpenSSL accepts a CRL without CRLNumber; x509-limbo and RFC 5280 5.2.3 do not"), pyca=NO_CRL)
+
+    def idp(uri=None, only_ca=False):
+        return x509.IssuingDistributionPoint(full_name=[x509.UniformResourceIdentifier(uri)] if uri else None, relative_name=None,
+                                             only_contains_user_certs=False, only_contains_ca_certs=only_ca, only_some_reasons=None,
+                                             indirect_crl=False, only_contains_attribute_certs=False)
+    cdp = x509.CRLDistributionPoints([x509.DistributionPoint(full_name=[x509.UniformResourceIdentifier("http://crl.example.com/a.crl")],
+                                                             relative_name=None, reasons=None, crl_issuer=None)])
+    l_cdp = leaf(r1, extra=[(cdp, False)])
+    rule_case("crl-idp-match", "the CRL's issuingDistributionPoint is the leaf's distribution point", "ok", None, trusted=[r1], leaf_cert=l_cdp,
+              crls=[crl_of(r1.cert.subject, r1, idp=idp("http://crl.example.com/a.crl"))])
+    rule_case("crl-idp-mismatch", "the only CRL is scoped to another distribution point: the leaf's status is unknown", "fail", "crl",
+              trusted=[r1], leaf_cert=l_cdp, crls=[crl_of(r1.cert.subject, r1, idp=idp("http://crl.example.com/b.crl"))], pyca=NO_CRL)
+    rule_case("crl-idp-only-ca", "the only CRL covers CA certificates only, the target is a leaf", "fail", "crl",
+              trusted=[r1], leaf_cert=l1, crls=[crl_of(r1.cert.subject, r1, idp=idp(only_ca=True))], pyca=NO_CRL)
 
 
 rules()
