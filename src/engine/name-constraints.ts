@@ -359,8 +359,9 @@ export function violation(names: readonly GeneralNameValue[], nc: NameConstraint
     if (!permitted.length && !excluded.length) continue;
     if (n.form === 'OTHER') {
       // Fail closed: a constraint on a form ccmkit does not evaluate, and a name of that form.
-      const same = [...permitted, ...excluded].some((s) => s.base.form === 'OTHER' && (s.base as { tag: string }).tag.split(' ')[0] === n.tag.split(' ')[0]);
-      if (same) return `${n.tag} names are constrained and ccmkit does not evaluate ${n.tag} constraints`;
+      const kind = n.tag.split(' ')[0]!;
+      const same = [...permitted, ...excluded].some((s) => s.base.form === 'OTHER' && s.base.tag.split(' ')[0] === kind);
+      if (same) return `the certificate names ${n.tag} and the CA constrains ${kind} names, which ccmkit does not evaluate`;
       continue;
     }
     const bad = nameSyntax(n);
