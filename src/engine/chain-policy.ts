@@ -14,7 +14,7 @@
 import { getDomain, getPublicSuffix } from 'tldts-icann';
 import type { Certificate } from './certificate.js';
 import { DerReader, Tag, bytesOf, ctx, ctxPrim } from './der.js';
-import { ipToString, type SubjectAltName } from './extensions.js';
+import { ipToString, type Extension, type SubjectAltName } from './extensions.js';
 import { commonNames } from './name.js';
 import { subjectAltNamesRaw, validHostname, type GeneralNameValue } from './name-constraints.js';
 import { OID } from './oids.js';
@@ -68,7 +68,21 @@ export function certificateFindings(cert: Certificate, role: Role, c: PolicyCont
   const add = (kind: PolicyKind, rule: string, hint: string): void => void out.push({ kind, rule, hint });
   const leaf = role === 'leaf' || role === 'leaf-anchor';
   const anchor = role === 'anchor' || role === 'leaf-anchor';
-  const ext = (oid: string) => cert.extensions.list.find((e) => e.oid === oid);
+  // One pass over the extensions (this runs once per certificate and role over bags of 100,000).
+  let akiE: Extension | undefined, skiE: Extension | undefined, aiaE: Extension | undefined, bcE: Extension | undefined;
+  let ncE: Extension | undefined, pcE: Extension | undefined, sanE: Extension | undefined, ekuE: Extension | undefined;
+  for (const e of cert.extensions.list) {
+    switch (e.oid) {
+      case OID.authorityKeyIdentifier: akiE ??= e; break;
+      case OID.subjectKeyIdentifier: skiE ??= e; break;
+      case OID.authorityInfoAccess: aiaE ??= e; break;
+      case OID.basicConstraints: bcE ??= e; break;
+      case OID.nameConstraints: ncE ??= e; break;
+      case OID.policyConstraints: pcE ??= e; break;
+      case OID.subjectAltName: sanE ??= e; break;
+      case OID.extKeyUsage: ekuE ??= e; break;
+    }
+  }
 
   // --- purpose (RFC 5280 4.2.1.12): applies whatever the profile ---
   const eku = cert.extensions.extendedKeyUsage;
@@ -107,9 +121,9 @@ export function certificateFindings(cert: Certificate, role: Role, c: PolicyCont
     const magnitude = serial.length > 1 && serial[0] === 0 ? serial.length - 1 : serial.length;
     if (magnitude > 20) p('RFC 5280 4.1.2.2', `serial number of ${magnitude} octets (at most 20)`);
   }
-  if (ext(OID.authorityKeyIdentifier)?.critical) p('RFC 5280 4.2.1.1', 'authorityKeyIdentifier is critical (MUST be non-critical)');
-  if (ext(OID.subjectKeyIdentifier)?.critical) p('RFC 5280 4.2.1.2', 'subjectKeyIdentifier is critical (MUST be non-critical)');
-  const aia = ext(OID.authorityInfoAccess);
+  if (akiE?.critical) p('RFC 5280 4.2.1.1', 'authorityKeyIdentifier is critical (MUST be non-critical)');
+  if (skiE?.critical) p('RFC 5280 4.2.1.2', 'subjectKeyIdentifier is critical (MUST be non-critical)');
+  const aia = aiaE;
   if (aia?.critical) p('RFC 5280 4.2.2.1', 'authorityInfoAccess is critical (MUST be non-critical)');
   if (aia) {
     const bad = accessDescriptionsProblem(aia.value);
@@ -120,16 +134,16 @@ export function certificateFindings(cert: Certificate, role: Role, c: PolicyCont
   if (c.isCa && cert.extensions.subjectKeyId === undefined && cert.version === 3) p('RFC 5280 4.2.1.2', 'CA certificate without subjectKeyIdentifier');
   if (cert.issuer.rdns.length === 0) p('RFC 5280 4.1.2.4', 'empty issuer name');
   if (!leaf && cert.subject.rdns.length === 0) p('RFC 5280 4.1.2.6', 'CA certificate with an empty subject');
-  const bc = ext(OID.basicConstraints);
+  const bc = bcE;
   if (!leaf && c.isCa && bc && !bc.critical) p('RFC 5280 4.2.1.9', 'basicConstraints of a CA certificate is not critical');
   if (cert.extensions.keyUsage?.includes('keyCertSign') && !c.isCa) p('RFC 5280 4.2.1.3', 'keyUsage keyCertSign without basicConstraints cA');
   if (eku && eku.length === 0) p('RFC 5280 4.2.1.12', 'extendedKeyUsage is empty (SIZE (1..MAX))');
-  const nc = ext(OID.nameConstraints);
+  const nc = ncE;
   if (nc && (leaf || !c.isCa)) p('RFC 5280 4.2.1.10', 'nameConstraints in an end-entity certificate (MUST be used only in a CA certificate)');
   else if (nc && !nc.critical && c.profile === 'rfc5280') p('RFC 5280 4.2.1.10', 'nameConstraints is not critical (MUST be critical; the webpki profile allows it)');
-  const pc = ext(OID.policyConstraints);
+  const pc = pcE;
   if (pc && !pc.critical) p('RFC 5280 4.2.1.11', 'policyConstraints is not critical (MUST be critical)');
-  const san = ext(OID.subjectAltName);
+  const san = sanE;
   if (cert.subject.rdns.length === 0) {
     if (!san) p('RFC 5280 4.2.1.6', 'empty subject and no subjectAltName');
     else if (!san.critical) p('RFC 5280 4.2.1.6', 'empty subject with a non-critical subjectAltName (MUST be critical)');
@@ -162,7 +176,7 @@ export function certificateFindings(cert: Certificate, role: Role, c: PolicyCont
     if (cert.version !== 3) w('CA/B BR 7.1.1', `version ${cert.version} certificate (MUST be v3)`);
   }
   if (!leaf) {
-    const aki = ext(OID.authorityKeyIdentifier);
+    const aki = akiE;
     if (aki) {
       const f = akiFields(aki.value);
       if (!f) w('CA/B BR 7.1.2.1.3', 'malformed authorityKeyIdentifier');
@@ -178,7 +192,7 @@ export function certificateFindings(cert: Certificate, role: Role, c: PolicyCont
     if (anchor && eku) w('CA/B BR 7.1.2.1.2', 'root CA certificate with extendedKeyUsage (MUST NOT be present)');
   } else {
     if (c.isCa) w('CA/B BR 7.1.2.7.8', 'end-entity certificate with basicConstraints cA=TRUE (a CA certificate used as the leaf)');
-    const ekuExt = ext(OID.extKeyUsage);
+    const ekuExt = ekuE;
     if (!eku) w('CA/B BR 7.1.2.7.10', 'no extendedKeyUsage (required in subscriber certificates)');
     else {
       if (ekuExt?.critical) w('CA/B BR 7.1.2.7.10', 'extendedKeyUsage is critical (MUST NOT be)');

@@ -307,8 +307,9 @@ export class ChainIndex {
       keyId: cert.publicKey.id,
       isCa: cert.extensions.basicConstraints?.ca === true,
       selfIssued: isSelfIssued(cert) || subjectKey === issuerKey,
-      hasNc: cert.extensions.list.some((e) => e.oid === OID.nameConstraints),
+      hasNc: false,
     };
+    for (const e of cert.extensions.list) if (e.oid === OID.nameConstraints) node.hasNc = true;
     if (source !== undefined) node.source = source;
     if (cert.extensions.subjectKeyId) node.ski = cert.extensions.subjectKeyId;
     if (cert.extensions.authorityKeyId) node.aki = cert.extensions.authorityKeyId;
