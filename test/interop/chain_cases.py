@@ -129,13 +129,13 @@ def nc_raw(permitted=(), excluded=()):
     return tlv(0x30, subtrees(0xA0, permitted) + subtrees(0xA1, excluded))
 
 
-def openssl_sign(leaf_key, subject_cn, parent, set_serial, digest="sha256"):
-    """Issues a leaf with the openssl CLI (serials and digests pyca refuses): pyca makes it
-    self-signed with the usual leaf extensions, `openssl x509 -CA` re-issues it from `parent`."""
+def openssl_sign(leaf_key, subject_cn, parent, set_serial, digest="sha256", ca=False):
+    """Issues a leaf (or a CA) with the openssl CLI (serials and digests pyca refuses): pyca makes
+    it self-signed with the usual extensions, `openssl x509 -CA` re-issues it from `parent`."""
     d = os.path.join(OUT, "openssl-tmp")
     os.makedirs(d, exist_ok=True)
     p = lambda n: os.path.join(d, n)
-    pre = build(name(subject_cn), leaf_key, None, eku=SERVER, san=[x509.DNSName(HOST)], aki=False)
+    pre = build(name(subject_cn), leaf_key, None, ca=True, aki=False) if ca else build(name(subject_cn), leaf_key, None, eku=SERVER, san=[x509.DNSName(HOST)], aki=False)
     with open(p("pre.pem"), "w") as f:
         f.write(pem(pre))
     with open(p("ca.key"), "wb") as f:
@@ -321,6 +321,7 @@ def rule_case(id, desc, expect, kind, *, trusted, leaf_cert, untrusted=(), **kw)
 
 
 NO_CRL = ("ok", "pyca's verifier takes no CRLs")
+NO_BACKTRACK = ("fail", "OpenSSL builds one path (the first candidate listed) and does not try the other after a failure, as BetterTLS pathbuilding reports")
 
 
 def rules():
@@ -340,12 +341,29 @@ def rules():
               trusted=[r], untrusted=[ie], leaf_cert=leaf(ie))
     rule_case("eku-ca-email-only-any", "the same chain for purpose any", "ok", None, trusted=[r], untrusted=[ie], leaf_cert=leaf(ie), host=None, purpose="any",
               openssl=("fail", "openssl verify is always run with -purpose sslserver here"), pyca=("fail", "pyca's client verifier requires clientAuth on every CA EKU"))
+    # The same CA (name and key) certified twice: once with an email-only EKU, once without EKU. A clean path exists.
+    ek = eckey()
+    e_bad = CA(build(name("Judges Dual CA"), ek, r, ca=True, extra=[(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), False)]), ek)
+    e_good = CA(build(name("Judges Dual CA"), ek, r, ca=True), ek)
+    l_dual = leaf(e_good)
+    rule_case("eku-one-path-of-two", "one path crosses an emailProtection-only CA, the other does not: valid for serverAuth", "ok", None,
+              trusted=[r], untrusted=[e_bad, e_good], leaf_cert=l_dual, openssl=NO_BACKTRACK)
+    rule_case("eku-every-path", "every path crosses an emailProtection-only CA", "fail", "extended-key-usage", trusted=[r], untrusted=[e_bad], leaf_cert=l_dual)
     isrv = inter(r, cn="Judges TLS CA", extra=[(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), False)])
     rule_case("eku-ca-serverauth", "a CA whose EKU is serverAuth: fine for serverAuth", "ok", None, trusted=[r], untrusted=[isrv], leaf_cert=leaf(isrv))
 
     # SHA-1: every path crosses an ecdsa-with-SHA1 signature
     l_sha1 = openssl_sign(eckey(), HOST, i, 4242, digest="sha1")
     rule_case("sha1-leaf-signature", "leaf signed with ecdsa-with-SHA1", "fail", "weak-algorithm", trusted=[r], untrusted=[i], leaf_cert=l_sha1,
+              pyca=("fail", None))
+    # Two certificates for one CA (same name and key): one signed with SHA-1, one with SHA-256. A path exists that avoids SHA-1.
+    alt_key = eckey()
+    alt_sha1 = openssl_sign(alt_key, "Judges Alt CA", r, 4343, digest="sha1", ca=True)
+    alt_good = CA(build(name("Judges Alt CA"), alt_key, r, ca=True), alt_key)
+    l_alt = leaf(alt_good)
+    rule_case("sha1-one-path-of-two", "one path crosses a SHA-1 signature, the other does not: valid", "ok", None, trusted=[r],
+              untrusted=[alt_sha1, alt_good], leaf_cert=l_alt, openssl=NO_BACKTRACK)
+    rule_case("sha1-every-path", "every path crosses a SHA-1 signature", "fail", "weak-algorithm", trusted=[r], untrusted=[alt_sha1], leaf_cert=l_alt,
               pyca=("fail", None))
 
     # Misplaced extensions
