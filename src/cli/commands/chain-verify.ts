@@ -39,7 +39,7 @@ Options:
                    webpki: adds the CA/Browser Forum Baseline Requirements (key types and
                    sizes, signature algorithms, EKU, SAN/CN, AKI of roots, public-suffix wildcards)
   --max-depth N    most intermediates between leaf and root (default 8)
-  --json           {"valid":bool,"reason":...,"chain":[...],"anchor":...,"problems":[{"kind","certificate","hint"}]}
+  --json           {"valid":bool,"reason":...,"chain":[...],"anchor":...,"problems":[{"kind","certificate","hint","rule"}]}
   -h, --help       this help
 
 Examples:
