@@ -22,7 +22,7 @@ interface Case {
   desc: string;
   expect: 'ok' | 'fail';
   kind: string | null;
-  profile: ChainProfile;
+  profile: ChainProfile | null;
   purpose: Purpose | null;
   host: string | null;
   ip: string | null;
@@ -54,7 +54,7 @@ function ccmkitVerdict(c: Case): { verdict: 'ok' | 'fail'; kinds: string[]; reas
     ...(c.ip ? { ip: c.ip } : {}),
     ...(c.purpose ? { purpose: c.purpose } : {}),
     ...(c.max_depth !== null ? { maxDepth: c.max_depth } : {}),
-    profile: c.profile,
+    profile: c.profile ?? false,
     crls: ders(c.crls),
   });
   const out: { verdict: 'ok' | 'fail'; kinds: string[]; reason?: string } = { verdict: r.valid ? 'ok' : 'fail', kinds: r.problems.map((p) => p.kind) };

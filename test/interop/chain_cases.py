@@ -428,6 +428,15 @@ def rules():
               openssl=("ok", "OpenSSL reads a missing EKU as any"), pyca=("ok", "pyca treats a missing EKU as any"))
     rule_case("rfc5280-no-eku", "leaf without EKU under rfc5280: allowed", "ok", None, trusted=[r], untrusted=[i], leaf_cert=leaf(i, eku=None))
 
+    # AKI: chain building needs only name and signature, but RFC 5280 4.2.1.1 requires the keyIdentifier outside
+    # self-signed certificates, and x509-limbo (rfc5280::aki::intermediate-missing-aki, in limbo-open) expects a failure.
+    i_noaki = inter(r, cn="Judges No-AKI CA", aki=False)
+    rule_case("intermediate-missing-aki", "an intermediate without authorityKeyIdentifier (x509-limbo: must fail)", "fail", "profile",
+              trusted=[r], untrusted=[i_noaki], leaf_cert=leaf(i_noaki), pyca=("ok", "pyca makes AKI optional in CA certificates"))
+    rule_case("intermediate-missing-aki-no-profile", "the same without profile rules: it chains by name and signature", "ok", None,
+              trusted=[r], untrusted=[i_noaki], leaf_cert=leaf(i_noaki), profile=None,
+              openssl=("fail", "-x509_strict requires the AKI, as the rfc5280 profile does"))
+
     # Chains that must pass: a CA re-keyed under its own name does not count towards the depth limit.
     rr = root(cn="Judges Depth Root")
     i1 = inter(rr, cn="Judges Depth CA")
