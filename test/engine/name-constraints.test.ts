@@ -3,6 +3,7 @@
 // wildcards against excluded subtrees, email local parts, URI authorities,
 // malformed constraints, and the fail-closed rule for forms ccmkit does not
 // evaluate. Constraints are written as raw DER so that malformed ones can be.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCertificate } from '../../src/engine/certificate.js';
 import { ctx, ctxPrim, seq, tlv } from '../../src/engine/der.js';
@@ -91,5 +92,24 @@ describe('the names a certificate presents', () => {
     const withSan = parseCertificate(issue({ cn: 'www.example.com', sans: [{ type: 'DNS', value: 'www.example.com' }, { type: 'EMAIL', value: 'a@example.com' }] }).der);
     const names = constrainedNames(withSan) as GeneralNameValue[];
     expect(names.map((n) => n.form)).toEqual(['DIRNAME', 'DNS', 'EMAIL']);
+  });
+});
+
+describe('hostile bytes', () => {
+  it('any byte string as nameConstraints or SAN values is a finding, never an exception', () => {
+    const good = nc([dnsC('example.com'), ipC(10, 0, 0, 0, 255, 0, 0, 0), emailC('.example.com'), uriC('host.example.com')], [dnsC('bad.example.com')]);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat({ max: good.length - 1 }), fc.nat({ max: 255 }), (bytes, at, b) => {
+        const mutated = Buffer.from(good);
+        mutated[at] = b;
+        for (const der of [Buffer.from(bytes), mutated]) {
+          const parsed = parseNameConstraints(der);
+          const names: GeneralNameValue[] = [dns(Buffer.from(bytes).toString('latin1')), ip(...bytes.slice(0, 16)), email(Buffer.from(bytes).toString('latin1')), uri(Buffer.from(bytes).toString('latin1'))];
+          const v = violation(names, parsed);
+          expect(v === undefined || typeof v === 'string').toBe(true);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
