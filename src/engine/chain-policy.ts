@@ -137,6 +137,7 @@ export function certificateFindings(cert: Certificate, role: Role, c: PolicyCont
   const bc = bcE;
   if (!leaf && c.isCa && bc && !bc.critical) p('RFC 5280 4.2.1.9', 'basicConstraints of a CA certificate is not critical');
   if (cert.extensions.keyUsage?.includes('keyCertSign') && !c.isCa) p('RFC 5280 4.2.1.3', 'keyUsage keyCertSign without basicConstraints cA');
+  if (cert.extensions.keyUsage && cert.extensions.keyUsage.length === 0) p('RFC 5280 4.2.1.3', 'keyUsage with no bit set (at least one MUST be)');
   if (eku && eku.length === 0) p('RFC 5280 4.2.1.12', 'extendedKeyUsage is empty (SIZE (1..MAX))');
   const nc = ncE;
   if (nc && (leaf || !c.isCa)) p('RFC 5280 4.2.1.10', 'nameConstraints in an end-entity certificate (MUST be used only in a CA certificate)');

@@ -427,6 +427,10 @@ def rules():
     rule_case("webpki-no-eku", "leaf without EKU under webpki", "fail", "webpki", trusted=[r], untrusted=[i], leaf_cert=leaf(i, eku=None), profile="webpki",
               openssl=("ok", "OpenSSL reads a missing EKU as any"), pyca=("ok", "pyca treats a missing EKU as any"))
     rule_case("rfc5280-no-eku", "leaf without EKU under rfc5280: allowed", "ok", None, trusted=[r], untrusted=[i], leaf_cert=leaf(i, eku=None))
+    rule_case("ku-no-bit", "leaf keyUsage with no bit set (an RSA leaf, as x509-limbo webpki::ku)", "fail", "profile", trusted=[r], untrusted=[i],
+              leaf_cert=leaf(i, key=rsa.generate_private_key(65537, 2048), ku=False,
+                             extra=[(x509.KeyUsage(False, False, False, False, False, False, False, False, False), True)]),
+              pyca=("ok", "pyca checks only keyCertSign in a leaf's keyUsage"))
 
     # AKI: chain building needs only name and signature, but RFC 5280 4.2.1.1 requires the keyIdentifier outside
     # self-signed certificates, and x509-limbo (rfc5280::aki::intermediate-missing-aki, in limbo-open) expects a failure.
