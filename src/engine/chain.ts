@@ -403,7 +403,10 @@ export class ChainIndex {
       if (n.aki !== undefined && c.ski !== undefined) s += n.aki === c.ski ? 0 : 4;
       else s += 1;
       if (this.anchorKind(c) === undefined) s += 2;
-      if (this.validityProblem(c) !== undefined) s += 1;
+      // A candidate that breaks a rule on its own (expired, weak signature, an
+      // EKU that excludes the purpose...) is tried after clean ones, so a
+      // valid path through a sibling cross-sign is found before maxChains.
+      if (this.staticProblems(c, this.anchorKind(c) ? 'anchor' : 'ca').length) s += 1;
       return s;
     };
     const sorted = list

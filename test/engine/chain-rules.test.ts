@@ -95,3 +95,16 @@ describe('CRLs of same-name CAs', () => {
     expect(bad.reason).toMatch(/signature does not verify with the issuer's key/);
   });
 });
+
+describe('path search tries clean candidates first', () => {
+  it('one clean cross-sign among 40 whose EKU excludes serverAuth is found within a budget of 4 chains', () => {
+    const root = issue({ cn: 'Search Root', ca: true });
+    const caKey = key('EC256');
+    const emailOnly = Array.from({ length: 40 }, () => issue({ cn: 'Search CA', ca: true, key: caKey, issuer: root, extensions: [extKeyUsageExt(['emailProtection'])] }));
+    const clean = issue({ cn: 'Search CA', ca: true, key: caKey, issuer: root });
+    const leaf = issue({ cn: 'www.example.com', issuer: clean });
+    const r = verifyChain(leaf.der, { roots: [root.der], untrusted: [...emailOnly, clean].map((x) => x.der), at: REF, hostname: 'www.example.com', maxChains: 4 });
+    expect(r.valid).toBe(true);
+    expect(r.chain!.certificates[1]!.cert.der.equals(clean.der)).toBe(true);
+  });
+});
