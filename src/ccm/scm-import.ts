@@ -157,7 +157,7 @@ function readKey(text: string, password: string | undefined, findings: Finding[]
   const encrypted = k.keyFormat === 'encrypted-pkcs8' || k.legacyPem !== undefined;
   if (encrypted) {
     analysis.keyEncrypted = true;
-    findings.push(finding('scm-import.private_key.parse', 'The private key is password-protected; CCM cannot upload protected keys.', 'Decrypt it: ccmkit validate scm-import --fix --password ... (or openssl pkey -in key.pem -out plain.pem).'));
+    findings.push(finding('scm-import.private_key.parse', 'The private key is password-protected; CCM cannot upload protected keys.', 'Decrypt it: ccmkit validate scm-import --fix --passphrase-file F -o fixed.json (or openssl pkey -in key.pem -out plain.pem).'));
     if (password === undefined) return undefined;
   }
   try {

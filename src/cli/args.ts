@@ -35,7 +35,7 @@ export function parseArgs(argv: string[], spec: FlagSpec): Parsed {
         name = long;
       }
       const s = spec[name];
-      if (!s) throw usageError(`unknown option --${name}${suggest(name, Object.keys(spec), '--')}`);
+      if (!s) throw usageError(`unknown option --${name}${retired(name, spec) ?? suggest(name, Object.keys(spec), '--')}`);
       if (s.type === 'bool') {
         if (inline !== undefined) throw usageError(`--${name} takes no value`);
         out.bool.add(name);
@@ -67,6 +67,27 @@ export function parseAt(s: string | undefined, now: () => Date): Date {
   const d = new Date(/T.*(Z|[+-]\d\d:?\d\d)$/.test(s) || !s.includes('T') ? s : s + 'Z');
   if (Number.isNaN(d.getTime())) throw usageError(`--at "${s}" is not a valid date`);
   return new Date(Math.floor(d.getTime() / 1000) * 1000);
+}
+
+/**
+ * Spellings ccmkit used before its flag convention (docs/conventions.md), and
+ * what they became: one meaning per flag, so --password had to split into the
+ * secret that opens inputs and the one that protects outputs.
+ */
+const RETIRED: Record<string, [string, string][]> = {
+  password: [
+    ['passphrase-file', 'opens encrypted inputs; or --passphrase P, or $CCMKIT_PASSPHRASE'],
+    ['out-password-file', 'protects what is written; or --out-password P, or $CCMKIT_OUT_PASSWORD'],
+  ],
+  'key-password': [['key-passphrase-file', "a key entry's own password; or --key-passphrase P, or $CCMKIT_KEY_PASSPHRASE"]],
+  output: [['out', '-o/--out PATH']],
+  der: [['format', '--format der']],
+};
+
+function retired(name: string, spec: FlagSpec): string | undefined {
+  const options = RETIRED[name]?.filter(([flag]) => spec[flag]);
+  if (!options?.length) return undefined;
+  return `: ccmkit's flags follow one convention now. Use ${options.map(([flag, why]) => `--${flag} (${why})`).join(', or ')}.`;
 }
 
 /** " Did you mean --x?" for the closest known flag, or "" when nothing is close. */

@@ -1,0 +1,48 @@
+// A progress bar for long batches, on stderr only, and only where a person
+// watches: stderr is a terminal, --json is off, and the batch has already run
+// for about a second (short runs never flash a bar). Pipes and CI logs never
+// see it. Synchronous writes: the work it reports on is synchronous too.
+
+import { writeSync } from 'node:fs';
+
+export interface Progress {
+  /** `done` of `total` items finished. */
+  update(done: number, total: number): void;
+  /** Clears the bar (call before printing the summary). */
+  end(): void;
+}
+
+const SHOW_AFTER_MS = 1000;
+const EVERY_MS = 100;
+const WIDTH = 30;
+
+export function progress(label: string, opts: { json?: boolean; stream?: NodeJS.WriteStream } = {}): Progress {
+  const stream = opts.stream ?? process.stderr;
+  const enabled = !opts.json && stream.isTTY === true && !process.env.CI;
+  const start = Date.now();
+  let last = 0;
+  let shown = false;
+  const write = (s: string): void => {
+    try {
+      writeSync((stream as NodeJS.WriteStream & { fd: number }).fd, s);
+    } catch {
+      /* a closed terminal is not worth failing over */
+    }
+  };
+  return {
+    update(done, total) {
+      if (!enabled) return;
+      const t = Date.now();
+      if (t - start < SHOW_AFTER_MS || (t - last < EVERY_MS && done < total)) return;
+      last = t;
+      shown = true;
+      const frac = total > 0 ? Math.min(1, done / total) : 0;
+      const filled = Math.round(frac * WIDTH);
+      write(`\r${label} [${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ${done}/${total} ${Math.floor(frac * 100)}%\x1b[K`);
+    },
+    end() {
+      if (shown) write('\r\x1b[K');
+      shown = false;
+    },
+  };
+}
