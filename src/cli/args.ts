@@ -81,13 +81,18 @@ const RETIRED: Record<string, [string, string][]> = {
   ],
   'key-password': [['key-passphrase-file', "a key entry's own password; or --key-passphrase P, or $CCMKIT_KEY_PASSPHRASE"]],
   output: [['out', '-o/--out PATH']],
+  // A secret of another kind than the command takes: say which one it takes.
+  passphrase: [['out-password-file', 'this command protects what it writes; or --out-password P, or $CCMKIT_OUT_PASSWORD']],
+  'passphrase-file': [['out-password-file', 'this command protects what it writes; or $CCMKIT_OUT_PASSWORD']],
+  'out-password': [['passphrase-file', 'this command opens inputs; or --passphrase P, or $CCMKIT_PASSPHRASE']],
+  'out-password-file': [['passphrase-file', 'this command opens inputs; or $CCMKIT_PASSPHRASE']],
   der: [['format', '--format der']],
 };
 
 function retired(name: string, spec: FlagSpec): string | undefined {
   const options = RETIRED[name]?.filter(([flag]) => spec[flag]);
   if (!options?.length) return undefined;
-  return `: ccmkit's flags follow one convention now. Use ${options.map(([flag, why]) => `--${flag} (${why})`).join(', or ')}.`;
+  return ` here. Use ${options.map(([flag, why]) => `--${flag} (${why})`).join(', or ')}.`;
 }
 
 /** " Did you mean --x?" for the closest known flag, or "" when nothing is close. */

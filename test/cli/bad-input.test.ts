@@ -62,7 +62,8 @@ describe('bad input', () => {
     const r = ccmkit(['csr', 'parse', f]);
     expect(Date.now() - t0).toBeLessThan(10_000);
     expectCleanFailure(r, [...codes, 'PCA.00020401']);
-    expect(r.code).toBe(2);
+    // docs/conventions.md: a junk file is exit 1 in every command (2 is for usage errors only).
+    expect(r.code).toBe(1);
   });
 
   it.each(CASES)('inspect: $name', ({ name, data, codes }) => {
@@ -70,6 +71,7 @@ describe('bad input', () => {
     writeFileSync(f, data);
     const r = ccmkit(['inspect', f]);
     expectCleanFailure(r, codes);
+    expect(r.code).toBe(1);
   });
 
   it('inspect --json reports each error as a CCM body with the source', () => {
@@ -82,9 +84,9 @@ describe('bad input', () => {
     expect(r.code).toBe(1);
   });
 
-  it('a missing file is a clear error with exit 2', () => {
+  it('a missing file is a clear error with exit 1', () => {
     const r = ccmkit(['key', 'match', join(tmp.dir, 'nope.pem')]);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/CCMKIT.0002: .*nope.pem: no such file/);
   });
 
