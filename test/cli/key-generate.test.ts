@@ -101,7 +101,7 @@ describe('key generate', () => {
   });
 
   it('--encrypt without any password source (and no terminal) is a usage error and writes nothing', () => {
-    const env = { ...process.env, CCMKIT_PASSPHRASE: 'opens inputs only' };
+    const env: NodeJS.ProcessEnv = { ...process.env, CCMKIT_PASSPHRASE: 'opens inputs only' };
     delete env.CCMKIT_OUT_PASSWORD;
     const p = f('nopass.key');
     const r = ccmkit(['key', 'generate', '--algorithm', 'EC256', '--encrypt', '--out', p], { env });
