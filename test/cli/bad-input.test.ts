@@ -4,14 +4,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CORPORA, ccmkit, tempDir } from '../helpers/run.js';
+import { ccmkit, openssl, tempDir } from '../helpers/run.js';
 import { issue, pem } from '../helpers/pki.js';
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
 
-const csrPem = readFileSync(join(CORPORA, 'pyca/x509-requests/rsa_sha256.pem'), 'utf8');
-const csrDer = readFileSync(join(CORPORA, 'pyca/x509-requests/rsa_sha256.der'));
+// A CSR made by OpenSSL at test time (no dependency on the shared corpora).
+openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(tmp.dir, 'csr.key'), '-subj', '/CN=bad-input.example', '-sha256', '-out', join(tmp.dir, 'good.csr')]);
+const csrPem = readFileSync(join(tmp.dir, 'good.csr'), 'utf8');
+const csrDer = Buffer.from(csrPem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
 const certDer = issue({ cn: 'bad-input.example' }).der;
 
 function nested(depth: number, indefinite: boolean): Buffer {
