@@ -100,7 +100,8 @@ export function suggest(given: string, known: string[], dash: string): string {
   let best: string | undefined;
   let bestD = Infinity;
   for (const k of known) {
-    const d = k.startsWith(given) || given.startsWith(k) ? Math.min(1, Math.abs(k.length - given.length)) : editDistance(given, k);
+    // An abbreviation (--passphrase-fil) is the likeliest meaning; extra letters (--jsonn) count as edits.
+    const d = k.startsWith(given) ? (k.length - given.length) / 10 : given.startsWith(k) ? given.length - k.length : editDistance(given, k);
     if (d < bestD) [best, bestD] = [k, d];
   }
   const limit = Math.max(2, Math.floor(given.length / 3));

@@ -32,6 +32,7 @@ const COMMANDS: Record<string, Command> = {
 };
 
 const VERSION = '0.1.0';
+const WIDTH = Math.max(...Object.keys(COMMANDS).map((n) => n.length)) + 2;
 
 export const mainHelp = `ccmkit ${VERSION}: an offline PKI toolkit with Huawei Cloud Certificate Manager (CCM) semantics.
 
@@ -39,7 +40,7 @@ Usage: ccmkit COMMAND [ARGS] [--json]
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(24)}${c.summary}`)
+  .map(([name, c]) => `  ${name.padEnd(WIDTH)}${c.summary}`)
   .join('\n')}
 
 Run "ccmkit COMMAND --help" for a command's options, examples and exit codes.
@@ -77,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
     const group = Object.entries(COMMANDS).filter(([n]) => n.startsWith(argv[0] + ' '));
     if (!found && group.length && (argv[1] === '--help' || argv[1] === '-h')) {
       // "ccmkit validate --help": list the group's subcommands (without a subcommand it is a usage error, below).
-      process.stdout.write(`Usage: ccmkit ${argv[0]} SUBCOMMAND [ARGS] [--json]\n\n${group.map(([n, c]) => `  ${n.padEnd(24)}${c.summary}`).join('\n')}\n`);
+      process.stdout.write(`Usage: ccmkit ${argv[0]} SUBCOMMAND [ARGS] [--json]\n\n${group.map(([n, c]) => `  ${n.padEnd(WIDTH)}${c.summary}`).join('\n')}\n`);
       return 0;
     }
     if (!found) {

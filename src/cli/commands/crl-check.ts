@@ -26,12 +26,13 @@ Examples:
   ccmkit crl check --crl ca.crl --certificate server.pem
   ccmkit crl check --crl ca.crl --certificate server.pem --ca-cert ca.pem --json
 
-Exit codes (like grep, 1 is an answer here, so every failure to answer is 2):
+Exit codes:
   0  the certificate is not revoked
   1  the certificate is revoked
   2  no answer: a missing or unreadable file, a CRL of another issuer, an expired
      or not-yet-valid CRL, a CRL that does not verify against --ca-cert, or a
-     usage error`;
+     usage error. (As with grep, 1 is an answer here, so every failure to
+     answer is 2; the error body is the same as in every other command.)`;
 
 export async function run(argv: string[]): Promise<number> {
   const p = parseArgs(argv, { ...JSON_FLAG, crl: { type: 'string' }, certificate: { type: 'string' }, 'ca-cert': { type: 'string' }, ...AT });

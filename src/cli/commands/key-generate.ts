@@ -44,8 +44,8 @@ Exit codes:
   1  the output exists (without --force) or cannot be written (nothing is
      left behind, an old file is kept), or the algorithm is not one of
      CCM's (PCA.00020102)
-  2  usage error (missing --algorithm, no password for --encrypt, a format
-     the algorithm cannot use)`;
+  2  usage error (no --algorithm, no password for --encrypt, a format the
+     algorithm cannot use)`;
 
 export async function run(argv: string[]): Promise<number> {
   const p = parseArgs(argv, {
