@@ -2,6 +2,7 @@
 // watches: stderr is a terminal, --json is off, and the batch has already run
 // for about a second (short runs never flash a bar). Pipes and CI logs never
 // see it. Synchronous writes: the work it reports on is synchronous too.
+// Reusable by any batch command: progress(label, {json}).update(done, total).
 
 import { writeSync } from 'node:fs';
 
@@ -12,27 +13,40 @@ export interface Progress {
   end(): void;
 }
 
+export interface ProgressOptions {
+  /** --json is on: never draw. */
+  json?: boolean;
+  /** Where the bar goes; default stderr (drawn only when it is a terminal). */
+  tty?: boolean;
+  write?: (s: string) => void;
+  /** The clock, in ms (tests). */
+  now?: () => number;
+}
+
 const SHOW_AFTER_MS = 1000;
 const EVERY_MS = 100;
 const WIDTH = 30;
 
-export function progress(label: string, opts: { json?: boolean; stream?: NodeJS.WriteStream } = {}): Progress {
-  const stream = opts.stream ?? process.stderr;
-  const enabled = !opts.json && stream.isTTY === true && !process.env.CI;
-  const start = Date.now();
+export function progress(label: string, opts: ProgressOptions = {}): Progress {
+  const tty = opts.tty ?? process.stderr.isTTY === true;
+  const enabled = !opts.json && tty && !process.env.CI;
+  const now = opts.now ?? Date.now;
+  const write =
+    opts.write ??
+    ((s: string): void => {
+      try {
+        writeSync(2, s);
+      } catch {
+        /* a closed terminal is not worth failing over */
+      }
+    });
+  const start = now();
   let last = 0;
   let shown = false;
-  const write = (s: string): void => {
-    try {
-      writeSync((stream as NodeJS.WriteStream & { fd: number }).fd, s);
-    } catch {
-      /* a closed terminal is not worth failing over */
-    }
-  };
   return {
     update(done, total) {
       if (!enabled) return;
-      const t = Date.now();
+      const t = now();
       if (t - start < SHOW_AFTER_MS || (t - last < EVERY_MS && done < total)) return;
       last = t;
       shown = true;

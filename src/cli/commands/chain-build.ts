@@ -136,24 +136,25 @@ type Leaves = ReturnType<typeof buildReport>['result']['leaves'];
  * root give one line, not 5,000), naming up to three leaves of each.
  */
 function summarise(leaves: Leaves): void {
-  const groups = new Map<string, string[]>();
-  const add = (line: string, leaf: string): void => {
-    const g = groups.get(line);
-    if (g) g.push(leaf);
-    else groups.set(line, [leaf]);
+  const groups = new Map<string, { lines: string[]; names: string[] }>();
+  const add = (lines: string[], leaf: string): void => {
+    const key = JSON.stringify(lines);
+    const g = groups.get(key);
+    if (g) g.names.push(leaf);
+    else groups.set(key, { lines, names: [leaf] });
   };
   for (const l of leaves) {
     const best = l.chains[0];
     if (!best) continue;
     const name = l.leaf.source ?? l.leaf.sha256;
     if (!best.complete || best.problems.length) {
-      add(`${best.complete ? 'complete' : 'INCOMPLETE'} (anchor: ${best.anchor})${best.problems.map((pr) => `\n  ${pr.kind}: ${pr.hint}`).join('')}`, name);
+      add([`${best.complete ? 'complete' : 'INCOMPLETE'} (anchor: ${best.anchor})`, ...best.problems.map((pr) => `  ${pr.kind}: ${pr.hint}`)], name);
     } else if (best.anchor === 'self-signed-in-input') {
-      add('complete, anchored by a self-signed root found in the input (not checked against a trust store; give --roots to)', name);
+      add(['complete, anchored by a self-signed root found in the input (not checked against a trust store; give --roots to)'], name);
     }
   }
-  for (const [line, names] of groups) {
-    const [head, ...rest] = line.split('\n');
+  for (const { lines, names } of groups.values()) {
+    const [head, ...rest] = lines;
     err(names.length === 1 ? `ccmkit: chain of ${names[0]}: ${head}` : `ccmkit: ${names.length} chains (${some(names)}): ${head}`);
     for (const r of rest) err(r);
   }
