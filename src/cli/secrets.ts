@@ -91,8 +91,9 @@ export function canPrompt(): boolean {
 export function promptSecret(label: string): string | undefined {
   if (!canPrompt()) return undefined;
   const stdin = process.stdin;
-  process.stderr.write(`${label}: `);
+  // Echo off before the prompt appears: what is typed ahead must not show either.
   stdin.setRawMode(true);
+  process.stderr.write(`${label}: `);
   let fd = 0;
   let opened = false;
   try {
