@@ -124,9 +124,9 @@ export async function run(argv: string[]): Promise<number> {
   const opts = { type, name, password, pfxProfile: profile, alias: p.str.get('alias'), at };
   const warnings = [...resolved.warnings, ...chainWarnings(resolved.leaf, resolved.chain, at)];
   if (resolved.unrelated.length) warnings.push(`${resolved.unrelated.length} certificate(s) not on the leaf's chain were left out.`);
-  for (const w of warnings) warn(w);
   if (format === 'json') {
     printJson(exportBody(resolved, opts));
+    for (const w of warnings) warn(w);
     return 0;
   }
   const res = exportZip(resolved, opts);
@@ -134,6 +134,7 @@ export async function run(argv: string[]): Promise<number> {
   const path = join(dir, res.zipName);
   checkTargets([path], { force: p.bool.has('force') });
   await writeFiles([{ name: res.zipName, data: res.zip, secret: res.secret }], { folder: dir, force: p.bool.has('force') });
+  for (const w of warnings) warn(w);
   const chain = [resolved.leaf, ...resolved.chain].map((c) => c.subject.rdns.flat().find((a) => a.type === 'CN')?.value ?? c.serial);
   if (p.bool.has('json')) {
     printJson({
