@@ -231,7 +231,12 @@ interface Staged {
   dev: number;
 }
 
-async function stage(target: string, data: FileData, secret: boolean): Promise<Staged> {
+/**
+ * Writes `data` to a new temp file beside `target`. A generator: it yields
+ * every few MiB, where the async driver lets the event loop turn (so that a
+ * signal handler can run) and the sync driver just goes on.
+ */
+function* stage(target: string, data: FileData, secret: boolean): Generator<void, Staged> {
   const mode = secret ? 0o600 : 0o644;
   const tmp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   let fd: number;
@@ -252,7 +257,7 @@ async function stage(target: string, data: FileData, secret: boolean): Promise<S
         sinceTurn += n;
         if (sinceTurn >= YIELD_EVERY) {
           sinceTurn = 0;
-          await turn();
+          yield;
         }
       }
     }
@@ -390,13 +395,31 @@ function rollback(done: Committed[]): void {
  * again if the write fails.
  */
 export async function writeFiles(files: readonly OutFile[], opts: WriteOptions & { folder?: string } = {}): Promise<string[]> {
+  const steps = writeSteps(files, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await turn();
+  }
+}
+
+/** writeFiles without yielding to the event loop (signals are handled only once it returns). */
+export function writeFilesSync(files: readonly OutFile[], opts: WriteOptions & { folder?: string } = {}): string[] {
+  const steps = writeSteps(files, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+function* writeSteps(files: readonly OutFile[], opts: WriteOptions & { folder?: string }): Generator<void, string[]> {
   const force = opts.force === true;
   const targets = files.map((f) => (opts.folder !== undefined ? join(opts.folder, f.name) : f.name));
   checkTargets(targets, { force });
   const created = opts.folder !== undefined ? makeFolder(opts.folder, files.some((f) => f.secret)) : [];
   const staged: Staged[] = [];
   try {
-    for (let i = 0; i < files.length; i++) staged.push(await stage(targets[i]!, files[i]!.data, files[i]!.secret));
+    for (let i = 0; i < files.length; i++) staged.push(yield* stage(targets[i]!, files[i]!.data, files[i]!.secret));
     commit(staged, force);
   } catch (e) {
     for (const s of staged) discard(s.tmp);
@@ -411,6 +434,23 @@ export async function writeFiles(files: readonly OutFile[], opts: WriteOptions &
 /** Writes one file (see writeFiles). */
 export async function writeFile(path: string, data: FileData, opts: WriteOptions & { secret?: boolean } = {}): Promise<void> {
   await writeFiles([{ name: path, data, secret: opts.secret === true }], opts);
+}
+
+// ---- the names used before this module, kept so code written against them still builds ----
+
+/** @deprecated Use writeFile. Same rules (no replace without `force`, never an input). */
+export function writeFileAtomic(path: string, data: Buffer, secret: boolean, force = false): void {
+  writeFilesSync([{ name: path, data, secret }], { force });
+}
+
+/** @deprecated Use writeFiles with `folder`. */
+export function writeFilesAtomic(dir: string, files: { name: string; data: Buffer; secret: boolean }[], force = false): string[] {
+  return writeFilesSync(files, { folder: dir, force });
+}
+
+/** @deprecated Use writeFile. Replaces an existing file (it always did), but never an input of the run. */
+export function writeAtomic(path: string, pieces: Iterable<Uint8Array | string>, mode = 0o644): void {
+  writeFilesSync([{ name: path, data: pieces, secret: (mode & 0o077) === 0 }], { force: true });
 }
 
 /** Writes pieces to standard output, synchronously (large outputs, pipes). */
