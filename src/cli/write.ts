@@ -438,9 +438,12 @@ export async function writeFile(path: string, data: FileData, opts: WriteOptions
 
 // ---- the names used before this module, kept so code written against them still builds ----
 
-/** @deprecated Use writeFile. Same rules (no replace without `force`, never an input). */
+/**
+ * @deprecated Use writeFile. Same rules (no replace without `force`, never an
+ * input); like before, a missing folder is created (0700 for a secret file).
+ */
 export function writeFileAtomic(path: string, data: Buffer, secret: boolean, force = false): void {
-  writeFilesSync([{ name: path, data, secret }], { force });
+  writeFilesSync([{ name: basename(path), data, secret }], { force, folder: dirname(path) });
 }
 
 /** @deprecated Use writeFiles with `folder`. */
