@@ -137,6 +137,8 @@ export interface ChainOptions {
   purpose?: Purpose;
   /** CRLs (DER) to check revocation against; a certificate is checked when a CRL of its issuer is given. */
   crls?: readonly Uint8Array[];
+  /** Called after each leaf of buildChains, for a progress display (leaves done, leaves in all). */
+  onLeaf?: (done: number, total: number) => void;
 }
 
 export type CertInput = Uint8Array | Certificate | { der: Uint8Array; source?: string };
@@ -230,7 +232,7 @@ export class ChainIndex {
   private readonly sigCache = new Map<string, string | true>();
   private readonly crls: ChainCrl[] = [];
   readonly hasRoots: boolean;
-  readonly opts: Required<Omit<ChainOptions, 'roots' | 'hostname' | 'ip' | 'crls' | 'profile'>> & Pick<ChainOptions, 'hostname' | 'ip'> & { profile: ChainProfile | undefined };
+  readonly opts: Required<Omit<ChainOptions, 'roots' | 'hostname' | 'ip' | 'crls' | 'profile' | 'onLeaf'>> & Pick<ChainOptions, 'hostname' | 'ip'> & { profile: ChainProfile | undefined };
   private readonly atSeconds: number;
 
   constructor(bag: readonly CertInput[], options: ChainOptions) {
@@ -736,7 +738,12 @@ export function dnsMatches(pattern: string, host: string): boolean {
 /** Every chain from every leaf of the bag, best first per leaf, with missing issuers and unused certificates. */
 export function buildChains(bag: readonly CertInput[], options: ChainOptions): BuildResult {
   const index = new ChainIndex(bag, options);
-  const leaves = index.leaves().map((l) => index.chainsFor(l));
+  const all = index.leaves();
+  const leaves = all.map((l, i) => {
+    const r = index.chainsFor(l);
+    options.onLeaf?.(i + 1, all.length);
+    return r;
+  });
   const used = new Set<string>();
   const missing = new Map<string, MissingIssuer>();
   for (const l of leaves) {

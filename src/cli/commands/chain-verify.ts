@@ -2,8 +2,8 @@ import { PROFILES, PURPOSES } from '../../engine/chain.js';
 import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
 import { certBag, describeProblem, verifyReport } from '../../service/chain.js';
 import { parseArgs, parseAt } from '../args.js';
-import { parseEnum } from '../flags.js';
-import { out, printJson } from '../io.js';
+import { AT, JSON_FLAG, parseEnum } from '../flags.js';
+import { now, out, printJson } from '../io.js';
 import { loadFiles } from '../load.js';
 
 export const help = `Usage: ccmkit chain verify LEAF --roots F [--untrusted F] [--at ISO8601] [--hostname H | --ip IP]
@@ -25,7 +25,8 @@ certificate.
 
 Only --roots anchor the chain; --untrusted certificates may be used as
 intermediates. The first certificate of LEAF is the leaf; further certificates
-in LEAF are used as intermediates too.
+in LEAF are used as intermediates too. Names from the certificates are
+printed with control characters escaped.
 
 Options:
   --roots F        trusted roots (required; may be repeated)
@@ -50,15 +51,15 @@ Examples:
 
 Exit codes:
   0  the chain is valid
-  1  the chain is invalid (the reason is printed) or an input is unreadable
-  2  a file is missing or a usage error`;
+  1  the chain is invalid (the reason is printed), or a file is missing or unreadable
+  2  usage error`;
 
 export async function run(argv: string[]): Promise<number> {
   const p = parseArgs(argv, {
-    json: { type: 'bool' },
+    ...JSON_FLAG,
     roots: { type: 'multi' },
     untrusted: { type: 'multi' },
-    at: { type: 'string' },
+    ...AT,
     hostname: { type: 'string' },
     ip: { type: 'string' },
     'max-depth': { type: 'string' },
@@ -80,13 +81,13 @@ export async function run(argv: string[]): Promise<number> {
   const profileFlag = p.str.get('profile');
   const profile = profileFlag === undefined ? 'rfc5280' : parseEnum('profile', profileFlag, PROFILES);
   const json = p.bool.has('json');
-  const at = parseAt(p.str.get('at'), () => new Date());
+  const at = parseAt(p.str.get('at'), now);
 
   const leafLoaded = loadFiles(p.positionals);
   const rootsLoaded = loadFiles(rootPaths);
   const untrustedLoaded = loadFiles(p.multi.get('untrusted') ?? []);
   const missing = [...leafLoaded.missing, ...rootsLoaded.missing, ...untrustedLoaded.missing];
-  if (missing.length) throw usageError(missing.map((m) => m.error.message).join(' '));
+  if (missing.length) throw missing[0]!.error;
   const problems = [...leafLoaded.problems, ...rootsLoaded.problems, ...untrustedLoaded.problems];
   if (problems.length) throw problems[0]!.error;
   const leafBag = certBag(leafLoaded.objects);
