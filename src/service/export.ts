@@ -20,6 +20,7 @@ import { toPem } from '../engine/pem.js';
 import { readPkcs12 } from '../engine/pkcs12.js';
 import { parsePrivateKey, type PrivateKeyInfo } from '../engine/privatekey.js';
 import type { Pkcs12Profile } from '../engine/pkcs12.js';
+import { weakSchemeWarnings } from './bundle-warnings.js';
 import { readZip, writeZip } from './zip.js';
 
 export interface NamedBytes {
@@ -34,6 +35,8 @@ export interface Material {
   certificates: { source: string; der: Buffer }[];
   /** What was read and how (for reports): "server.pfx#1: PKCS#12, MAC sha1...". */
   notes: string[];
+  /** What the user should hear about the inputs (broken keystore ciphers). */
+  warnings: string[];
 }
 
 export interface GatherOptions {
@@ -49,7 +52,7 @@ const MAX_ZIP_DEPTH = 1;
 
 /** Reads every object of every input into keys and certificates; keystores and zips are opened. */
 export function gather(inputs: NamedBytes[], o: GatherOptions = {}): Material {
-  const m: Material = { keys: [], certificates: [], notes: [] };
+  const m: Material = { keys: [], certificates: [], notes: [], warnings: [] };
   for (const i of inputs) addBytes(m, i.bytes, i.name, o, 0);
   return m;
 }
@@ -92,6 +95,7 @@ function addObject(m: Material, obj: InputObject, o: GatherOptions, depth: numbe
         return;
       case 'pkcs12': {
         const p = readPkcs12(obj.der, { password: o.password });
+        m.warnings.push(...weakSchemeWarnings(src.replace(/#1$/, ''), p.schemes));
         m.notes.push(`${src}: PKCS#12, ${p.keys.length} key(s), ${p.certificates.length} certificate(s)${p.mac ? `, MAC ${p.mac.hash} x${p.mac.iterations}` : ', no MAC'}${p.schemes.length ? `, ${[...new Set(p.schemes)].join(' + ')}` : ''}`);
         p.keys.forEach((k, i) => addKey(m, k.der, `${src}/key${i + 1}`, {}));
         p.certificates.forEach((c, i) => addCertificate(m, c.der, `${src}/cert${i + 1}`));
@@ -141,6 +145,7 @@ export interface Resolved {
   key?: KeyObject;
   unrelated: Certificate[];
   notes: string[];
+  warnings: string[];
 }
 
 /** One key (or none), the leaf it belongs to, and the chain ordered issuer by issuer. */
@@ -154,7 +159,7 @@ export function resolve(m: Material, at: Date): Resolved {
   const bag = orderBag(key?.key.publicKey.id, m.certificates.map((c) => c.der), at);
   // The leaf was picked by public key; the key must also prove it by signing (issue 10, item 1).
   if (key) requireKeyPair(key.key, bag.leaf.publicKey, key.source, 'the leaf certificate');
-  return { leaf: bag.leaf, chain: bag.chain, key: key?.key.keyObject, unrelated: bag.unrelated, notes: m.notes };
+  return { leaf: bag.leaf, chain: bag.chain, key: key?.key.keyObject, unrelated: bag.unrelated, notes: m.notes, warnings: m.warnings };
 }
 
 /** The JSON body SCM (entire_certificate, certificate, certificate_chain, private_key) or PCA export returns. */
