@@ -34,8 +34,9 @@ export class Driver {
   private next = 1;
   private dead?: string;
 
-  constructor() {
-    this.child = spawn(process.execPath, [join(ROOT, 'test/fuzz/cli-driver.mjs')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `cwd`: where commands that write to the current folder by default would write (never the repository). */
+  constructor(cwd: string) {
+    this.child = spawn(process.execPath, [join(ROOT, 'test/fuzz/cli-driver.mjs')], { stdio: ['pipe', 'pipe', 'pipe'], cwd });
     const rl = createInterface({ input: this.child.stdout });
     rl.on('line', (line) => {
       let o: Outcome & { id: number | null };
@@ -123,7 +124,8 @@ export interface Seeds {
 export function makeSeeds(): Seeds {
   const caKey = key('EC256', 90);
   const root = issue({ cn: 'Fuzz Root', ca: true, key: caKey });
-  const inter = issue({ cn: 'Fuzz Intermediate', ca: true, issuer: root, key: key('EC256', 91) });
+  const interKey = key('EC256', 91);
+  const inter = issue({ cn: 'Fuzz Intermediate', ca: true, issuer: root, key: interKey });
   const leafKey = key('EC256', 92);
   const leaf = issue({ cn: 'fuzz.example.com', issuer: inter, key: leafKey, sans: [{ type: 'DNS', value: 'fuzz.example.com' }, { type: 'IP', value: '10.0.0.1' }] });
   const rsaLeafKey = key('RSA2048', 93);
@@ -156,7 +158,7 @@ export function makeSeeds(): Seeds {
     'create-ca.json': Buffer.from(JSON.stringify({ type: 'ROOT', key_algorithm: 'EC256', signature_algorithm: 'SHA256', distinguished_name: { country: 'CN', state: 'S', locality: 'L', organization: 'O', organizational_unit: 'U', common_name: 'Fuzz CA' }, validity: { type: 'YEAR', value: 5 } })),
     'apply-cert.json': Buffer.from(JSON.stringify({ issuer_id: '2cb2878b-6cd1-460d-bd25-afe655159bdc', key_algorithm: 'RSA2048', signature_algorithm: 'SHA256', distinguished_name: { common_name: 'fuzz' }, validity: { type: 'YEAR', value: 1 }, subject_alternative_names: [{ type: 'DNS', value: 'a.example.com' }] })),
     'issue-csr.json': Buffer.from(JSON.stringify({ issuer_id: '2cb2878b-6cd1-460d-bd25-afe655159bdc', csr: pem(csr, 'CERTIFICATE REQUEST'), validity: { type: 'DAY', value: 30 }, type: 'ENTITY_CERT' })),
-    'import-ca.json': Buffer.from(JSON.stringify({ certificate: pem(inter.der), certificate_chain: pem(root.der) })),
+    'inter.csr': Buffer.from(pem(buildCsr({ subject: [['O', 'ccmkit test'], ['CN', 'Fuzz Intermediate']], key: interKey }), 'CERTIFICATE REQUEST')),
     'subject.json': Buffer.from(JSON.stringify({ common_name: 'subject.fuzz.example.com', country: 'CN', organization: 'Fuzz' })),
   };
   files['export.zip'] = writeZip(
@@ -213,12 +215,14 @@ export const SCENARIOS: Scenario[] = [
   { name: 'validate pca-create-ca', target: 'create-ca.json', argv: (_f, input) => json(['validate', 'pca-create-ca', '--at', AT, input]) },
   { name: 'validate pca-apply-cert', target: 'apply-cert.json', argv: (_f, input) => json(['validate', 'pca-apply-cert', '--at', AT, input]) },
   { name: 'validate pca-issue-csr', target: 'issue-csr.json', argv: (_f, input) => json(['validate', 'pca-issue-csr', '--at', AT, input]) },
-  { name: 'validate pca-import-ca', target: 'import-ca.json', argv: (_f, input) => json(['validate', 'pca-import-ca', '--at', AT, input]) },
+  { name: 'validate pca-import-ca', target: 'inter.pem', argv: (f, input) => json(['validate', 'pca-import-ca', '--csr', f('inter.csr'), '--certificate', input, '--certificate-chain', f('root.pem')]) },
+  { name: 'validate pca-import-ca (csr)', target: 'inter.csr', argv: (f, input) => json(['validate', 'pca-import-ca', '--csr', input, '--certificate', f('inter.pem'), '--certificate-chain', f('root.pem')]) },
   { name: 'export (certificate)', outDir: true, target: 'fullchain.pem', argv: (f, input, out) => ['export', '--type', 'IIS', '--certificate', input, '--private-key', f('leaf.key'), '-o', out] },
   { name: 'export (key)', outDir: true, target: 'leaf.key', argv: (f, input, out) => ['export', '--type', 'TOMCAT', '--certificate', f('fullchain.pem'), '--private-key', input, '-o', out] },
   { name: 'export (chain)', outDir: true, target: 'chain.pem', argv: (f, input, out) => ['export', '--type', 'APACHE', '--certificate', f('leaf.pem'), '--certificate-chain', input, '--private-key', f('leaf.key'), '-o', out] },
   { name: 'export --from-export', outDir: true, target: 'export.json', argv: (_f, input, out) => ['export', '--type', 'NGINX', '--from-export', input, '-o', out] },
-  { name: 'export --json', target: 'fullchain.pem', argv: (f, input) => ['export', '--type', 'OTHER', '--json', '--certificate', input, '--private-key', f('leaf.key')] },
+  { name: 'export --format json', target: 'fullchain.pem', argv: (f, input) => ['export', '--type', 'OTHER', '--format', 'json', '--certificate', input, '--private-key', f('leaf.key')] },
+  { name: 'export --json', outDir: true, target: 'fullchain.pem', argv: (f, input, out) => ['export', '--type', 'OTHER', '--json', '-o', out, '--certificate', input, '--private-key', f('leaf.key')] },
   { name: 'convert pfx', target: 'server.pfx', argv: (_f, input) => ['convert', input, '--passphrase-file', _f('password.txt'), '--to', 'scm-import', '--name', 'fuzz_cert'] },
   { name: 'convert jks', outDir: true, target: 'server.jks', argv: (_f, input, out) => ['convert', input, '--passphrase-file', _f('password.txt'), '--to', 'pem', '-o', out] },
   { name: 'convert zip', target: 'export.zip', argv: (_f, input) => ['convert', input, '--to', 'scm-import', '--name', 'fuzz_cert'] },
@@ -234,7 +238,7 @@ export async function writeSeeds(dir: string, seeds: Seeds, runner: { run: (argv
   for (const [name, data] of Object.entries(seeds.files)) writeFileSync(join(dir, name), data);
   writeFileSync(join(dir, 'password.txt'), 'fuzzpass\n');
   const common = ['crl', 'build', '--ca-cert', join(dir, 'root.pem'), '--ca-key', join(dir, 'ca.key'), '--revoked', join(dir, 'revoked.csv'), '--crl-number', '5', '--valid-days', '7', '--at', AT];
-  for (const [out, extra] of [['ca.crl', []], ['ca.crl.der', ['--der']]] as const) {
+  for (const [out, extra] of [['ca.crl', []], ['ca.crl.der', ['--format', 'der']]] as const) {
     const r = await runner.run([...common, ...extra, '--out', join(dir, out)]);
     if (r.code !== 0) throw new Error(`seed CRL: ${r.stderr}`);
   }

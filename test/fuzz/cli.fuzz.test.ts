@@ -22,11 +22,14 @@ let driver: Driver;
 let runs = 0;
 
 beforeAll(async () => {
-  driver = new Driver();
+  mkdirSync(join(root, 'cwd'));
+  driver = new Driver(join(root, 'cwd'));
   await writeSeeds(seedDir, makeSeeds(), driver);
 }, 120_000);
 afterAll(() => {
   driver?.close();
+  // Nothing may land in the current folder either (a default output path).
+  expect(listAll(join(root, 'cwd'))).toEqual([]);
   rmSync(root, { recursive: true, force: true });
   if (process.env.CCMKIT_FUZZ_VERBOSE) console.log(`cli fuzz: ${runs} runs`);
 });

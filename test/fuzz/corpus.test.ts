@@ -4,7 +4,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ccmkitAsync } from '../helpers/run.js';
+import { ccmkit } from '../helpers/run.js';
 import { listAll, makeSeeds, SCENARIOS, verdict, writeSeeds } from './cli-harness.js';
 
 interface Entry {
@@ -19,7 +19,7 @@ const CORPUS = join(import.meta.dirname, 'corpus');
 const entries = JSON.parse(readFileSync(join(CORPUS, 'corpus.json'), 'utf8')) as Entry[];
 const root = mkdtempSync(join(tmpdir(), 'ccmkit-corpus-'));
 const seedDir = join(root, 'seeds');
-const binary = { run: (argv: string[]) => ccmkitAsync(argv) };
+const binary = { run: async (argv: string[]) => ccmkit(argv, { cwd: root }) };
 
 beforeAll(async () => {
   await writeSeeds(seedDir, makeSeeds(), binary);
@@ -41,7 +41,7 @@ describe('fuzz corpus replayed through bin/ccmkit', () => {
     const input = join(dir, `input${extname(e.file)}`);
     copyFileSync(join(CORPUS, e.file), input);
     const before = listAll(dir);
-    const o = await ccmkitAsync(s.argv((f) => join(seedDir, f), input, s.outDir ? join(dir, 'out') : join(dir, 'out', 'result')));
+    const o = ccmkit(s.argv((f) => join(seedDir, f), input, s.outDir ? join(dir, 'out') : join(dir, 'out', 'result')), { cwd: dir });
     expect(verdict(o, dir, before, s.outputOnFailure && o.code === 1 ? ['out/result'] : [])).toBe('');
     if (e.expect_exit !== undefined) expect(o.code).toBe(e.expect_exit);
   });
