@@ -11,7 +11,7 @@ import { DerReader, Tag, bytesOf, integer, nullValue, octets, oid, oidOf, seq, s
 import { CcmError, LocalCode } from './errors.js';
 import { iterateHash, type IterHash } from './iterhash.js';
 import { OID } from './oids.js';
-import { MAX_KDF_ITERATIONS } from './privatekey.js';
+import { blocksFor, WorkBudget, type WorkPrimitive } from './budget.js';
 import { rc2CbcDecrypt } from './rc2.js';
 
 export const PBE_OID = {
@@ -71,22 +71,8 @@ export function pbePassword(password: string | undefined): PbePassword {
   return { bmp, utf8: Buffer.from(password, 'utf8') };
 }
 
-/**
- * Shared KDF work allowance for one file: each derivation spends its iteration
- * count. A hostile file with many bags at the per-derivation cap still ends in
- * seconds, not minutes.
- */
-export class KdfBudget {
-  constructor(public left = 4 * MAX_KDF_ITERATIONS) {}
-  spend(iterations: number, what: string): void {
-    if (iterations < 1) throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${what}: iteration count ${iterations} is not positive.`);
-    if (iterations > MAX_KDF_ITERATIONS) {
-      throw new CcmError(400, LocalCode.UNSUPPORTED, `${what}: iteration count ${iterations} exceeds the limit of ${MAX_KDF_ITERATIONS}; the file is refused (Java refuses such files too).`);
-    }
-    this.left -= iterations;
-    if (this.left < 0) throw new CcmError(400, LocalCode.UNSUPPORTED, `${what}: the file asks for more key-derivation work than ccmkit allows (${4 * MAX_KDF_ITERATIONS} iterations in all).`);
-  }
-}
+/** The budget type every KDF user takes (one per command; see budget.ts). */
+export { WorkBudget as KdfBudget } from './budget.js';
 
 const HASH_LEN: Record<IterHash, [number, number]> = { sha1: [20, 64], sha224: [28, 64], sha256: [32, 64], sha384: [48, 128], sha512: [64, 128] };
 
@@ -132,7 +118,7 @@ function malformed(what: string, e: unknown): CcmError {
  * Decrypts `data` under the AlgorithmIdentifier at `alg`. Returns undefined
  * when the padding is wrong (the usual sign of a wrong password).
  */
-export function pbeDecrypt(buf: Uint8Array, alg: Tlv, data: Buffer, pw: PbePassword, budget: KdfBudget, ber: boolean, what: string): Buffer | undefined {
+export function pbeDecrypt(buf: Uint8Array, alg: Tlv, data: Buffer, pw: PbePassword, budget: WorkBudget, ber: boolean, what: string): Buffer | undefined {
   let scheme: string;
   let params: DerReader;
   try {
@@ -167,14 +153,14 @@ export function pbeDecrypt(buf: Uint8Array, alg: Tlv, data: Buffer, pw: PbePassw
   if (!cipher) {
     throw new CcmError(400, LocalCode.UNSUPPORTED, `${what}: encryption scheme ${SCHEME_NAMES[scheme] ?? scheme} is not supported (ccmkit reads AES, 3DES and RC2).`);
   }
-  budget.spend(iterations, what);
-  budget.spend(iterations, what);
+  // Key and IV are two derivations, each one pass of `iterations` per 20-byte block.
+  budget.spend('pkcs12-sha1', iterations, what, blocksFor('sha1', cipher.keyLen) + blocksFor('sha1', cipher.ivLen));
   const key = pkcs12Kdf('sha1', pw.bmp, salt, 1, iterations, cipher.keyLen);
   const iv = pkcs12Kdf('sha1', pw.bmp, salt, 2, iterations, cipher.ivLen);
   return cipher.decrypt(key, iv);
 }
 
-function pbes2Decrypt(buf: Uint8Array, params: DerReader, data: Buffer, pw: PbePassword, budget: KdfBudget, what: string): Buffer | undefined {
+function pbes2Decrypt(buf: Uint8Array, params: DerReader, data: Buffer, pw: PbePassword, budget: WorkBudget, what: string): Buffer | undefined {
   let salt: Buffer, iterations: number, keyLen: number | undefined, prf = 'sha1', cipherOid: string, iv: Buffer;
   try {
     const kdf = params.enter(Tag.SEQUENCE, 'keyDerivationFunc');
@@ -202,7 +188,7 @@ function pbes2Decrypt(buf: Uint8Array, params: DerReader, data: Buffer, pw: PbeP
   const c = PBES2_CIPHERS[cipherOid];
   if (!c) throw new CcmError(400, LocalCode.UNSUPPORTED, `${what}: PBES2 cipher ${cipherOid} is not supported (AES-CBC and 3DES are).`);
   if (keyLen !== undefined && keyLen !== c.keyLen) throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${what}: PBKDF2 key length ${keyLen} does not fit ${c.name}.`);
-  budget.spend(iterations, what);
+  budget.spend(`pbkdf2-${prf}` as WorkPrimitive, iterations, what, blocksFor(prf, c.keyLen));
   const key = pbkdf2Sync(pw.utf8, salt, iterations, c.keyLen, prf);
   return nodeDecrypt(c.name, key, iv, data);
 }

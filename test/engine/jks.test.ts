@@ -109,10 +109,33 @@ describe('JKS / JCEKS reader on keytool-made stores', () => {
     expect(spkiOfKey(createKey(r.entries[0]!.key!))).toEqual(spkiOfKey(P.rsa.key));
   });
 
-  it('refuses a JCEKS secret-key entry clearly', () => {
+  it('skips JCEKS secret-key entries (walked over, never deserialised) and reads the entries around them', () => {
     const out = join(P.dir, 'secret.jceks');
+    // A secret key first, then a key entry and a trusted certificate after it: the walker must find where it ends.
     keytool(['-genseckey', '-alias', 'aes', '-keyalg', 'AES', '-keysize', '128', '-keystore', out, '-storetype', 'JCEKS', '-storepass', 'storepw', '-keypass', 'storepw']);
-    expectCcm(() => readJks(readFileSync(out), { password: 'storepw' }), LocalCode.UNSUPPORTED, /secret-key entry \("aes"\).*refuses to deserialise/);
+    keytool(['-importkeystore', '-noprompt', '-srckeystore', p12, '-srcstoretype', 'PKCS12', '-srcstorepass', 'storepw', '-destkeystore', out, '-deststoretype', 'JCEKS', '-deststorepass', 'storepw']);
+    keytool(['-importcert', '-noprompt', '-alias', 'root', '-file', P.ec.root, '-keystore', out, '-storetype', 'JCEKS', '-storepass', 'storepw']);
+    const listed = keytool(['-list', '-keystore', out, '-storetype', 'JCEKS', '-storepass', 'storepw']);
+    expect(listed).toMatch(/aes, .*SecretKeyEntry/);
+    const r = readJks(readFileSync(out), { password: 'storepw' });
+    expect(r.secretKeys.map((k) => k.alias)).toEqual(['aes']);
+    expect(r.entries.map((e) => [e.alias, e.kind]).sort()).toEqual([
+      ['root', 'trusted-certificate'],
+      ['web', 'private-key'],
+    ]);
+    expect(spkiOfKey(createKey(r.entries.find((e) => e.alias === 'web')!.key!))).toEqual(spkiOfKey(P.rsa.key));
+    // A damaged serialised object is a clear error, never a crash or a hang.
+    const bytes = readFileSync(out);
+    const at = bytes.indexOf(Buffer.from([0xac, 0xed, 0x00, 0x05]));
+    for (const cut of [at + 2, at + 20, at + 60]) {
+      const broken = Buffer.from(bytes);
+      broken.fill(0x7b, cut, cut + 3);
+      try {
+        readJks(broken, { password: 'storepw' });
+      } catch (e) {
+        expect(e).toBeInstanceOf(CcmError);
+      }
+    }
   });
 });
 
