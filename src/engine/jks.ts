@@ -167,6 +167,8 @@ export interface JksReadOptions {
   allowUnchecked?: boolean;
   /** Decrypt key entries (default true); listing does not need them. */
   decryptKeys?: boolean;
+  /** Decrypt only the key entry with this alias (case-insensitive, as Java compares them). */
+  alias?: string;
 }
 
 /**
@@ -308,7 +310,9 @@ export function readJks(data: Uint8Array, opts: JksReadOptions = {}): KeystoreCo
   const decrypt = integrity === 'verified' && opts.decryptKeys !== false;
   const entries = raw.map((r): KeystoreEntry => {
     if (r.tag === 2) return { alias: r.alias, kind: 'trusted-certificate', created: r.created, certificates: r.certificates };
-    if (!decrypt) return { alias: r.alias, kind: 'private-key', created: r.created, certificates: r.certificates, protection: protectionName(r.epki!) };
+    if (!decrypt || (opts.alias !== undefined && opts.alias.toLowerCase() !== r.alias.toLowerCase())) {
+      return { alias: r.alias, kind: 'private-key', created: r.created, certificates: r.certificates, protection: protectionName(r.epki!) };
+    }
     const { key, protection } = unprotect(r.epki!, keyPw, format, budget, r.alias);
     return { alias: r.alias, kind: 'private-key', created: r.created, key, certificates: r.certificates, protection };
   });

@@ -1,4 +1,5 @@
 import { parseExportType } from '../../engine/bundle.js';
+import { WorkBudget } from '../../engine/budget.js';
 import { usageError } from '../../engine/errors.js';
 import type { Pkcs12Profile } from '../../engine/pkcs12.js';
 import { defaultName, exportBody, exportZip, gather, materialFromExportJson, resolve, type Material } from '../../service/export.js';
@@ -31,7 +32,8 @@ intermediate > ... > root, whatever order the inputs have.
 
 Options:
   --type T               APACHE, NGINX, IIS, TOMCAT or OTHER (any case)
-  --certificate F        the leaf (may also hold the chain; PEM, DER or JSON)
+  --certificate F        the leaf (may also hold the chain and the key; PEM, DER,
+                         JSON, PFX, JKS, JCEKS, PKCS#7 or a zip)
   --certificate-chain F  intermediates and root
   --private-key F        the leaf's key (PEM/DER; encrypted keys need --key-password)
   --from-export F        the JSON body CCM's SCM or PCA export returned
@@ -102,12 +104,14 @@ export async function run(argv: string[]): Promise<number> {
   if (fromExport && (cert || p.str.has('certificate-chain') || p.str.has('private-key'))) throw usageError('give --from-export or --certificate/--certificate-chain/--private-key, not both');
   if (!fromExport && !cert) throw usageError('export needs --certificate F or --from-export F');
   const keyPassword = p.str.get('key-password');
+  // One key-derivation budget for every keystore and key this run reads.
+  const budget = new WorkBudget();
   let material: Material;
   if (fromExport) {
-    material = materialFromExportJson(readInputFile(fromExport).toString('utf8'), fromExport, keyPassword);
+    material = await materialFromExportJson(readInputFile(fromExport).toString('utf8'), fromExport, { password: keyPassword, budget });
   } else {
     const files = [cert!, p.str.get('certificate-chain'), p.str.get('private-key')].filter((f): f is string => f !== undefined);
-    material = gather(files.map((f) => ({ name: f, bytes: readInputFile(f) })), { password: keyPassword });
+    material = await gather(files.map((f) => ({ name: f, bytes: readInputFile(f) })), { password: keyPassword, budget });
   }
   const at = now();
   const resolved = resolve(material, at);

@@ -1,8 +1,12 @@
+import { WorkBudget } from '../../engine/budget.js';
 import { CcmError, usageError } from '../../engine/errors.js';
 import { inspectObject, type Inspected } from '../../service/inspect.js';
+import { listContainer, type ContainerListing } from '../../service/keystore-listing.js';
 import { parseArgs } from '../args.js';
-import { out, passwordFrom, printError, printJson } from '../io.js';
-import { loadFiles } from '../load.js';
+import { out, printError, printJson } from '../io.js';
+import { printListing } from '../keystore-print.js';
+import { openFiles, secretsFrom } from '../load.js';
+import { secretFlags } from '../secrets.js';
 
 export const help = `Usage: ccmkit inspect FILE... [--password P | --passphrase-file F] [--json]
 
@@ -11,17 +15,34 @@ public keys, and keystores, with kind, subject, issuer, serial (hex), validity,
 key algorithm (and CCM's name for it), SANs and SHA-256 fingerprints.
 
 Objects are named FILE#n, n counting the objects of the file from 1.
-The password (or $CCMKIT_PASSPHRASE) opens encrypted private keys.
+
+Keystores and bags are opened and listed the way "keytool -list -v" lists
+them: PFX/P12 (incl. PBMAC1 and Windows BER), JKS, JCEKS, PKCS#7 (.p7b) and
+zips (each file of the zip; files holding no PKI object are skipped and
+named). Each entry shows alias, entry type, creation date, chain length and,
+per certificate, owner, issuer, serial, validity and SHA-1/SHA-256
+fingerprints; what they hold is then listed as FILE#1/... objects. A JKS or
+JCEKS without its password is listed with its integrity NOT verified, as
+keytool does; JCEKS secret-key entries are listed, not read. A PFX needs its
+password (asked for on a terminal when none is given).
+The password (or $CCMKIT_PASSPHRASE) also opens encrypted private keys.
 
 Options:
-  --json                 {"objects":[...],"errors":[...]}
-  --password P           password of encrypted keys (visible in ps: prefer the next two)
+  --json                 {"objects":[...],"errors":[...]}; a keystore is an object
+                         with "keystore":{"type","integrity","entries":[...]}
+  --password P           password of keystores and encrypted keys (visible in ps:
+                         prefer the next one or $CCMKIT_PASSPHRASE)
   --passphrase-file F    read the password from the first line of F
+  --key-passphrase-file F  a JKS/JCEKS key entry's own password (display only
+                         needs the store password)
   -h, --help             this help
 
 Examples:
   ccmkit inspect bundle.pem
   ccmkit inspect --json server.crt server.key | jq '.objects[].public_key_sha256'
+  ccmkit inspect server.jks --passphrase-file storepass.txt
+  ccmkit inspect cacerts                 # truststore, listed without a password
+  ccmkit inspect chain.p7b shop_iis.zip
 
 Exit codes:
   0  every object was read
@@ -29,16 +50,24 @@ Exit codes:
   2  a file is missing or a usage error`;
 
 export async function run(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, { json: { type: 'bool' }, password: { type: 'string' }, 'passphrase-file': { type: 'string' } });
+  const p = parseArgs(argv, { json: { type: 'bool' }, password: { type: 'string' }, ...secretFlags('input', 'key') });
   if (p.positionals.length === 0) throw usageError('inspect needs at least one FILE');
   const json = p.bool.has('json');
-  const password = passwordFrom(p);
-  const loaded = loadFiles(p.positionals);
-  const objects: Inspected[] = [];
+  const secrets = secretsFrom(p, { input: 'password' });
+  const budget = new WorkBudget();
+  const loaded = await openFiles(p.positionals, { secrets, budget });
+  const password = secrets.input(false);
+  const objects: (Inspected | ContainerListing)[] = [];
+  const listed = new Set<string>();
   const errors: CcmError[] = [...loaded.missing.map((m) => m.error), ...loaded.problems.map((m) => m.error)];
-  for (const obj of loaded.objects) {
+  for (const item of loaded.items) {
+    if (item.kind === 'container') {
+      objects.push(listContainer(item.container));
+      if (item.container.type !== 'ZIP') listed.add(item.container.source);
+      continue;
+    }
     try {
-      objects.push(inspectObject(obj, password));
+      objects.push(inspectObject(item.object, password, budget));
     } catch (e) {
       if (e instanceof CcmError) errors.push(e);
       else throw e;
@@ -47,7 +76,12 @@ export async function run(argv: string[]): Promise<number> {
   if (json) {
     printJson({ objects, errors: errors.map((e) => ({ status: e.status, ...e.body() })) });
   } else {
-    for (const o of objects) printHuman(o);
+    for (const o of objects) {
+      if ('keystore' in o) printListing(o);
+      // A keystore's certificates were shown in its listing; its keys and anything else are shown here.
+      else if (!(o.kind === 'certificate' && o.container !== undefined && listed.has(o.container))) printHuman(o);
+    }
+    for (const s of loaded.skipped) if (s.label.startsWith('no ')) out(`${s.source}  skipped: ${s.label}`);
     for (const e of errors) printError(e, false);
   }
   if (loaded.missing.length) return 2;
