@@ -5,6 +5,7 @@ import { CcmError } from '../engine/errors.js';
 import { readInput, type InputObject, type InputProblem } from '../engine/input.js';
 import { openInputs, type NamedBytes, type Opened, type OpenOptions, type SecretSource } from '../service/open.js';
 import type { Parsed } from './args.js';
+import { toPem } from '../engine/pem.js';
 import { readInputFile } from './io.js';
 import { secretOrPrompt } from './secrets.js';
 
@@ -75,4 +76,27 @@ export async function openFiles(paths: string[], o: OpenOptions): Promise<Opened
     }
   }
   return { ...(await openInputs(inputs, o)), missing };
+}
+
+const CONTAINERS = new Set(['pkcs12', 'pkcs7', 'jks', 'jceks', 'zip']);
+
+const PEM_LABEL: Record<string, string> = { certificate: 'CERTIFICATE', crl: 'X509 CRL', csr: 'CERTIFICATE REQUEST', 'private-key': 'PRIVATE KEY', 'public-key': 'PUBLIC KEY' };
+
+/**
+ * A file's bytes for commands that read one file as PEM/DER: unchanged when
+ * it holds no container; otherwise the objects its keystores, bags and zips
+ * hold, as PEM in reading order (keystore keys as unencrypted PKCS#8).
+ */
+export async function readFlattened(path: string, o: OpenOptions, kinds?: string[]): Promise<Buffer> {
+  const bytes = readInputFile(path);
+  const name = path === '-' ? 'stdin' : path;
+  if (!readInput(bytes, name).objects.some((x) => CONTAINERS.has(x.kind))) return bytes;
+  const opened = await openInputs([{ name, bytes }], o);
+  if (opened.problems.length) throw opened.problems[0]!.error;
+  return Buffer.from(
+    opened.objects
+      .filter((x) => !kinds || kinds.includes(x.kind))
+      .map((x) => (x.legacyPem ? x.legacyPem : PEM_LABEL[x.kind] ? toPem(x.keyFormat === 'encrypted-pkcs8' ? 'ENCRYPTED PRIVATE KEY' : PEM_LABEL[x.kind]!, x.der) : ''))
+      .join(''),
+  );
 }

@@ -150,6 +150,8 @@ export interface KeystoreContents {
    * entries may have been altered; keys are then not decrypted.
    */
   integrity: 'verified' | 'unchecked';
+  /** Unchecked because a password was given and it does not match (it may belong to another input). */
+  passwordMismatch?: boolean;
   /** JCEKS secret-key entries, listed but not read (Java-serialised objects). */
   secretKeys: { alias: string; created: Date }[];
 }
@@ -295,12 +297,17 @@ export function readJks(data: Uint8Array, opts: JksReadOptions = {}): KeystoreCo
   const pw = passwordBytes(password);
   const digest = createHash('sha1').update(pw).update(WHITENER).update(b.subarray(0, body)).digest();
   let integrity: KeystoreContents['integrity'] = 'verified';
+  let passwordMismatch = false;
   if (!timingSafeEqual(digest, b.subarray(body))) {
     if (opts.password === undefined) {
       if (!opts.allowUnchecked) {
         throw new CcmError(400, LocalCode.PASSWORD_REQUIRED, `The ${kind} keystore is password-protected: give its password (--passphrase-file F, CCMKIT_PASSPHRASE or --passphrase P).`);
       }
       integrity = 'unchecked';
+    } else if (opts.allowUnchecked) {
+      // Listing only: one passphrase serves every input, and a truststore's may differ. Say so, do not refuse.
+      integrity = 'unchecked';
+      passwordMismatch = true;
     } else {
       throw new CcmError(400, LocalCode.WRONG_PASSWORD, `Wrong password: the ${kind} keystore's integrity hash does not match the password given (or the file was altered).`);
     }
@@ -316,7 +323,7 @@ export function readJks(data: Uint8Array, opts: JksReadOptions = {}): KeystoreCo
     const { key, protection } = unprotect(r.epki!, keyPw, format, budget, r.alias);
     return { alias: r.alias, kind: 'private-key', created: r.created, key, certificates: r.certificates, protection };
   });
-  return { format, version, entries, integrity, secretKeys };
+  return { format, version, entries, integrity, secretKeys, ...(passwordMismatch ? { passwordMismatch } : {}) };
 }
 
 /** How a key entry is protected, read from its AlgorithmIdentifier alone. */

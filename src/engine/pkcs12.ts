@@ -339,7 +339,7 @@ function wrongPassword(): CcmError {
 }
 
 function passwordRequired(): CcmError {
-  return new CcmError(400, LocalCode.PASSWORD_REQUIRED, 'The PKCS#12 file is password-protected: give its password (--password, --passphrase-file or CCMKIT_PASSPHRASE).');
+  return new CcmError(400, LocalCode.PASSWORD_REQUIRED, 'The PKCS#12 file is password-protected: give its password (--passphrase-file F, CCMKIT_PASSPHRASE or --passphrase P).');
 }
 
 interface Reading extends Pkcs12Contents {

@@ -291,7 +291,11 @@ function addJks(ctx: Ctx, obj: InputObject, secrets: SecretSource): void {
   }
   const notes: string[] = [];
   if (ks.integrity === 'unchecked') {
-    notes.push('WARNING: the integrity of the information stored in this keystore has NOT been verified: give its password to verify it (keys are not decrypted without it).');
+    notes.push(
+      ks.passwordMismatch
+        ? 'WARNING: the passphrase given does not match this keystore, so the integrity of the information stored in it has NOT been verified (keys are not decrypted).'
+        : 'WARNING: the integrity of the information stored in this keystore has NOT been verified: give its password to verify it (keys are not decrypted without it).',
+    );
   }
   for (const s of ks.secretKeys) notes.push(`secret-key entry "${s.alias.slice(0, 64)}" skipped: a Java-serialised sealed key, which ccmkit lists but does not read`);
   const c: Container = { source: src, type, integrity: ks.integrity, entries: [], notes };

@@ -3,7 +3,9 @@ import { toPem } from '../../engine/pem.js';
 import { buildReport, ccmBody, certBag, chainForOutput } from '../../service/chain.js';
 import { parseArgs, parseAt } from '../args.js';
 import { out, printError, printJson, printJsonLine } from '../io.js';
-import { loadFiles } from '../load.js';
+import { openFiles, secretsFrom } from '../load.js';
+import { secretFlags } from '../secrets.js';
+import { WorkBudget } from '../../engine/budget.js';
 
 export const help = `Usage: ccmkit chain build FILE... [--roots F] [--at ISO8601] [--format pem|ccm] [--no-root] [--json]
 
@@ -13,6 +15,10 @@ chain from each leaf to an anchor, verifying each signature, and prints the
 best chain of each leaf in the order CCM wants: the leaf, then each issuer
 (certificate_chain = intermediate > ... > root; CCM answers PCA.00020403
 "Incorrect certificate chain" otherwise).
+
+FILE and --roots F may be PEM, DER, PFX/P12, JKS/JCEKS (a truststore such as
+Java's cacerts is read without its password, as keytool lists it), PKCS#7
+(.p7b) or a zip; their certificates join the bag.
 
 Trust: with --roots only the certificates of F anchor a chain. Without it,
 self-signed CA certificates found in the input anchor (private PKIs), and the
@@ -24,7 +30,8 @@ later expiry. For a chain that stops short, the missing issuer is named (DN and
 authority key id).
 
 Options:
-  --roots F          trusted roots (PEM/DER; may be repeated)
+  --roots F          trusted roots (any of the formats above; may be repeated)
+  --passphrase-file F  password of protected inputs (PFX); or $CCMKIT_PASSPHRASE
   --at ISO8601       check validity at this instant (default: now), whole seconds
   --format pem|ccm   pem (default): leaf then issuers, PEM;
                      ccm: {"certificate": "<leaf PEM>", "certificate_chain": "<intermediate ... root PEM>"}
@@ -39,6 +46,7 @@ Examples:
   ccmkit chain build leaf.crt intermediates/*.crt --no-root > fullchain.pem
   ccmkit chain build --format ccm server.crt ca-bundle.pem
   ccmkit chain build --json --roots corporate-root.pem *.pem | jq '.missing_issuers'
+  ccmkit chain build server.crt --roots /etc/ssl/certs/java/cacerts
 
 Exit codes:
   0  every leaf has a complete chain
@@ -47,6 +55,7 @@ Exit codes:
 
 export async function run(argv: string[]): Promise<number> {
   const p = parseArgs(argv, {
+    ...secretFlags('input'),
     json: { type: 'bool' },
     roots: { type: 'multi' },
     at: { type: 'string' },
@@ -61,9 +70,12 @@ export async function run(argv: string[]): Promise<number> {
   const at = parseAt(p.str.get('at'), () => new Date());
   const noRoot = p.bool.has('no-root');
 
-  const loaded = loadFiles(p.positionals);
+  // Keystores, truststores (a JKS cacerts lists without its password), PKCS#7 bags and zips are opened;
+  // one key-derivation budget covers all of them.
+  const open = { secrets: secretsFrom(p), budget: new WorkBudget() };
+  const loaded = await openFiles(p.positionals, open);
   const rootPaths = p.multi.get('roots');
-  const rootsLoaded = rootPaths ? loadFiles(rootPaths) : undefined;
+  const rootsLoaded = rootPaths ? await openFiles(rootPaths, open) : undefined;
   const missing = [...loaded.missing, ...(rootsLoaded?.missing ?? [])];
   const problems = [...loaded.problems, ...(rootsLoaded?.problems ?? [])];
   if (missing.length) {

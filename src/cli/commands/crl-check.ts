@@ -1,7 +1,10 @@
 import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
 import { checkRequest, loadCertificate, loadCrl } from '../../service/crl.js';
 import { parseAt, parseArgs, type Parsed } from '../args.js';
-import { out, printError, printJson, readInputFile } from '../io.js';
+import { out, printError, printJson } from '../io.js';
+import { readFlattened, secretsFrom } from '../load.js';
+import { secretFlags } from '../secrets.js';
+import { WorkBudget } from '../../engine/budget.js';
 
 export const help = `Usage: ccmkit crl check --crl F --certificate F [--ca-cert F] [--at ISO8601] [--json]
 
@@ -13,7 +16,9 @@ revoked.
 An entry with reason removeFromCRL (delta CRLs) does not count as revoked.
 
 Options:
-  --crl F           the CRL (PEM or DER)
+  --crl F           the CRL (PEM, DER, or in a PKCS#7 bag)
+  (every file may also be a PFX, JKS/JCEKS, PKCS#7 or zip; a protected one
+  takes --passphrase-file F or $CCMKIT_PASSPHRASE)
   --certificate F   the certificate to check (the first one in the file)
   --ca-cert F       verify the CRL's signature against this CA certificate first
   --at ISO8601      check at this time instead of now
@@ -31,12 +36,12 @@ Exit codes:
      not-yet-valid CRL, a CRL that does not verify against --ca-cert, or a usage error`;
 
 export async function run(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, { json: { type: 'bool' }, crl: { type: 'string' }, certificate: { type: 'string' }, 'ca-cert': { type: 'string' }, at: { type: 'string' } });
+  const p = parseArgs(argv, { ...secretFlags('input'), json: { type: 'bool' }, crl: { type: 'string' }, certificate: { type: 'string' }, 'ca-cert': { type: 'string' }, at: { type: 'string' } });
   if (p.positionals.length) throw usageError(`crl check takes no positional arguments (got "${p.positionals[0]}")`);
   if (!p.str.has('crl') || !p.str.has('certificate')) throw usageError('crl check needs --crl and --certificate');
   const json = p.bool.has('json');
   try {
-    return check(p, json);
+    return await check(p, json);
   } catch (e) {
     // Exit 1 means "revoked": any failure to answer must not look like it.
     if (e instanceof CcmError && e.code !== LocalCode.USAGE) {
@@ -47,12 +52,14 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-function check(p: Parsed, json: boolean): number {
-  const file = (flag: string): { bytes: Buffer; source: string } => ({ bytes: readInputFile(p.str.get(flag)!), source: p.str.get(flag)! });
-  const crlFile = file('crl');
+async function check(p: Parsed, json: boolean): Promise<number> {
+  // Keystores, PKCS#7 bags and zips are opened into their certificates and CRLs first (one work budget).
+  const open = { secrets: secretsFrom(p), budget: new WorkBudget() };
+  const file = async (flag: string): Promise<{ bytes: Buffer; source: string }> => ({ bytes: await readFlattened(p.str.get(flag)!, open), source: p.str.get(flag)! });
+  const crlFile = await file('crl');
   const crl = loadCrl(crlFile);
-  const cert = loadCertificate(file('certificate'), 'certificate');
-  const ca = p.str.has('ca-cert') ? loadCertificate(file('ca-cert'), 'CA certificate') : undefined;
+  const cert = loadCertificate(await file('certificate'), 'certificate');
+  const ca = p.str.has('ca-cert') ? loadCertificate(await file('ca-cert'), 'CA certificate') : undefined;
   const r = checkRequest(crl, crlFile.source, cert, parseAt(p.str.get('at'), () => new Date()), ca);
   if (json) printJson(r);
   else if (r.status === 'good') out(`${p.str.get('certificate')}: serial ${r.serial_number} is not revoked (CRL #${r.crl_number ?? '?'})`);

@@ -1,26 +1,33 @@
+import { WorkBudget } from '../../engine/budget.js';
 import { usageError } from '../../engine/errors.js';
 import { matchBag } from '../../service/key-match.js';
 import { parseArgs } from '../args.js';
-import { out, passwordFrom, printError, printJson } from '../io.js';
-import { loadFiles } from '../load.js';
+import { out, printError, printJson } from '../io.js';
+import { openFiles, secretsFrom } from '../load.js';
+import { secretFlags } from '../secrets.js';
 
 export const help = `Usage: ccmkit key match FILE... [--password P | --passphrase-file F] [--json]
 
 Says which private key belongs to which certificate or CSR, by public-key
 equality (never by names or file order), and proves each pair by signing
 with the key and verifying with the certificate's public key.
-Everything is read from all FILEs together, in any order and any format.
+Everything is read from all FILEs together, in any order and any format:
+PEM, DER, PFX/P12, JKS, JCEKS, PKCS#7 and zips (their keys and certificates
+are matched like any other; a protected store asks for its password on a
+terminal when none is given).
 
 Options:
   --json                 {"pairs":[{"key":"a.pem#1","certificate":"b.pem#2"}],
                           "unmatched_keys":[],"unmatched_certificates":[], ...}
-  --password P           password of encrypted keys (or $CCMKIT_PASSPHRASE)
+  --password P           password of keystores and encrypted keys (or $CCMKIT_PASSPHRASE)
   --passphrase-file F    read the password from the first line of F
+  --key-passphrase-file F  a JKS/JCEKS key entry's own password, when it differs
   -h, --help             this help
 
 Examples:
   ccmkit key match server.key fullchain.pem
   ccmkit key match --json *.pem *.key
+  ccmkit key match server.pfx --passphrase-file pw.txt
 
 Exit codes:
   0  every private key has its certificate (or CSR)
@@ -28,11 +35,13 @@ Exit codes:
   2  a file is missing or a usage error`;
 
 export async function run(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, { json: { type: 'bool' }, password: { type: 'string' }, 'passphrase-file': { type: 'string' } });
+  const p = parseArgs(argv, { json: { type: 'bool' }, password: { type: 'string' }, ...secretFlags('input', 'key') });
   if (p.positionals.length === 0) throw usageError('key match needs at least one FILE');
   const json = p.bool.has('json');
-  const loaded = loadFiles(p.positionals);
-  const r = matchBag(loaded.objects, passwordFrom(p));
+  const secrets = secretsFrom(p, { input: 'password' });
+  const budget = new WorkBudget();
+  const loaded = await openFiles(p.positionals, { secrets, budget, needKeys: true });
+  const r = matchBag(loaded.objects, secrets, budget);
   const errors = [...loaded.missing.map((m) => m.error), ...loaded.problems.map((m) => m.error), ...r.errors];
   const keyCount = r.unmatched_keys.length + new Set(r.pairs.map((x) => x.key)).size;
   if (json) {

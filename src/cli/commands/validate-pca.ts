@@ -4,7 +4,9 @@ import { parseCsr } from '../../engine/csr.js';
 import { CcmError, usageError } from '../../engine/errors.js';
 import { readInput } from '../../engine/input.js';
 import { parseArgs, parseAt } from '../args.js';
-import { readInputFile } from '../io.js';
+import { readFlattened, secretsFrom } from '../load.js';
+import { secretFlags } from '../secrets.js';
+import { WorkBudget } from '../../engine/budget.js';
 import { printResult, readBody } from '../validation-io.js';
 
 const EXIT = `Exit codes:
@@ -69,8 +71,10 @@ and ordered intermediate > ... > root (PCA.00020403).
 
 Options:
   --csr F                the CSR the subordinate CA exported (4.2.1.7)
-  --certificate F        the CA certificate the parent issued (PEM)
-  --certificate-chain F  its chain up to the root (PEM)
+  --certificate F        the CA certificate the parent issued (PEM; a PKCS#7 bag,
+                         PFX, JKS or zip is opened and sent as PEM)
+  --certificate-chain F  its chain up to the root (same forms)
+  --passphrase-file F    password of a protected input (or $CCMKIT_PASSPHRASE)
   --json                 {"valid","status","error_code","error_msg","findings":[...]}
 
 Examples:
@@ -78,9 +82,11 @@ Examples:
 
 ${EXIT}`,
   async run(argv: string[]): Promise<number> {
-    const p = parseArgs(argv, { json: { type: 'bool' }, csr: { type: 'string' }, certificate: { type: 'string' }, 'certificate-chain': { type: 'string' } });
+    const p = parseArgs(argv, { ...secretFlags('input'), json: { type: 'bool' }, csr: { type: 'string' }, certificate: { type: 'string' }, 'certificate-chain': { type: 'string' } });
     if (!p.str.has('csr') || !p.str.has('certificate') || p.positionals.length) throw usageError('validate pca-import-ca needs --csr F and --certificate F');
-    const csrObj = readInput(readInputFile(p.str.get('csr')!), p.str.get('csr')!).objects.find((o) => o.kind === 'csr');
+    // A PKCS#7 bag, keystore or zip is opened and its certificates sent as PEM, as a user would paste them.
+    const open = { secrets: secretsFrom(p), budget: new WorkBudget() };
+    const csrObj = readInput(await readFlattened(p.str.get('csr')!, open), p.str.get('csr')!).objects.find((o) => o.kind === 'csr');
     if (!csrObj) throw new CcmError(400, 'PCA.00020401', `Incorrect certificate signature request. ${p.str.get('csr')} holds no CSR.`);
     let csr;
     try {
@@ -88,8 +94,8 @@ ${EXIT}`,
     } catch (e) {
       throw new CcmError(400, 'PCA.00020401', `Incorrect certificate signature request. ${csrObj.source}: ${(e as Error).message}.`);
     }
-    const body: Record<string, unknown> = { certificate: readInputFile(p.str.get('certificate')!).toString('utf8') };
-    if (p.str.has('certificate-chain')) body.certificate_chain = readInputFile(p.str.get('certificate-chain')!).toString('utf8');
+    const body: Record<string, unknown> = { certificate: (await readFlattened(p.str.get('certificate')!, open)).toString('utf8') };
+    if (p.str.has('certificate-chain')) body.certificate_chain = (await readFlattened(p.str.get('certificate-chain')!, open)).toString('utf8');
     return printResult(validatePcaImportCa(body, csr), p.bool.has('json'));
   },
 };

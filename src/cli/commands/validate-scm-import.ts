@@ -6,11 +6,21 @@ import { readInput } from '../../engine/input.js';
 import { toPem } from '../../engine/pem.js';
 import { parseArgs, parseAt } from '../args.js';
 import { out, passwordFrom, readInputFile } from '../io.js';
+import { readFlattened, secretsFrom } from '../load.js';
+import { secretFlags } from '../secrets.js';
+import { WorkBudget } from '../../engine/budget.js';
+import { keyPem } from '../../engine/bundle.js';
+import { gather, resolve } from '../../service/export.js';
+import type { OpenOptions } from '../../service/open.js';
 import { printResult, readBody } from '../validation-io.js';
 import { writeFileAtomic } from '../write.js';
 
 export const help = `Usage: ccmkit validate scm-import BODY.json [options]
-       ccmkit validate scm-import --name N --certificate F [--certificate-chain F] --private-key F [options]
+       ccmkit validate scm-import --name N --certificate F [--certificate-chain F] [--private-key F] [options]
+
+--certificate, --certificate-chain and --private-key may be PEM, DER, PFX/P12,
+JKS/JCEKS, PKCS#7 or a zip. A keystore holding the key may stand alone: the
+body is then its leaf, ordered chain and key, as convert --to scm-import makes.
 
 Says, offline, what SCM's "Importing a Certificate" (POST /v3/scm/certificates/import)
 would answer: every finding, and the first error with CCM's HTTP status, error_code
@@ -32,6 +42,7 @@ Options:
 Examples:
   ccmkit validate scm-import body.json
   ccmkit validate scm-import --name www_example --certificate fullchain.pem --private-key key.pem
+  ccmkit validate scm-import --name www_example --certificate server.pfx --passphrase-file pw.txt
   ccmkit validate scm-import body.json --fix --passphrase-file pw.txt -o fixed.json
 
 Exit codes:
@@ -39,9 +50,13 @@ Exit codes:
   1  CCM would refuse it (or --fix found nothing it can fix)
   2  usage error`;
 
-/** A file as CCM wants it in a body: PEM text (DER and base64 inputs are converted). */
-function pemOf(path: string): string {
-  const bytes = readInputFile(path);
+/**
+ * A file as CCM wants it in a body: PEM text (DER and base64 inputs are
+ * converted; keystores, PKCS#7 bags and zips are opened and the objects of
+ * `kinds` taken from them).
+ */
+async function pemOf(path: string, open: OpenOptions, kinds: string[]): Promise<string> {
+  const bytes = await readFlattened(path, open, kinds);
   const text = bytes.toString('utf8');
   if (text.includes('-----BEGIN')) return text;
   const r = readInput(bytes, path);
@@ -61,7 +76,7 @@ export async function run(argv: string[]): Promise<number> {
     fix: { type: 'bool' },
     output: { type: 'string', short: 'o' },
     password: { type: 'string' },
-    'passphrase-file': { type: 'string' },
+    ...secretFlags('input', 'key'),
   });
   const json = p.bool.has('json');
   const at = parseAt(p.str.get('at'), () => new Date());
@@ -72,9 +87,21 @@ export async function run(argv: string[]): Promise<number> {
 
   let body: unknown;
   if (fromFiles) {
-    if (!p.str.has('certificate') || !p.str.has('private-key')) throw usageError('--certificate and --private-key are both needed');
-    body = { name: p.str.get('name') ?? '', certificate: pemOf(p.str.get('certificate')!), private_key: pemOf(p.str.get('private-key')!) };
-    if (p.str.has('certificate-chain')) (body as Record<string, unknown>).certificate_chain = pemOf(p.str.get('certificate-chain')!);
+    if (!p.str.has('certificate')) throw usageError('--certificate is needed (and --private-key, unless the certificate file is a keystore holding the key)');
+    const secrets = secretsFrom(p, { input: 'password' });
+    const open: OpenOptions = { secrets, budget: new WorkBudget(), needKeys: true };
+    const certFile = p.str.get('certificate')!;
+    if (!p.str.has('private-key')) {
+      // A PFX/JKS/zip holding the key: the body is what it would upload, leaf + ordered chain + key.
+      const bag = await gather([{ name: certFile, bytes: readInputFile(certFile) }], { secrets, budget: open.budget! });
+      if (bag.keys.length === 0) throw usageError(`--private-key is needed: ${certFile} holds no private key`);
+      const r = resolve(bag, at);
+      body = { name: p.str.get('name') ?? '', certificate: toPem('CERTIFICATE', r.leaf.der), private_key: keyPem(r.key!) };
+      if (r.chain.length) (body as Record<string, unknown>).certificate_chain = r.chain.map((c) => toPem('CERTIFICATE', c.der)).join('');
+    } else {
+      body = { name: p.str.get('name') ?? '', certificate: await pemOf(certFile, open, ['certificate']), private_key: await pemOf(p.str.get('private-key')!, open, ['private-key']) };
+    }
+    if (p.str.has('certificate-chain')) (body as Record<string, unknown>).certificate_chain = await pemOf(p.str.get('certificate-chain')!, open, ['certificate']);
   } else {
     const read = readBody(p.positionals[0]!, 'scm-import.body.shape');
     if ('result' in read) return printResult(read.result, json);
