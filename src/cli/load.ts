@@ -46,10 +46,19 @@ export function loadFiles(paths: string[]): Loaded {
  * command (e.g. --password), read first.
  */
 export function secretsFrom(p: Parsed, legacy?: { input?: string; key?: string }): SecretSource {
-  return {
-    input: (prompt) => (legacy?.input ? p.str.get(legacy.input) : undefined) ?? secretOrPrompt(p, 'input', prompt),
-    key: (prompt) => (legacy?.key ? p.str.get(legacy.key) : undefined) ?? secretOrPrompt(p, 'key', prompt),
+  // Each secret is read once: a file flag may be a pipe (`--passphrase-file <(pass show x)`), readable only once.
+  const memo = new Map<string, string | undefined>();
+  const get = (kind: 'input' | 'key', prompt: boolean): string | undefined => {
+    const id = `${kind}:${prompt}`;
+    if (!memo.has(id)) {
+      const flag = legacy?.[kind];
+      const given = memo.has(`${kind}:false`) ? memo.get(`${kind}:false`) : ((flag ? p.str.get(flag) : undefined) ?? secretOrPrompt(p, kind, false));
+      memo.set(`${kind}:false`, given);
+      memo.set(id, given ?? (prompt ? secretOrPrompt(p, kind, true) : undefined));
+    }
+    return memo.get(id);
   };
+  return { input: (prompt) => get('input', prompt), key: (prompt) => get('key', prompt) };
 }
 
 export interface OpenedFiles extends Opened {

@@ -7,7 +7,7 @@
 // different from the empty password (just 00 00). PBES2 takes UTF-8 bytes.
 
 import { createCipheriv, createDecipheriv, pbkdf2Sync } from 'node:crypto';
-import { DerReader, Tag, bytesOf, integer, nullValue, octets, oid, oidOf, seq, smallInt, type Tlv } from './der.js';
+import { DerError, DerReader, Tag, bytesOf, integer, nullValue, octets as octetString, oid, oidOf, seq, smallInt, type Tlv } from './der.js';
 import { CcmError, LocalCode } from './errors.js';
 import { iterateHash, type IterHash } from './iterhash.js';
 import { OID } from './oids.js';
@@ -74,6 +74,25 @@ export function pbePassword(password: string | undefined): PbePassword {
 /** The budget type every KDF user takes (one per command; see budget.ts). */
 export { WorkBudget as KdfBudget } from './budget.js';
 
+/** OCTET STRING content, joining the chunks of a BER constructed encoding. */
+export function octetContent(buf: Uint8Array, t: Tlv, depth = 0): Buffer {
+  if ((t.tag & 0x20) === 0) return bytesOf(buf, t);
+  if (depth > 8) throw new DerError('constructed OCTET STRING nested too deep', t.start);
+  const parts: Buffer[] = [];
+  const r = DerReader.of(buf, t, true);
+  while (r.more()) {
+    const c = r.next();
+    if ((c.tag & 0x1f) !== Tag.OCTET_STRING) throw new DerError('constructed OCTET STRING holds a non-OCTET STRING', c.start);
+    parts.push(octetContent(buf, c, depth + 1));
+  }
+  return Buffer.concat(parts);
+}
+
+/** The next element as OCTET STRING content; BER readers also take the constructed form (Windows chunks strings). */
+function octets(r: DerReader, buf: Uint8Array, what: string): Buffer {
+  return r.ber && r.peekTag() === 0x24 ? octetContent(buf, r.next()) : bytesOf(buf, r.expect(Tag.OCTET_STRING, what));
+}
+
 const HASH_LEN: Record<IterHash, [number, number]> = { sha1: [20, 64], sha224: [28, 64], sha256: [32, 64], sha384: [48, 128], sha512: [64, 128] };
 
 /** RFC 7292 B.2: derive `n` bytes for purpose `id` (1 key, 2 IV, 3 MAC key). */
@@ -131,7 +150,7 @@ export function pbeDecrypt(buf: Uint8Array, alg: Tlv, data: Buffer, pw: PbePassw
   if (scheme === OID.pbes2) return pbes2Decrypt(buf, params, data, pw, budget, what);
   let salt: Buffer, iterations: number;
   try {
-    salt = bytesOf(buf, params.expect(Tag.OCTET_STRING, 'salt'));
+    salt = octets(params, buf, 'salt');
     iterations = smallInt(buf, params.expect(Tag.INTEGER, 'iterations'));
   } catch (e) {
     throw malformed(what, e);
@@ -167,7 +186,7 @@ function pbes2Decrypt(buf: Uint8Array, params: DerReader, data: Buffer, pw: PbeP
     const kdfOid = oidOf(buf, kdf.expect(Tag.OID, 'KDF'));
     if (kdfOid !== OID.pbkdf2) throw new CcmError(400, LocalCode.UNSUPPORTED, `${what}: PBES2 key derivation ${kdfOid} is not supported (only PBKDF2).`);
     const p = kdf.enter(Tag.SEQUENCE, 'PBKDF2-params');
-    salt = bytesOf(buf, p.expect(Tag.OCTET_STRING, 'salt'));
+    salt = octets(p, buf, 'salt');
     iterations = smallInt(buf, p.expect(Tag.INTEGER, 'iterationCount'));
     const kl = p.optional(Tag.INTEGER);
     if (kl) keyLen = smallInt(buf, kl);
@@ -180,7 +199,7 @@ function pbes2Decrypt(buf: Uint8Array, params: DerReader, data: Buffer, pw: PbeP
     }
     const enc = params.enter(Tag.SEQUENCE, 'encryptionScheme');
     cipherOid = oidOf(buf, enc.expect(Tag.OID, 'cipher'));
-    iv = bytesOf(buf, enc.expect(Tag.OCTET_STRING, 'IV'));
+    iv = octets(enc, buf, 'IV');
   } catch (e) {
     if (e instanceof CcmError) throw e;
     throw malformed(what, e);
@@ -213,7 +232,7 @@ export function pbeEncrypt(profile: PbeProfile, data: Uint8Array, pw: PbePasswor
     const iv = pkcs12Kdf('sha1', pw.bmp, salt, 2, iterations, 8);
     const c = createCipheriv('des-ede3-cbc', key, iv);
     return {
-      alg: seq(oid(PBE_OID.sha1And3KeyTripleDES), seq(octets(salt), integer(iterations))),
+      alg: seq(oid(PBE_OID.sha1And3KeyTripleDES), seq(octetString(salt), integer(iterations))),
       ciphertext: Buffer.concat([c.update(data), c.final()]),
     };
   }
@@ -224,7 +243,7 @@ export function pbeEncrypt(profile: PbeProfile, data: Uint8Array, pw: PbePasswor
   return {
     alg: seq(
       oid(OID.pbes2),
-      seq(seq(oid(OID.pbkdf2), seq(octets(salt), integer(iterations), seq(oid(PBE_OID.hmacWithSHA256), nullValue()))), seq(oid(PBE_OID.aes256cbc), octets(iv))),
+      seq(seq(oid(OID.pbkdf2), seq(octetString(salt), integer(iterations), seq(oid(PBE_OID.hmacWithSHA256), nullValue()))), seq(oid(PBE_OID.aes256cbc), octetString(iv))),
     ),
     ciphertext: Buffer.concat([c.update(data), c.final()]),
   };

@@ -24,7 +24,7 @@ import { CcmError, LocalCode } from './errors.js';
 import { blocksFor, WorkBudget, type WorkPrimitive } from './budget.js';
 import type { IterHash } from './iterhash.js';
 import { OID } from './oids.js';
-import { pbeDecrypt, pbeEncrypt, pbePassword, pkcs12Kdf, SCHEME_NAMES, type PbePassword, type PbeProfile } from './pbe.js';
+import { octetContent, pbeDecrypt, pbeEncrypt, pbePassword, pkcs12Kdf, SCHEME_NAMES, type PbePassword, type PbeProfile } from './pbe.js';
 
 export const P12_OID = {
   data: '1.2.840.113549.1.7.1',
@@ -137,20 +137,6 @@ function bad(detail: string): CcmError {
   return new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `Not a readable PKCS#12 file: ${detail}.`);
 }
 
-/** OCTET STRING content, joining the chunks of a BER constructed encoding. */
-function octetContent(buf: Uint8Array, t: Tlv, depth = 0): Buffer {
-  if ((t.tag & 0x20) === 0) return bytesOf(buf, t);
-  if (depth > 8) throw new DerError('constructed OCTET STRING nested too deep', t.start);
-  const parts: Buffer[] = [];
-  const r = DerReader.of(buf, t, true);
-  while (r.more()) {
-    const c = r.next();
-    if ((c.tag & 0x1f) !== Tag.OCTET_STRING) throw new DerError('constructed OCTET STRING holds a non-OCTET STRING', c.start);
-    parts.push(octetContent(buf, c, depth + 1));
-  }
-  return Buffer.concat(parts);
-}
-
 /** Largest certificate or key a bag may hold (the same bound input.ts puts on a single object). */
 const MAX_BAG_BYTES = 1024 * 1024;
 
@@ -218,7 +204,7 @@ function readPbmac1Params(der: Buffer, alg: DerReader): { prf: string; macHash: 
     const kdfOid = oidOf(der, kdf.expect(Tag.OID, 'KDF'));
     if (kdfOid !== OID.pbkdf2) throw new CcmError(400, LocalCode.UNSUPPORTED, `PKCS#12 PBMAC1 key derivation ${kdfOid} is not supported (RFC 9579 uses PBKDF2).`);
     const p = kdf.enter(Tag.SEQUENCE, 'PBKDF2-params');
-    salt = bytesOf(der, p.expect(Tag.OCTET_STRING, 'salt'));
+    salt = p.peekTag() === 0x24 ? octetContent(der, p.next()) : bytesOf(der, p.expect(Tag.OCTET_STRING, 'salt'));
     iterations = smallInt(der, p.expect(Tag.INTEGER, 'iterationCount'));
     const kl = p.optional(Tag.INTEGER);
     if (kl) keyLength = smallInt(der, kl);
