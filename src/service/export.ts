@@ -42,6 +42,8 @@ export interface GatherOptions {
   secrets?: SecretSource;
   /** The command's work budget. */
   budget?: WorkBudget;
+  /** Keys are wanted (default): a keystore without its password is then refused, not listed unchecked. */
+  needKeys?: boolean;
 }
 
 /**
@@ -52,7 +54,7 @@ export interface GatherOptions {
 export async function gather(inputs: NamedBytes[], o: GatherOptions = {}): Promise<Material> {
   const secrets = o.secrets ?? fixedSecrets(o.password, o.keyPassword);
   const budget = o.budget ?? new WorkBudget();
-  const opened = await openInputs(inputs, { secrets, budget, needKeys: true, ...(o.alias !== undefined ? { alias: o.alias } : {}) });
+  const opened = await openInputs(inputs, { secrets, budget, needKeys: o.needKeys ?? true, ...(o.alias !== undefined ? { alias: o.alias } : {}) });
   if (opened.problems.length) throw opened.problems[0]!.error;
   const m: Material = { keys: [], certificates: [], notes: [...opened.notes] };
   for (const c of opened.containers) {

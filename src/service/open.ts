@@ -268,17 +268,27 @@ function issuerChain<T extends { der: Buffer }>(leaf: T, pool: T[]): T[] {
 
 function addJks(ctx: Ctx, obj: InputObject, secrets: SecretSource): void {
   const src = obj.source;
+  // Keys are decrypted when the command needs them, or (for listing) when a password was given.
+  let decryptKeys = ctx.needKeys || secrets.input(false) !== undefined;
   const read = (password: string | undefined, keyPassword: string | undefined): KeystoreContents =>
-    readJks(obj.der, { password, keyPassword, budget: ctx.budget, allowUnchecked: !ctx.needKeys, decryptKeys: ctx.needKeys, ...(ctx.alias !== undefined ? { alias: ctx.alias } : {}) });
+    readJks(obj.der, { password, keyPassword, budget: ctx.budget, allowUnchecked: !ctx.needKeys, decryptKeys, ...(ctx.alias !== undefined ? { alias: ctx.alias } : {}) });
   let ks: KeystoreContents;
+  const keyNotes: string[] = [];
   try {
     ks = withPassword(secrets, (password) => read(password, secrets.key(false)));
   } catch (e) {
-    // A key entry with its own password: ask for that one, then read again.
-    if (!(e instanceof CcmError && e.code === LocalCode.WRONG_PASSWORD && /key entry/.test(e.message) && secrets.key(false) === undefined)) throw e;
-    const kp = secrets.key(true);
-    if (kp === undefined) throw e;
-    ks = withPassword(secrets, (password) => read(password, kp));
+    if (!ctx.needKeys && e instanceof CcmError && e.code === LocalCode.WRONG_PASSWORD && /key entry/.test(e.message)) {
+      // Listing only: a key with its own password is listed, not decrypted.
+      decryptKeys = false;
+      keyNotes.push('a key entry has its own password: keys not decrypted (give --key-passphrase-file F to see them)');
+      ks = withPassword(secrets, (password) => read(password, undefined));
+    } else {
+      // A key entry with its own password: ask for that one, then read again.
+      if (!(e instanceof CcmError && e.code === LocalCode.WRONG_PASSWORD && /key entry/.test(e.message) && secrets.key(false) === undefined)) throw e;
+      const kp = secrets.key(true);
+      if (kp === undefined) throw e;
+      ks = withPassword(secrets, (password) => read(password, kp));
+    }
   }
   const type = ks.format === 'jks' ? 'JKS' : 'JCEKS';
   let entries = ks.entries;
@@ -289,7 +299,7 @@ function addJks(ctx: Ctx, obj: InputObject, secrets: SecretSource): void {
     }
     entries = entries.filter((e) => e.kind !== 'private-key' || e.alias.toLowerCase() === want);
   }
-  const notes: string[] = [];
+  const notes: string[] = [...keyNotes];
   if (ks.integrity === 'unchecked') {
     notes.push(
       ks.passwordMismatch

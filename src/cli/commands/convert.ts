@@ -93,7 +93,8 @@ export async function run(argv: string[]): Promise<number> {
   if (to === 'p7b' && format === 'der' && !output) throw usageError('--to p7b --format der needs -o FILE');
   const inputs = p.positionals.map((f) => ({ name: f === '-' ? 'stdin' : f, bytes: readInputFile(f) }));
   const alias = p.str.get('alias');
-  const material = await gather(inputs, { secrets: secretsFrom(p, { input: 'password', key: 'key-password' }), budget: new WorkBudget(), ...(alias !== undefined ? { alias } : {}) });
+  // A p7b holds no key: truststores are then read without their password, as keytool lists them.
+  const material = await gather(inputs, { secrets: secretsFrom(p, { input: 'password', key: 'key-password' }), budget: new WorkBudget(), needKeys: to !== 'p7b', ...(alias !== undefined ? { alias } : {}) });
   if (to === 'p7b') {
     const bag = p7bFrom(material, now());
     const data = format === 'der' ? bag.der : Buffer.from(toPem('PKCS7', bag.der));
