@@ -2,7 +2,7 @@
 // and (openFiles) through the container opener, with the command's secrets.
 
 import { CcmError } from '../engine/errors.js';
-import { readInput, type InputObject, type InputProblem } from '../engine/input.js';
+import { classifyDer, readInput, type InputObject, type InputProblem } from '../engine/input.js';
 import { openInputs, type NamedBytes, type Opened, type OpenOptions, type SecretSource } from '../service/open.js';
 import type { Parsed } from './args.js';
 import { toPem } from '../engine/pem.js';
@@ -88,6 +88,28 @@ export async function openFiles(paths: string[], o: OpenOptions): Promise<Opened
 }
 
 const CONTAINERS = new Set(['pkcs12', 'pkcs7', 'jks', 'jceks', 'zip']);
+const CONTAINER_LABELS = ['PKCS7-----', 'CMS-----', 'PKCS12-----', 'PKCS #7 SIGNED DATA-----'];
+
+/**
+ * A cheap look for a container (magic numbers, a container PEM label, a DER
+ * PKCS#12/#7 outline) before anything is decoded: a 250 MB PEM CRL must not
+ * be decoded twice just to learn that it is a CRL.
+ */
+function mayHoldContainer(b: Buffer): boolean {
+  if (b.length < 4) return false;
+  const magic = b.readUInt32BE(0);
+  if (magic === 0xfeedfeed || magic === 0xcececece || magic === 0x504b0304) return true;
+  if (b[0] === 0x30) {
+    const k = classifyDer(b);
+    return k === 'pkcs12' || k === 'pkcs7';
+  }
+  for (let i = b.indexOf('-----BEGIN '); i >= 0; i = b.indexOf('-----BEGIN ', i + 11)) {
+    const label = b.toString('latin1', i + 11, i + 11 + 32);
+    if (CONTAINER_LABELS.some((l) => label.startsWith(l))) return true;
+  }
+  // Bare base64 or JSON bodies: let the input layer decide.
+  return !b.includes('-----BEGIN ');
+}
 
 const PEM_LABEL: Record<string, string> = { certificate: 'CERTIFICATE', crl: 'X509 CRL', csr: 'CERTIFICATE REQUEST', 'private-key': 'PRIVATE KEY', 'public-key': 'PUBLIC KEY' };
 
@@ -99,7 +121,7 @@ const PEM_LABEL: Record<string, string> = { certificate: 'CERTIFICATE', crl: 'X5
 export async function readFlattened(path: string, o: OpenOptions, kinds?: string[]): Promise<Buffer> {
   const bytes = readInputFile(path);
   const name = path === '-' ? 'stdin' : path;
-  if (!readInput(bytes, name).objects.some((x) => CONTAINERS.has(x.kind))) return bytes;
+  if (!mayHoldContainer(bytes) || !readInput(bytes, name).objects.some((x) => CONTAINERS.has(x.kind))) return bytes;
   const opened = await openInputs([{ name, bytes }], o);
   if (opened.problems.length) throw opened.problems[0]!.error;
   return Buffer.from(

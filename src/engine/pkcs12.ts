@@ -286,13 +286,13 @@ export function readPkcs12(der: Uint8Array, opts: Pkcs12ReadOptions = {}): Pkcs1
       if (opensContents(parsed, candidates[0]!.pw, budget)) throw integrityFailure();
       throw wrongPassword();
     }
-    return readAuthSafe(parsed, hit.pw, hit.form, budget, false);
+    return contents(readAuthSafe(parsed, hit.pw, hit.form, budget, false));
   }
   // No MAC (rare: Java "-nomac" stores): the password is right when everything decrypts.
   let last: unknown;
   for (const c of candidates) {
     try {
-      return readAuthSafe(parsed, c.pw, c.form, budget, true);
+      return contents(readAuthSafe(parsed, c.pw, c.form, budget, true));
     } catch (e) {
       last = e;
       if (!(e instanceof CcmError && e.code === LocalCode.WRONG_PASSWORD)) throw e;
@@ -300,6 +300,12 @@ export function readPkcs12(der: Uint8Array, opts: Pkcs12ReadOptions = {}): Pkcs1
   }
   if (noPassword && last instanceof CcmError && last.code === LocalCode.WRONG_PASSWORD) throw passwordRequired();
   throw last;
+}
+
+/** The public result, without the reader's bookkeeping. */
+function contents(r: Reading): Pkcs12Contents {
+  const { decrypted: _decrypted, ...out } = r;
+  return out;
 }
 
 /** True when `pw` decrypts at least one encrypted bag into well-formed contents. */

@@ -3,12 +3,14 @@
 // chain build/verify, validate, crl check, csr parse, export and convert; and
 // the per-command work budget refusals of issue 10, item 12. Inputs are made by
 // OpenSSL, keytool and Info-ZIP at test time.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, createPrivateKey, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCode } from '../../src/engine/errors.js';
+import { explicit, integer, nullValue, octets, oid, seq } from '../../src/engine/der.js';
 import { modifiedUtf8 } from '../../src/engine/jks.js';
+import { pbeEncrypt, pbePassword, pkcs12Kdf } from '../../src/engine/pbe.js';
 import { certsIn, keyIn, spkiOfKey } from '../helpers/keystores.js';
 import { ccmkit, openssl, ROOT, run, tempDir, unzipWithPython } from '../helpers/run.js';
 
@@ -241,6 +243,22 @@ describe('one work budget per command (about 5 s), refused with CCMKIT.0007 exit
     refused(r);
     const body = JSON.parse(r.stdout) as { errors: { source: string }[] };
     expect(body.errors.map((e) => e.source)).toEqual([`${f('three.zip')}:b.pfx#1`, `${f('three.zip')}:c.pfx#1`]);
+  });
+
+  it('eight 4M-round key bags in one PFX: the fifth is refused', { timeout: 180_000 }, () => {
+    // Four valid bags (the same one: exact duplicates are folded afterwards) cost 4 x 12M units; the fifth is refused before deriving.
+    const pw = pbePassword('S3cret-pw');
+    const key = createPrivateKey(readFileSync(f('leaf.key'))).export({ type: 'pkcs8', format: 'der' });
+    const enc = pbeEncrypt('legacy', key, pw, 4_000_000, randomBytes);
+    const valid = seq(oid('1.2.840.113549.1.12.10.1.2'), explicit(0, seq(enc.alg, octets(enc.ciphertext))));
+    const bags = [valid, valid, valid, valid, ...[1, 2, 3, 4].map(() => seq(oid('1.2.840.113549.1.12.10.1.2'), explicit(0, seq(enc.alg, octets(randomBytes(enc.ciphertext.length))))))];
+    const authSafe = seq(seq(oid('1.2.840.113549.1.7.1'), explicit(0, octets(seq(...bags)))));
+    const salt = randomBytes(8);
+    const mac = createHmac('sha1', pkcs12Kdf('sha1', pw.bmp, salt, 3, 1, 20)).update(authSafe).digest();
+    writeFileSync(f('8bags.pfx'), seq(integer(3), seq(oid('1.2.840.113549.1.7.1'), explicit(0, octets(authSafe))), seq(seq(seq(oid('1.3.14.3.2.26'), nullValue()), octets(mac)), octets(salt), integer(1))));
+    // OpenSSL agrees the file is well-formed up to the bags: its MAC verifies.
+    openssl(['pkcs12', '-in', f('8bags.pfx'), '-passin', 'pass:S3cret-pw', '-noout', '-info', '-nokeys', '-nocerts']);
+    refused(ccmkit(['key', 'match', '--json', f('8bags.pfx'), '--passphrase-file', f('pw.txt')]));
   });
 
   it('a JKS with a 60 MB key entry is refused before decrypting (CCMKIT.0003)', () => {
