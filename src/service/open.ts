@@ -374,7 +374,13 @@ async function addZip(ctx: Ctx, obj: InputObject, depth: number, secrets: Secret
     pass === undefined
       ? secrets
       : { input: (prompt) => secrets.input(false) ?? pass ?? (prompt ? secrets.input(true) : undefined), key: (prompt) => secrets.key(prompt) };
-  if (passFile) c.notes.push(`${CCM_PASSWORD_FILE}: used as the password of the keystores in this zip${secrets.input(false) !== undefined ? ' (unless one was given)' : ''}`);
+  if (passFile) {
+    c.notes.push(
+      secrets.input(false) !== undefined
+        ? `${CCM_PASSWORD_FILE} found; the passphrase given opens the keystores instead`
+        : `${CCM_PASSWORD_FILE}: used as the password of the keystores in this zip`,
+    );
+  }
   for (const e of entries) {
     if (e === passFile) continue;
     await addBytes(ctx, e.data, `${zipName}:${e.name}`, depth + 1, inner, true);
