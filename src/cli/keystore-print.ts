@@ -17,7 +17,8 @@ export function printListing(l: ContainerListing): void {
     return;
   }
   out(`  Keystore type: ${k.type}`);
-  out(`  Integrity: ${k.integrity === 'verified' ? 'verified' : k.integrity === 'unchecked' ? 'NOT verified (no password given)' : 'none in this format'}`);
+  const none = k.type === 'PKCS12' ? 'none (this file has no MAC: its contents are unauthenticated)' : 'none in this format';
+  out(`  Integrity: ${k.integrity === 'verified' ? 'verified' : k.integrity === 'unchecked' ? 'NOT verified (no password given)' : none}`);
   out(`  Your keystore contains ${k.entry_count} entr${k.entry_count === 1 ? 'y' : 'ies'}`);
   for (const n of k.notes) out(`  Note: ${safe(n)}`);
   for (const e of k.entries) {

@@ -85,6 +85,17 @@ describe('inspect lists keystores like keytool -list -v', () => {
     expect(r.stdout).toMatch(/Alias name: inputs-root\n[\s\S]*Entry type: trustedCertEntry/);
   });
 
+  it('a password-less PKCS#12 truststore (keytool, no MAC, plain certificate bags, as newer JDK cacerts) needs no password', () => {
+    keytool(['-J-Dkeystore.pkcs12.certProtectionAlgorithm=NONE', '-J-Dkeystore.pkcs12.macAlgorithm=NONE', '-importcert', '-noprompt', '-alias', 'inputs-root', '-file', f('root.pem'), '-keystore', f('nopw.p12'), '-storetype', 'PKCS12', '-storepass', 'changeit']);
+    const r = ccmkit(['inspect', f('nopw.p12')], { env: { ...process.env, CCMKIT_PASSPHRASE: undefined } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Integrity: none \(this file has no MAC/);
+    expect(r.stdout).toMatch(/Alias name: inputs-root\n[\s\S]*Entry type: trustedCertEntry/);
+    const b = ccmkit(['chain', 'build', f('leaf.pem'), f('sub.pem'), '--roots', f('nopw.p12')], { env: { ...process.env, CCMKIT_PASSPHRASE: undefined } });
+    expect(b.code, b.stderr).toBe(0);
+    expect(certsIn(b.stdout)).toEqual([der(f('leaf.pem')), der(f('sub.pem')), der(f('root.pem'))]);
+  });
+
   it('PFX, PKCS#7 (PEM and DER), JCEKS with a secret key: each opened, nothing refused', () => {
     keytool(['-genseckey', '-alias', 'aes-key', '-keyalg', 'AES', '-keysize', '128', '-keystore', f('mixed.jceks'), '-storetype', 'JCEKS', '-storepass', 'S3cret-pw', '-keypass', 'S3cret-pw']);
     keytool(['-importcert', '-noprompt', '-alias', 'root', '-file', f('root.pem'), '-keystore', f('mixed.jceks'), '-storetype', 'JCEKS', '-storepass', 'S3cret-pw']);
