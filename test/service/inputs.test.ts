@@ -7,6 +7,7 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WorkBudget } from '../../src/engine/budget.js';
 import { DerReader, Tag, explicit, integer, nullValue, octets, oid, readTlv, seq } from '../../src/engine/der.js';
@@ -386,5 +387,46 @@ describe('zips through yauzl', () => {
     // Honest sizes, too much in all: refused from the directory, before inflating.
     const big = zipOf('big.zip', { 'a.bin': Buffer.alloc(40 * 1024 * 1024), 'b.bin': Buffer.alloc(40 * 1024 * 1024) });
     await refused(readFileSync(big), LocalCode.INPUT_UNRECOGNISED, /more than 67108864 bytes uncompressed/);
+  });
+});
+
+describe('hostile bytes', () => {
+  it('fuzz: mutated PKCS#7 bags and PBMAC1 files give a result or a CcmError, never a crash', () => {
+    const p7 = writePkcs7([P.ec.leafDer, ...P.ec.chainDers]);
+    const pbm = withPbmac1(readFileSync(pfxOf(P.ec, 'fuzz-base.pfx', '1234')), { prf: 'sha256', mac: 'sha256', iterations: 1 });
+    fc.assert(
+      fc.property(fc.constantFrom(p7, pbm), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }), (b, muts) => {
+        const m = Buffer.from(b);
+        // Mutations land anywhere in the bag, and in the last 120 bytes of the PFX (its PBMAC1 MacData).
+        for (const [pos, v] of muts) m[b === p7 ? pos % m.length : m.length - 1 - (pos % 120)] = v;
+        try {
+          if (b === p7) readPkcs7(m);
+          else readPkcs12(m, { password: '1234' });
+        } catch (e) {
+          if (!(e instanceof CcmError)) throw e;
+        }
+      }),
+      { numRuns: 300, seed: 23 },
+    );
+  });
+
+  it('fuzz: the opener turns any mutation of a zip of containers into problems, never a throw', async () => {
+    const zip = writeZip(
+      [
+        { name: 'a.p7b', data: writePkcs7([P.rsa.leafDer, ...P.rsa.chainDers]) },
+        { name: 'b.pfx', data: readFileSync(pfxOf(P.ec, 'fuzz-zip.pfx', 'pw', '-iter', '1')) },
+        { name: 'readme.txt', data: Buffer.from('hello') },
+      ],
+      REF,
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), async (muts) => {
+        const m = Buffer.from(zip);
+        for (const [pos, v] of muts) m[pos % m.length] = v;
+        const o = await openInputs([{ name: 'z.zip', bytes: m }], { secrets: fixedSecrets('pw'), needKeys: true });
+        for (const p of o.problems) expect(p.error).toBeInstanceOf(CcmError);
+      }),
+      { numRuns: 200, seed: 29 },
+    );
   });
 });
