@@ -11,7 +11,7 @@ import { DerError, DerReader, Tag, bitString, nullValue, oid, oidOf, readTlv, se
 import { CcmError, LocalCode } from './errors.js';
 import { OID } from './oids.js';
 import { looksLikePem, parsePem, PemError, unescapeJsonPem } from './pem.js';
-import { PKCS7_OID } from './pkcs7.js';
+import { isZeroPadding, PKCS7_OID } from './pkcs7.js';
 import { sniffPrivateKey, type PrivateKeyFormat } from './privatekey.js';
 
 export type ObjectKind = 'certificate' | 'csr' | 'crl' | 'private-key' | 'public-key' | 'pkcs12' | 'pkcs7' | 'jks' | 'jceks' | 'zip';
@@ -250,7 +250,9 @@ function classify(der: Uint8Array, ber: boolean): ObjectKind | undefined {
   try {
     const top = readTlv(der, 0, der.length, ber);
     if (top.tag !== Tag.SEQUENCE) return undefined;
-    if (top.end !== der.length) return undefined;
+    // Windows pads PKCS#7 (and PFX) exports with zero octets (dotnet/runtime#59212): allowed for containers only, below.
+    const padded = top.end !== der.length;
+    if (padded && !isZeroPadding(der, top.end)) return undefined;
     const r = DerReader.of(der, top, ber);
     const tags: number[] = [];
     const firsts = [];
@@ -260,6 +262,11 @@ function classify(der: Uint8Array, ber: boolean): ObjectKind | undefined {
       firsts.push(t);
     }
     const [a, b, c] = tags;
+    if (padded) {
+      if (a === Tag.OID && b === 0xa0 && oidOf(der, firsts[0]!) === PKCS7_OID.signedData) return 'pkcs7';
+      if (a === Tag.INTEGER && der[firsts[0]!.body] === 3 && b === Tag.SEQUENCE) return 'pkcs12';
+      return undefined;
+    }
     if (a === Tag.SEQUENCE && b === Tag.SEQUENCE && c === Tag.BIT_STRING && tags.length === 3) {
       return classifySigned(der, firsts[0]!);
     }

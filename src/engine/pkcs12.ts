@@ -24,6 +24,7 @@ import { CcmError, LocalCode } from './errors.js';
 import { blocksFor, WorkBudget, type WorkPrimitive } from './budget.js';
 import type { IterHash } from './iterhash.js';
 import { OID } from './oids.js';
+import { isZeroPadding } from './pkcs7.js';
 import { octetContent, pbeDecrypt, pbeEncrypt, pbePassword, pkcs12Kdf, SCHEME_NAMES, type PbePassword, type PbeProfile } from './pbe.js';
 
 export const P12_OID = {
@@ -160,7 +161,8 @@ const HMAC_OIDS: Record<string, string> = {
 function parseOuter(der: Buffer): Parsed {
   const top = readTlv(der, 0, der.length, true);
   if (top.tag !== Tag.SEQUENCE) throw new DerError('not a SEQUENCE', 0);
-  if (top.end !== der.length) throw new DerError('trailing data after the PFX', top.end);
+  // Zero octets after the PFX (Windows pads its exports) are tolerated; any other trailing data is not.
+  if (top.end !== der.length && !isZeroPadding(der, top.end)) throw new DerError('trailing data after the PFX', top.end);
   const r = DerReader.of(der, top, true);
   const version = smallInt(der, r.expect(Tag.INTEGER, 'version'));
   if (version !== 3) throw new DerError(`version ${version}, expected 3`, 0);

@@ -28,6 +28,13 @@ export interface Pkcs7Contents {
 /** Most certificates or CRLs one bag may hold. */
 const MAX_ITEMS = 10_000;
 
+/** Zero octets only, and not many of them. */
+export function isZeroPadding(buf: Uint8Array, from: number): boolean {
+  if (buf.length - from > 65536) return false;
+  for (let i = from; i < buf.length; i++) if (buf[i] !== 0) return false;
+  return true;
+}
+
 function bad(detail: string): CcmError {
   return new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `Not a readable PKCS#7 certificate bag: ${detail}.`);
 }
@@ -50,7 +57,8 @@ export function readPkcs7(der: Uint8Array): Pkcs7Contents {
   try {
     const top = readTlv(buf, 0, buf.length, true);
     if (top.tag !== Tag.SEQUENCE) throw new DerError('not a SEQUENCE', 0);
-    if (top.end !== buf.length) throw new DerError('trailing data after the ContentInfo', top.end);
+    // Windows writes a few zero octets after its exports (dotnet/runtime#59212); anything else trailing is refused.
+    if (top.end !== buf.length && !isZeroPadding(buf, top.end)) throw new DerError('trailing data after the ContentInfo', top.end);
     const ci = DerReader.of(buf, top, true);
     const type = oidOf(buf, ci.expect(Tag.OID, 'contentType'));
     if (type !== PKCS7_OID.signedData) throw new DerError(`content type ${type} is not signedData`, 0);

@@ -83,6 +83,24 @@ describe('PKCS#7 certificate bags (.p7b)', () => {
     expect(readPkcs7(ber).certificates).toEqual([P.rsa.leafDer, ...P.rsa.chainDers]);
     for (const n of [3, 20, ber.length - 1]) expectCcm(() => readPkcs7(ber.subarray(0, n)), LocalCode.INPUT_UNRECOGNISED, /PKCS#7/);
   });
+
+  it('tolerates the zero octets Windows appends to its exports (dotnet/runtime#59212), and nothing else', () => {
+    const p7 = writePkcs7([P.ec.leafDer, ...P.ec.chainDers]);
+    const pfx = readFileSync(pfxOf(P.ec, 'padded-src.pfx', 'pw'));
+    const pad = Buffer.alloc(4);
+    writeFileSync(path('padded.p7b'), Buffer.concat([p7, pad]));
+    // OpenSSL reads the padded bag too.
+    expect(certsIn(openssl(['pkcs7', '-inform', 'DER', '-in', path('padded.p7b'), '-print_certs']))).toEqual([P.ec.leafDer, ...P.ec.chainDers]);
+    expect(classifyDer(Buffer.concat([p7, pad]))).toBe('pkcs7');
+    expect(readPkcs7(Buffer.concat([p7, pad])).certificates).toHaveLength(3);
+    expect(classifyDer(Buffer.concat([pfx, pad]))).toBe('pkcs12');
+    expect(readPkcs12(Buffer.concat([pfx, pad]), { password: 'pw' }).keys).toHaveLength(1);
+    expect(classifyDer(Buffer.concat([p7, Buffer.from([0, 1])]))).toBeUndefined();
+    expectCcm(() => readPkcs7(Buffer.concat([p7, Buffer.from([0, 1])])), LocalCode.INPUT_UNRECOGNISED, /trailing data/);
+    expectCcm(() => readPkcs12(Buffer.concat([pfx, Buffer.from([7])]), { password: 'pw' }), LocalCode.INPUT_UNRECOGNISED, /trailing data/);
+    // A certificate stays strict DER: padding is for containers only.
+    expect(classifyDer(Buffer.concat([P.ec.leafDer, pad]))).toBeUndefined();
+  });
 });
 
 describe('Windows/.NET PFX: BER and duplicate bags', () => {
