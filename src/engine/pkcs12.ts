@@ -333,7 +333,7 @@ function wrongPassword(): CcmError {
 }
 
 function passwordRequired(): CcmError {
-  return new CcmError(400, LocalCode.PASSWORD_REQUIRED, 'The PKCS#12 file is password-protected: give its password (--passphrase-file F, CCMKIT_PASSPHRASE or --passphrase P).');
+  return new CcmError(400, LocalCode.PASSWORD_REQUIRED, 'The PKCS#12 file is password-protected: give its password (--passphrase-file F, $CCMKIT_PASSPHRASE, or a prompt on a terminal).');
 }
 
 interface Reading extends Pkcs12Contents {

@@ -17,6 +17,7 @@ import { toPem } from '../engine/pem.js';
 import { writePkcs7 } from '../engine/pkcs7.js';
 import type { PrivateKeyInfo } from '../engine/privatekey.js';
 import type { Pkcs12Profile } from '../engine/pkcs12.js';
+import { weakSchemeWarnings } from './bundle-warnings.js';
 import { fixedSecrets, openInputs, openKey, type NamedBytes, type SecretSource } from './open.js';
 import { writeZip } from './zip.js';
 
@@ -29,6 +30,8 @@ export interface Material {
   certificates: { source: string; der: Buffer }[];
   /** What was read and how (for reports): "server.pfx#1: PKCS#12, MAC sha1...". */
   notes: string[];
+  /** What the user should hear about the inputs (broken keystore ciphers). */
+  warnings: string[];
 }
 
 export interface GatherOptions {
@@ -56,8 +59,10 @@ export async function gather(inputs: NamedBytes[], o: GatherOptions = {}): Promi
   const budget = o.budget ?? new WorkBudget();
   const opened = await openInputs(inputs, { secrets, budget, needKeys: o.needKeys ?? true, ...(o.alias !== undefined ? { alias: o.alias } : {}) });
   if (opened.problems.length) throw opened.problems[0]!.error;
-  const m: Material = { keys: [], certificates: [], notes: [...opened.notes] };
+  const m: Material = { keys: [], certificates: [], notes: [...opened.notes], warnings: [] };
   for (const c of opened.containers) {
+    // Broken keystore ciphers (RC2-40, RC4...) are named, with the modern profile as the way out.
+    if (c.schemes) m.warnings.push(...weakSchemeWarnings(c.source.replace(/#1$/, ''), c.schemes));
     const keyEntries = c.type === 'JKS' || c.type === 'JCEKS' ? c.entries.filter((e) => e.entry_type === 'PrivateKeyEntry') : [];
     if (keyEntries.length > 1) {
       throw new CcmError(400, LocalCode.USAGE, `${c.source}: ${keyEntries.length} key entries (${keyEntries.map((e) => e.alias).join(', ')}); choose one with --alias.`, c.source);
@@ -88,6 +93,7 @@ export interface Resolved {
   key?: KeyObject;
   unrelated: Certificate[];
   notes: string[];
+  warnings: string[];
 }
 
 /** One key (or none), the leaf it belongs to, and the chain ordered issuer by issuer. */
@@ -99,7 +105,7 @@ export function resolve(m: Material, at: Date): Resolved {
   }
   const key = [...distinct.values()][0];
   const bag = orderBag(key?.key.publicKey.id, m.certificates.map((c) => c.der), at);
-  return { leaf: bag.leaf, chain: bag.chain, key: key?.key.keyObject, unrelated: bag.unrelated, notes: m.notes };
+  return { leaf: bag.leaf, chain: bag.chain, key: key?.key.keyObject, unrelated: bag.unrelated, notes: m.notes, warnings: m.warnings };
 }
 
 /** The JSON body SCM (entire_certificate, certificate, certificate_chain, private_key) or PCA export returns. */

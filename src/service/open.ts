@@ -76,6 +76,8 @@ export interface Container {
   integrity: 'verified' | 'unchecked' | 'none';
   entries: ListingEntry[];
   notes: string[];
+  /** PKCS#12: the encryption schemes met (for weak-cipher warnings). */
+  schemes?: string[];
 }
 
 export type OpenedItem = { kind: 'object'; object: InputObject } | { kind: 'container'; container: Container };
@@ -210,7 +212,7 @@ function withPassword<T>(secrets: SecretSource, read: (password: string | undefi
 function addPkcs12(ctx: Ctx, obj: InputObject, secrets: SecretSource): void {
   const src = obj.source;
   const p = withPassword(secrets, (password) => readPkcs12(obj.der, { password, budget: ctx.budget }));
-  const c: Container = { source: src, type: 'PKCS12', integrity: p.mac ? 'verified' : 'none', entries: [], notes: pkcs12Notes(p) };
+  const c: Container = { source: src, type: 'PKCS12', integrity: p.mac ? 'verified' : 'none', entries: [], notes: pkcs12Notes(p), schemes: p.schemes };
   ctx.out.items.push({ kind: 'container', container: c });
   ctx.out.containers.push(c);
   ctx.out.notes.push(`${src}: PKCS#12, ${p.keys.length} key(s), ${p.certificates.length} certificate(s)${p.mac ? `, MAC ${p.mac.hash} x${p.mac.iterations}` : ', no MAC'}${p.schemes.length ? `, ${[...new Set(p.schemes)].join(' + ')}` : ''}${p.folded ? `, ${p.folded} duplicate bag(s) folded` : ''}`);

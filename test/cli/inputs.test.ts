@@ -189,7 +189,7 @@ describe('keystores everywhere', () => {
 
   it('export takes a PFX holding the key and packs it; the key in the zip is the PFX key', () => {
     const out = f('exp');
-    const r = ccmkit(['export', '--type', 'NGINX', '--certificate', f('shop.pfx'), '--key-password', 'S3cret-pw', '--name', 'shop', '-o', out]);
+    const r = ccmkit(['export', '--type', 'NGINX', '--certificate', f('shop.pfx'), '--passphrase-file', f('pw.txt'), '--name', 'shop', '-o', out]);
     expect(r.code, r.stderr).toBe(0);
     const files = unzipWithPython(join(out, 'shop_nginx.zip'));
     expect(spkiOfKey(keyIn(files['server.key']!.toString()))).toEqual(spkiOfKey(readFileSync(f('leaf.key'))));
@@ -219,7 +219,7 @@ describe('convert --to p7b', () => {
     expect(run('python3', [join(ROOT, 'test/helpers/ber_pfx.py'), f('win-src.pfx'), f('win.pfx'), 'pw', '--duplicate']).code).toBe(0);
     openssl(['pkcs12', '-in', f('win.pfx'), '-passin', 'pass:pw', '-nodes', '-noout', '-legacy']);
     const out = f('win-pem');
-    const r = ccmkit(['convert', f('win.pfx'), '--password', 'pw', '--to', 'pem', '-o', out]);
+    const r = ccmkit(['convert', f('win.pfx'), '--passphrase', 'pw', '--to', 'pem', '-o', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(certsIn(readFileSync(join(out, 'server.crt'), 'utf8'))).toEqual([der(f('leaf.pem'))]);
     expect(certsIn(readFileSync(join(out, 'chain.crt'), 'utf8'))).toEqual([der(f('sub.pem')), der(f('root.pem'))]);
