@@ -1,6 +1,7 @@
 // `inspect`: one summary per object of any kind, for humans and for JSON.
 
 import { createHash } from 'node:crypto';
+import type { WorkBudget } from '../engine/budget.js';
 import { ccmKeyAlgorithm, describeKey } from '../ccm/algorithms.js';
 import { malformedCertificate, parseCertificate, sha256Fingerprint } from '../engine/certificate.js';
 import { parseCsr, verifyCsrSignature } from '../engine/csr.js';
@@ -16,6 +17,8 @@ import { parseCrl } from '../engine/crl.js';
 export interface Inspected {
   source: string;
   kind: InputObject['kind'];
+  /** The keystore, bag or zip the object was found in. */
+  container?: string;
   subject?: string;
   issuer?: string;
   serial?: string;
@@ -93,8 +96,8 @@ export function publicKeyError(o: Inspected): CcmError | undefined {
 }
 
 /** Summarises one object. Throws CcmError (with its source) when the object is malformed. */
-export function inspectObject(obj: InputObject, password?: string, at: Date = new Date(0)): Inspected {
-  const base = { source: obj.source, kind: obj.kind };
+export function inspectObject(obj: InputObject, password?: string, at: Date = new Date(0), budget?: WorkBudget): Inspected {
+  const base = { source: obj.source, kind: obj.kind, ...(obj.container !== undefined ? { container: obj.container } : {}) };
   try {
     switch (obj.kind) {
       case 'certificate': {
@@ -139,7 +142,7 @@ export function inspectObject(obj: InputObject, password?: string, at: Date = ne
         if (encrypted && password === undefined) {
           return { ...base, key_format: obj.keyFormat ?? 'legacy-pem', encrypted, note: 'encrypted: give --passphrase-file F (or $CCMKIT_PASSPHRASE) to see the key' };
         }
-        const k = parsePrivateKey(obj.der, { password, pem: obj.legacyPem });
+        const k = parsePrivateKey(obj.der, { password, pem: obj.legacyPem, ...(budget ? { budget } : {}) });
         return { ...base, key_format: k.format, encrypted, ...keyFields(k.publicKey) };
       }
       case 'crl': {
