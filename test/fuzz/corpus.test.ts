@@ -4,8 +4,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ccmkit } from '../helpers/run.js';
-import { listAll, makeSeeds, SCENARIOS, verdict, writeSeeds } from './cli-harness.js';
+import { spawn } from 'node:child_process';
+import { BIN } from '../helpers/run.js';
+import { listAll, makeSeeds, SCENARIOS, verdict, writeSeeds, type Outcome } from './cli-harness.js';
 
 interface Entry {
   file: string;
@@ -19,7 +20,19 @@ const CORPUS = join(import.meta.dirname, 'corpus');
 const entries = JSON.parse(readFileSync(join(CORPUS, 'corpus.json'), 'utf8')) as Entry[];
 const root = mkdtempSync(join(tmpdir(), 'ccmkit-corpus-'));
 const seedDir = join(root, 'seeds');
-const binary = { run: async (argv: string[]) => ccmkit(argv, { cwd: root }) };
+/** bin/ccmkit in `cwd`, without blocking the worker (a blocked worker misses vitest's RPC deadline on a loaded machine). */
+function ccmkitIn(argv: string[], cwd: string): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(BIN, argv, { cwd, timeout: 120_000 });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
+  });
+}
+const binary = { run: (argv: string[]) => ccmkitIn(argv, root) };
 
 beforeAll(async () => {
   await writeSeeds(seedDir, makeSeeds(), binary);
@@ -41,7 +54,7 @@ describe('fuzz corpus replayed through bin/ccmkit', () => {
     const input = join(dir, `input${extname(e.file)}`);
     copyFileSync(join(CORPUS, e.file), input);
     const before = listAll(dir);
-    const o = ccmkit(s.argv((f) => join(seedDir, f), input, s.outDir ? join(dir, 'out') : join(dir, 'out', 'result')), { cwd: dir });
+    const o = await ccmkitIn(s.argv((f) => join(seedDir, f), input, s.outDir ? join(dir, 'out') : join(dir, 'out', 'result')), dir);
     expect(verdict(o, dir, before, s.outputOnFailure && o.code === 1 ? ['out/result'] : [])).toBe('');
     if (e.expect_exit !== undefined) expect(o.code).toBe(e.expect_exit);
   });
