@@ -34,7 +34,7 @@ import {
 } from './authority.js';
 import { CA_KEY_USAGES, checkPathLength, checkWithinIssuer, issueCertificate, randomSerial, ROOT_PATH_LENGTH, serialDecimal, validityWindow, type ValidityInput } from './contents.js';
 import { caIdParam, fromValidation, notAllowed, nowMs, quotaExceeded, ruleError, SETTING, uuid, type PcaContext, type PcaRequest, type PcaResponse } from './context.js';
-import { caBody, caStatus, type CrlConfiguration } from './model.js';
+import { caBody, caStatus, parseCrlConfiguration, type CrlConfiguration } from './model.js';
 
 export const DEFAULT_CA_QUOTA = 100;
 
@@ -177,13 +177,22 @@ export function createCa(ctx: PcaContext, req: PcaRequest): PcaResponse {
     });
   const serial = randomSerial(ctx.random);
   Object.assign(row, { serial_number: serial.decimal, not_before: window.notBefore, not_after: window.notAfter, certificate: sign(serial.value) });
-  ctx.ws.tx(() => {
+  ctx.caKeys.set(caId, key);
+  const crl = ctx.ws.tx(() => {
     checkCaQuota(ctx, now);
     if (issuer) checkCanIssue(ctx, ctx.store.getCa(issuer.row.ca_id)!);
     insertCaWithSerial(ctx, row, issuer ? issuer.row.ca_id : caId, sign, serial);
+    return firstCrl(ctx, caId);
   });
-  ctx.caKeys.set(caId, key);
+  if (crl) publishCrl(ctx, crl);
   return { status: 200, body: { ca_id: caId } };
+}
+
+/** A CA that publishes CRLs gets CRL #1 (empty) as soon as it can sign, so its distribution point is never a dead link. */
+function firstCrl(ctx: PcaContext, caId: string): BuiltCaCrl | undefined {
+  const r = ctx.store.getCa(caId);
+  if (!r?.certificate || !r.private_key || !parseCrlConfiguration(r.crl_configuration)?.enabled) return undefined;
+  return buildCaCrl(ctx, caId);
 }
 
 function checkCaQuota(ctx: PcaContext, now: number): void {
@@ -360,7 +369,7 @@ export function activateCa(ctx: PcaContext, req: PcaRequest): PcaResponse {
       keyUsages: usages,
       crlUrl,
     });
-  ctx.ws.tx(() => {
+  const crl = ctx.ws.tx(() => {
     const cur = loadCa(ctx, id);
     if (caStatus(cur, nowMs(ctx)) !== 'PENDING') throw notAllowed(`CA ${id} is ${caStatus(cur, nowMs(ctx))}; activation needs PENDING.`);
     checkCanIssue(ctx, ctx.store.getCa(issuer.row.ca_id)!);
@@ -380,7 +389,9 @@ export function activateCa(ctx: PcaContext, req: PcaRequest): PcaResponse {
       not_after: window.notAfter,
       certificate: sign(serial.value),
     });
+    return firstCrl(ctx, id);
   });
+  if (crl) publishCrl(ctx, crl);
   return { status: 204 };
 }
 
@@ -410,7 +421,7 @@ export function importCaCertificate(ctx: PcaContext, req: PcaRequest): PcaRespon
   const bc = cert.extensions.basicConstraints;
   // The issuer may be one of this workspace's CAs (signed by hand, outside ccmkit): link it when the chain starts with it.
   const localIssuer = chain.length ? ctx.store.allCas().find((c) => c.certificate?.equals(chain[0]!.der)) : undefined;
-  ctx.ws.tx(() => {
+  const crl = ctx.ws.tx(() => {
     const cur = loadCa(ctx, id);
     if (caStatus(cur, nowMs(ctx)) !== 'PENDING') throw notAllowed(`CA ${id} is ${caStatus(cur, nowMs(ctx))}; a certificate can be imported only while it is PENDING.`);
     const serial = serialDecimal(cert.serial);
@@ -430,7 +441,9 @@ export function importCaCertificate(ctx: PcaContext, req: PcaRequest): PcaRespon
       certificate: cert.der,
       certificate_chain: chain.length ? Buffer.concat(chain.map((c) => c.der)) : null,
     });
+    return firstCrl(ctx, id);
   });
+  if (crl) publishCrl(ctx, crl);
   return { status: 204 };
 }
 

@@ -290,6 +290,8 @@ export function issueCertByCsr(ctx: PcaContext, req: PcaRequest): PcaResponse {
 export interface BatchOptions {
   /** Certificates per commit (one fsync each); default 256. */
   group?: number;
+  /** Called after each group's results were emitted (the CLI flushes its output there). */
+  onCommit?: () => void;
 }
 
 /** A line that could not even be read as JSON: reported in place, in order. */
@@ -358,6 +360,7 @@ export function issueCsrBatch(ctx: PcaContext, bodies: Iterable<unknown>, emit: 
         emit(item.i, item.err!);
       }
     }
+    o.onCommit?.();
   }
   return { issued, failed };
 }

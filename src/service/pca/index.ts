@@ -8,4 +8,5 @@ export * from './ca.js';
 export * from './cert.js';
 export * from './routes.js';
 export * from './check.js';
+export { publishCrl, type BuiltCaCrl } from './authority.js';
 export { PCA_MIGRATIONS } from '../../store/pca-schema.js';
