@@ -550,7 +550,7 @@ describe('workspace check finds damage', () => {
     revokeCert(t.ctx, { params: { certificate_id: a }, body: {} });
     expect(checkWorkspace(t.ctx)).toMatchObject({ ok: true, counts: { cas: 1, certificates: 2, keys: 3, crls: 1, revoked: 1 } });
     const der = Buffer.from(t.ctx.store.getCert(b)!.certificate);
-    der[der.length - 5] ^= 1;
+    der[der.length - 5] = der[der.length - 5]! ^ 1;
     t.ctx.store.updateCert(b, { certificate: der });
     t.ctx.store.updateCert(a, { private_key: t.ctx.store.getCa(root)!.private_key });
     t.ws.db.prepare('DELETE FROM pca_crl').run();
