@@ -366,6 +366,33 @@ describe('the commands themselves', () => {
     ]);
   });
 
+  it('the worker-thread batch answers exactly as the single-thread one, line for line', () => {
+    const disabled = ok(['ca', 'create', file('dis.json', { type: 'SUBORDINATE', issuer_id: root, key_algorithm: 'EC256', signature_algorithm: 'SHA256', distinguished_name: { ...DN, common_name: 'Disabled CA' }, validity: { type: 'YEAR', value: 1 } })]).ca_id;
+    expect(cli(['ca', 'disable', disabled]).code).toBe(0);
+    const lines: string[] = [];
+    for (let i = 0; i < 150; i++) {
+      const csr = csrPem(`p${i}.example.test`, { key: key('EC256', i % 5), sans: [`p${i}.example.test`] });
+      const kind = i % 6;
+      const body =
+        kind === 0 ? { issuer_id: '00000000-0000-4000-8000-000000000000', csr, validity: { type: 'DAY', value: 7 } }
+        : kind === 1 ? { issuer_id: disabled, csr, validity: { type: 'DAY', value: 7 } }
+        : kind === 2 ? { issuer_id: sub, csr, validity: { type: 'YEAR', value: 19 } }
+        : kind === 3 ? { issuer_id: sub, csr: csr.replace('MII', 'MIJ'), validity: { type: 'DAY', value: 7 } }
+        : { issuer_id: sub, csr, validity: { type: 'DAY', value: 7 }, ...(kind === 5 ? { type: 'INTERMEDIATE_CA' } : {}) };
+      lines.push(JSON.stringify(body));
+    }
+    const f = file('mixed.ndjson', lines.join('\n'));
+    const shape = (r: RunResult): string[] => jsonLines(r.stdout).map((l) => `${l.line}:${l.error_code ?? 'issued'}`);
+    const one = cli(['cert', 'issue-csr', '--batch', f, '--workers', '1', '--commit-every', '7', '--json']);
+    const many = cli(['cert', 'issue-csr', '--batch', f, '--workers', '3', '--commit-every', '7', '--json']);
+    expect(one.code).toBe(1);
+    expect(many.code).toBe(1);
+    expect(shape(many)).toEqual(shape(one));
+    // Unknown issuer, disabled issuer, validity past the issuer, a broken CSR, and (the issuer has path
+    // length 0) an INTERMEDIATE_CA it may not issue: each refused with its own code, in place.
+    expect(new Set(shape(one).map((x) => x.split(':')[1]))).toEqual(new Set(['PCA.00030103', 'PCA.00030201', 'PCA.00020109', 'PCA.00020401', 'PCA.00020203', 'issued']));
+  });
+
   it('workspace backup: a checked copy, 0600, never over an existing file without --force', () => {
     const target = join(tmp.dir, 'backup', 'ws.db');
     mkdirSync(join(tmp.dir, 'backup'));
