@@ -287,7 +287,7 @@ export function listCerts(ctx: PcaContext, req: PcaRequest): PcaResponse {
     where.push('instr(common_name, @name) > 0');
     params.name = q.name;
   }
-  const { rows, total } = ctx.ws.snapshot(() => ctx.store.listCerts({ limit: q.limit, offset: q.offset, sortColumn: q.sortKey, desc: q.sortDir === 'DESC', where, params }));
+  const { rows, total } = ctx.ws.snapshot(() => ctx.store.listCerts({ limit: q.limit, offset: q.offset, sortColumn: q.sortKey, desc: q.sortDir === 'DESC', where, params, nameFilter: Boolean(q.name) }));
   return { status: 200, body: { total, certificates: rows.map((r) => certBody(r, now)) } };
 }
 
