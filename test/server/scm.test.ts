@@ -176,7 +176,7 @@ describe('list: envelope, paging, sorting, filters', () => {
 });
 
 describe('import refusals match ccmkit validate scm-import exactly', () => {
-  const bodies = (): Record<string, unknown>[] => {
+  const bodies = (): unknown[] => {
     const m = importMaterial('refuse.example.com');
     const other = importMaterial('other.example.com');
     const encrypted = key('EC256').export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' }).toString();
