@@ -12,7 +12,9 @@
 // -shm files the database file's mode.
 
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, fchmodSync, openSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fchmodSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { CcmError } from '../engine/errors.js';
 import { StoreCode, mapStoreError, storeError } from './errors.js';
 
 export type Db = Database.Database;
@@ -50,7 +52,7 @@ export function openDatabase(file: string, o: OpenOptions = {}): Db {
   try {
     db = new Database(file, { fileMustExist: true, readonly: Boolean(o.readonly), timeout: o.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
   } catch (e) {
-    throw mapStoreError(e, file);
+    throw readOnlyFolder(file) ?? mapStoreError(e, file);
   }
   try {
     if (!o.readonly) {
@@ -63,7 +65,25 @@ export function openDatabase(file: string, o: OpenOptions = {}): Db {
     db.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch (e) {
     db.close();
-    throw mapStoreError(e, file);
+    throw readOnlyFolder(file) ?? mapStoreError(e, file);
   }
   return db;
+}
+
+/** SQLite says CANTOPEN or READONLY; say why when the reason is a read-only file system. */
+function readOnlyFolder(file: string): CcmError | undefined {
+  try {
+    accessSync(dirname(file), constants.W_OK);
+    accessSync(file, constants.W_OK);
+    return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EROFS' && code !== 'EACCES' && code !== 'EPERM') return undefined;
+    return storeError(
+      500,
+      StoreCode.READ_ONLY,
+      `the workspace ${dirname(file)} is ${code === 'EROFS' ? 'on a read-only file system' : 'not writable by this user'} (${code}). A workspace needs its folder writable, even to read (SQLite's WAL index lives beside the database): copy it to writable storage, or run as its owner.`,
+      dirname(file),
+    );
+  }
 }

@@ -5,6 +5,8 @@
 // with a ccmkit code and the HTTP status the emulator answers with, never as a
 // stack trace. The codes are ccmkit's own (CCMKIT.01xx): CCM has no workspace.
 
+import { statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { CcmError } from '../engine/errors.js';
 
 export const StoreCode = {
@@ -62,9 +64,9 @@ export function mapStoreError(e: unknown, where: string): unknown {
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
     return storeError(500, StoreCode.CORRUPT, `the workspace database ${where} is damaged or is not a ccmkit workspace (${code}). Restore it from a backup (ccmkit workspace backup).`, where);
   }
-  if (code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_WRITE' || code === 'SQLITE_IOERR_FSYNC' || code === 'SQLITE_IOERR_TRUNCATE') {
-    // A short write is how a full disk (or RLIMIT_FSIZE) shows up; SQLite rolls the transaction back.
-    return storeError(507, StoreCode.FULL, `the workspace ${where} could not be written (${code}: disk full?); the change was rolled back.`, where);
+  if (code === 'SQLITE_FULL' || (code.startsWith('SQLITE_IOERR') && diskFull(where))) {
+    // SQLite rolls the transaction back; a full disk can also surface as an I/O error (growing the WAL index: SQLITE_IOERR_SHMSIZE).
+    return storeError(507, StoreCode.FULL, `the disk holding the workspace ${where} is full (${code}); the change was rolled back. Free some space and run it again.`, where);
   }
   if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH') {
     return storeError(500, StoreCode.READ_ONLY, `the workspace ${where} cannot be opened for writing (${code}): is it on a read-only file system, or owned by another user?`, where);
@@ -74,4 +76,17 @@ export function mapStoreError(e: unknown, where: string): unknown {
     return e;
   }
   return storeError(500, StoreCode.IO, `the workspace ${where} failed (${code}).`, where);
+}
+
+/** True when the file system holding `where` has no blocks left for this user. */
+function diskFull(where: string): boolean {
+  for (const p of [where, dirname(where)]) {
+    try {
+      const s = statfsSync(p);
+      return s.bavail === 0 || s.bavail * s.bsize < 64 * 1024;
+    } catch {
+      /* try the folder */
+    }
+  }
+  return false;
 }

@@ -1,0 +1,217 @@
+// SQL for the PCA tables: rows in, rows out. No PCA rules here (they live in
+// src/service/pca); only what the database itself guarantees.
+
+import type { Workspace } from './workspace.js';
+import type { Statement } from 'better-sqlite3';
+
+export type CaStatus = 'PENDING' | 'ACTIVED' | 'DISABLED' | 'DELETED';
+export type CertStatus = 'ISSUED' | 'REVOKED';
+
+export interface CaRow {
+  ca_id: string;
+  type: 'ROOT' | 'SUBORDINATE';
+  status: CaStatus;
+  listed: number;
+  issuer_id: string | null;
+  issuer_name: string | null;
+  path_length: number | null;
+  key_algorithm: string;
+  signature_algorithm: string | null;
+  gen_mode: 'GENERATE' | 'IMPORT' | 'CSR';
+  serial_number: string | null;
+  common_name: string;
+  /** JSON of the DistinguishedName object. */
+  distinguished_name: string;
+  /** JSON array of key usage names requested at creation. */
+  key_usages: string | null;
+  /** JSON of the CrlConfiguration object. */
+  crl_configuration: string | null;
+  create_time: number;
+  delete_time: number | null;
+  not_before: number | null;
+  not_after: number | null;
+  certificate: Buffer | null;
+  /** DERs of the imported issuer chain (intermediate > ... > root), concatenated. */
+  certificate_chain: Buffer | null;
+  csr: Buffer | null;
+  private_key: Buffer | null;
+  revoked_time: number | null;
+  revoke_reason: string | null;
+  crl_number: number;
+  freeze_flag: number;
+}
+
+export interface CertRow {
+  certificate_id: string;
+  issuer_id: string;
+  issuer_name: string;
+  status: CertStatus;
+  common_name: string;
+  distinguished_name: string;
+  key_algorithm: string;
+  signature_algorithm: string;
+  gen_mode: 'GENERATE' | 'CSR';
+  serial_number: string;
+  create_time: number;
+  delete_time: number | null;
+  not_before: number;
+  not_after: number;
+  certificate: Buffer;
+  private_key: Buffer | null;
+  revoked_time: number | null;
+  revoke_reason: string | null;
+}
+
+export interface CrlRow {
+  ca_id: string;
+  crl_number: number;
+  this_update: number;
+  next_update: number;
+  revoked_count: number;
+  crl: Buffer;
+}
+
+/** Status filters as stored columns: EXPIRED is derived from not_after at `now`. */
+export type StatusFilter = { status: string; now: number } | undefined;
+
+export interface ListQuery {
+  limit: number;
+  offset: number;
+  sortColumn: string;
+  desc: boolean;
+  where: string[];
+  params: Record<string, unknown>;
+}
+
+const CA_COLUMNS = Object.freeze([
+  'ca_id', 'type', 'status', 'listed', 'issuer_id', 'issuer_name', 'path_length', 'key_algorithm', 'signature_algorithm', 'gen_mode', 'serial_number',
+  'common_name', 'distinguished_name', 'key_usages', 'crl_configuration', 'create_time', 'delete_time', 'not_before', 'not_after', 'certificate',
+  'certificate_chain', 'csr', 'private_key', 'revoked_time', 'revoke_reason', 'crl_number', 'freeze_flag',
+]);
+const CERT_COLUMNS = Object.freeze([
+  'certificate_id', 'issuer_id', 'issuer_name', 'status', 'common_name', 'distinguished_name', 'key_algorithm', 'signature_algorithm', 'gen_mode',
+  'serial_number', 'create_time', 'delete_time', 'not_before', 'not_after', 'certificate', 'private_key', 'revoked_time', 'revoke_reason',
+]);
+/** The columns a list page needs (no blobs: a page of 50 stays small). */
+const CERT_LIST_COLUMNS = CERT_COLUMNS.filter((c) => c !== 'certificate' && c !== 'private_key').join(', ');
+const CA_LIST_COLUMNS = CA_COLUMNS.filter((c) => !['certificate', 'certificate_chain', 'csr', 'private_key'].includes(c)).join(', ');
+
+export class PcaStore {
+  private readonly cache = new Map<string, Statement>();
+
+  constructor(readonly ws: Workspace) {}
+
+  private st(sql: string): Statement {
+    let s = this.cache.get(sql);
+    if (!s) {
+      s = this.ws.db.prepare(sql);
+      this.cache.set(sql, s);
+    }
+    return s;
+  }
+
+  // ---- CAs ------------------------------------------------------------------
+
+  getCa(id: string): CaRow | undefined {
+    return this.st('SELECT * FROM pca_ca WHERE ca_id = ?').get(id) as CaRow | undefined;
+  }
+
+  insertCa(r: CaRow): void {
+    this.st(`INSERT INTO pca_ca (${CA_COLUMNS.join(', ')}) VALUES (${CA_COLUMNS.map((c) => '@' + c).join(', ')})`).run(r);
+  }
+
+  /** Updates the given columns of a CA. */
+  updateCa(id: string, set: Partial<CaRow>): void {
+    const cols = Object.keys(set);
+    if (!cols.length) return;
+    for (const c of cols) if (!CA_COLUMNS.includes(c)) throw new Error(`unknown CA column ${c}`);
+    this.st(`UPDATE pca_ca SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE ca_id = @ca_id__`).run({ ...set, ca_id__: id });
+  }
+
+  deleteCa(id: string): void {
+    this.st('DELETE FROM pca_ca WHERE ca_id = ?').run(id);
+  }
+
+  /** CAs that count against the quota at `now`: listed ones, minus those whose scheduled deletion has passed. */
+  countCasInQuota(now: number): number {
+    return (this.st("SELECT count(*) AS n FROM pca_ca WHERE listed = 1 AND NOT (status = 'DELETED' AND delete_time <= ?)").get(now) as { n: number }).n;
+  }
+
+  listCas(q: ListQuery): { rows: CaRow[]; total: number } {
+    const where = q.where.length ? `WHERE ${q.where.join(' AND ')}` : '';
+    const total = (this.ws.db.prepare(`SELECT count(*) AS n FROM pca_ca ${where}`).get(q.params) as { n: number }).n;
+    const rows = this.ws.db
+      .prepare(`SELECT ${CA_LIST_COLUMNS} FROM pca_ca ${where} ORDER BY ${q.sortColumn} ${q.desc ? 'DESC' : 'ASC'}, rowid ${q.desc ? 'DESC' : 'ASC'} LIMIT @limit__ OFFSET @offset__`)
+      .all({ ...q.params, limit__: q.limit, offset__: q.offset }) as CaRow[];
+    return { rows, total };
+  }
+
+  allCas(): CaRow[] {
+    return this.st('SELECT * FROM pca_ca ORDER BY rowid').all() as CaRow[];
+  }
+
+  // ---- serials -----------------------------------------------------------------
+
+  /** Claims a serial for `issuer`; false when the CA has used it already. */
+  claimSerial(issuer: string, serial: string): boolean {
+    return this.st('INSERT OR IGNORE INTO pca_serial (issuer_id, serial_number) VALUES (?, ?)').run(issuer, serial).changes === 1;
+  }
+
+  // ---- certificates ---------------------------------------------------------------
+
+  getCert(id: string): CertRow | undefined {
+    return this.st('SELECT * FROM pca_cert WHERE certificate_id = ?').get(id) as CertRow | undefined;
+  }
+
+  insertCert(r: CertRow): void {
+    this.st(`INSERT INTO pca_cert (${CERT_COLUMNS.join(', ')}) VALUES (${CERT_COLUMNS.map((c) => '@' + c).join(', ')})`).run(r);
+  }
+
+  updateCert(id: string, set: Partial<CertRow>): void {
+    const cols = Object.keys(set);
+    if (!cols.length) return;
+    for (const c of cols) if (!CERT_COLUMNS.includes(c)) throw new Error(`unknown certificate column ${c}`);
+    this.st(`UPDATE pca_cert SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE certificate_id = @certificate_id__`).run({ ...set, certificate_id__: id });
+  }
+
+  countCertsInQuota(): number {
+    return (this.st('SELECT count(*) AS n FROM pca_cert WHERE delete_time IS NULL').get() as { n: number }).n;
+  }
+
+  listCerts(q: ListQuery): { rows: CertRow[]; total: number } {
+    const where = ['delete_time IS NULL', ...q.where].join(' AND ');
+    const total = (this.st(`SELECT count(*) AS n FROM pca_cert WHERE ${where}`).get(q.params) as { n: number }).n;
+    const rows = this.st(
+      `SELECT ${CERT_LIST_COLUMNS} FROM pca_cert WHERE ${where} ORDER BY ${q.sortColumn} ${q.desc ? 'DESC' : 'ASC'}, rowid ${q.desc ? 'DESC' : 'ASC'} LIMIT @limit__ OFFSET @offset__`,
+    ).all({ ...q.params, limit__: q.limit, offset__: q.offset }) as CertRow[];
+    return { rows, total };
+  }
+
+  /** Every certificate row, in insertion order, one at a time (workspace check over 100,000 rows). */
+  iterateCerts(): IterableIterator<CertRow> {
+    return this.ws.db.prepare('SELECT * FROM pca_cert ORDER BY rowid').iterate() as IterableIterator<CertRow>;
+  }
+
+  // ---- revocation and CRLs ------------------------------------------------------------
+
+  /** What a CA's CRL lists: its revoked certificates (deleted or not) and revoked subordinate CAs. */
+  revokedBy(caId: string): { serial_number: string; revoked_time: number; revoke_reason: string | null }[] {
+    return this.st(
+      `SELECT serial_number, revoked_time, revoke_reason FROM pca_cert WHERE status = 'REVOKED' AND issuer_id = @id
+       UNION ALL
+       SELECT serial_number, revoked_time, revoke_reason FROM pca_ca WHERE issuer_id = @id AND revoked_time IS NOT NULL`,
+    ).all({ id: caId }) as { serial_number: string; revoked_time: number; revoke_reason: string | null }[];
+  }
+
+  insertCrl(r: CrlRow): void {
+    this.st('INSERT INTO pca_crl (ca_id, crl_number, this_update, next_update, revoked_count, crl) VALUES (@ca_id, @crl_number, @this_update, @next_update, @revoked_count, @crl)').run(r);
+  }
+
+  latestCrl(caId: string): CrlRow | undefined {
+    return this.st('SELECT * FROM pca_crl WHERE ca_id = ? ORDER BY crl_number DESC LIMIT 1').get(caId) as CrlRow | undefined;
+  }
+
+  count(table: 'pca_ca' | 'pca_cert' | 'pca_crl' | 'pca_serial', where = '1'): number {
+    return (this.ws.db.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get() as { n: number }).n;
+  }
+}
