@@ -79,18 +79,23 @@ export function decodeComponent(s: string): string | undefined {
 
 // ---- canonical parts ------------------------------------------------------------------
 
+/** Characters Node's legacy url.parse escapes in a path (its autoEscape set) that a request line may carry bare. */
+const LEGACY_AUTO_ESCAPE = /['^|"<>`{} \t\r\n]/g;
+
 /**
  * The canonical URI of a path: each segment encoded, always ending with `/`.
  * `segments` says what is encoded: `decoded` (Go and Python SDKs: the path's
  * decoded segments, so `%41` and `A` sign alike) or `raw` (the Node SDK
- * encodes the path exactly as it appears in the URL, so an escaped character
- * is escaped twice). A segment that does not decode is taken raw.
+ * encodes the path as its legacy url.parse returns it, escapes included, so
+ * an escaped character is escaped twice, and `'`, `^`, `|` that the request
+ * line carries bare are escaped once more). A segment that does not decode
+ * is taken raw.
  */
 export function canonicalUri(path: string, segments: 'decoded' | 'raw' = 'decoded'): string {
   const p = path === '' ? '/' : path;
   const enc = p
     .split('/')
-    .map((seg) => encodeComponent(segments === 'raw' ? seg : (decodeComponent(seg) ?? seg)))
+    .map((seg) => encodeComponent(segments === 'raw' ? seg.replace(LEGACY_AUTO_ESCAPE, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')) : (decodeComponent(seg) ?? seg)))
     .join('/');
   return enc.endsWith('/') ? enc : enc + '/';
 }
@@ -331,7 +336,9 @@ export function readAuthorization(req: ReceivedRequest): { auth: Authorization; 
  * Rebuilds the canonical request from what was received: the declared
  * SignedHeaders, the decoded-and-re-encoded query, the exact body bytes.
  * The path is tried as the Go/Python SDKs sign it (decoded segments) and, if
- * it holds escapes, as the Node SDK signs it (raw segments).
+ * it holds escapes or characters Node's legacy URL parser escapes, as the
+ * Node SDK signs it (raw segments). Both are functions of the path received,
+ * so either binds the signature to it.
  */
 export function verifySignature(req: ReceivedRequest, sk: string): SignatureCheck {
   const pre = readAuthorization(req);
@@ -358,7 +365,7 @@ export function verifySignature(req: ReceivedRequest, sk: string): SignatureChec
   }
   const query = canonicalQuery(pairs);
   const want = Buffer.from(auth.signature, 'hex');
-  const styles: ('decoded' | 'raw')[] = req.path.includes('%') ? ['decoded', 'raw'] : ['decoded'];
+  const styles: ('decoded' | 'raw')[] = /[%'^|"<>`{} ]/.test(req.path) ? ['decoded', 'raw'] : ['decoded'];
   for (const style of styles) {
     for (const b of blocks) {
       const canonical = canonicalRequest({ method: req.method, canonicalUri: canonicalUri(req.path, style), canonicalQuery: query, canonicalHeaders: b, signedHeaders: auth.signedHeaders, payloadHash });
