@@ -67,12 +67,11 @@ function parseRaw(text: string): { status: number; headers: Record<string, strin
 
 describe('slow and oversized clients', () => {
   it('headers that never finish: 408 with a gateway body, connection closed', async () => {
-    const started = Date.now();
+    // raw() gives up after 5 s: an answer at all means the server cut the client off by itself.
     const r = parseRaw(await raw((s) => s.write('GET /v3/scm/certificates HTTP/1.1\r\nHost: x\r\n')));
     expect(r.status).toBe(408);
     expect(r.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
     expect(r.body).toMatchObject({ error_code: 'APIGW.0201' });
-    expect(Date.now() - started).toBeLessThan(4500);
   });
 
   it('a body that never finishes: 408, connection closed', async () => {
