@@ -116,7 +116,8 @@ export function loadCredentials(file: string): Credentials {
     const st = statSync(file);
     if (!st.isFile()) throw new CcmError(400, LocalCode.INPUT_UNREADABLE, `${file} is not a file.`, file);
     if ((st.mode & 0o077) !== 0) {
-      throw new CcmError(400, LocalCode.INPUT_UNREADABLE, `${file} is readable by others (mode ${(st.mode & 0o777).toString(8)}): it holds secret keys. Run: chmod 600 ${file}`, file);
+      // A refused input (exit 1), like a key file ssh will not use.
+      throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${file} is readable by others (mode ${(st.mode & 0o777).toString(8)}): it holds secret keys. Run: chmod 600 ${file}`, file);
     }
     if (st.size > 1024 * 1024) throw bad(file, 'larger than 1 MiB');
     text = readFileSync(file, 'utf8');
