@@ -17,6 +17,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { CcmError } from '../engine/errors.js';
+import { RawJson } from '../service/raw-json.js';
 import { parseQuery, type ReceivedRequest } from '../sync/signing.js';
 import type { Authenticator, Principal } from './auth.js';
 import { badRequest, internalError, methodNotAllowed, notFoundApi, requestTimeout, throttled, tooLarge, unauthorized, unavailable, type ErrorReply, type Service } from './errors.js';
@@ -241,6 +242,9 @@ export function createEmulatorServer(o: EmulatorServerOptions): EmulatorServer {
     let payload: Buffer;
     if (out.status === 204 || out.body === undefined) {
       payload = Buffer.alloc(0);
+    } else if (out.body instanceof RawJson) {
+      payload = Buffer.from(out.body.text);
+      res.setHeader('Content-Type', out.contentType ?? JSON_TYPE);
     } else if (Buffer.isBuffer(out.body) || out.body instanceof Uint8Array) {
       payload = Buffer.from(out.body);
       res.setHeader('Content-Type', out.contentType ?? 'application/octet-stream');
