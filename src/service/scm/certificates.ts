@@ -91,7 +91,7 @@ function listItem(ctx: ScmContext, r: ScmCertRow, nowMs: number): Record<string,
 
 // ---- import (4.1.2, scm-import-certificate.txt) -------------------------------------------
 
-export function importCertificate(ctx: ScmContext, req: ServiceRequest): ServiceResponse {
+export async function importCertificate(ctx: ScmContext, req: ServiceRequest): Promise<ServiceResponse> {
   const at = ctx.now();
   const body = req.body;
   let a = analyseScmImport(body, { at });
@@ -116,7 +116,7 @@ export function importCertificate(ctx: ScmContext, req: ServiceRequest): Service
   const sealed = ctx.vault.seal(key.keyObject);
   const nowMs = at.getTime();
   const eps = typeof b.enterprise_project_id === 'string' && b.enterprise_project_id !== '' ? b.enterprise_project_id.slice(0, 64) : '0';
-  const id = ctx.ws.tx(() => {
+  const id = await ctx.commits.run(() => {
     // Re-checked inside the write transaction: another request may have imported it meanwhile.
     if (b.duplicate_check !== true && ctx.store.idByFingerprint(fingerprint) !== undefined) {
       const again = analyseScmImport(body, { at, existingFingerprints: [fingerprint] }).result;
