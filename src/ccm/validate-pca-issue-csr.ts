@@ -12,7 +12,7 @@ import { sanFindings } from './csr-request.js';
 import type { Finding } from './findings.js';
 import { checkCaId, checkValidity, type PcaBodyOptions } from './pca-bodies.js';
 import { finding } from './rules.js';
-import { isObject, shown, toResult, typeName, type ValidationResult } from './validation.js';
+import { fieldIs, isObject, shown, toResult, typeName, type ValidationResult } from './validation.js';
 
 const FIELDS = ['issuer_id', 'csr', 'validity', 'type', 'path_length', 'subject_alternative_names'] as const;
 
@@ -51,7 +51,7 @@ export function validatePcaIssueCsr(body: unknown, opts: PcaIssueCsrOptions): Va
 
   const type = b.type;
   if (type !== undefined && type !== null && type !== 'ENTITY_CERT' && type !== 'INTERMEDIATE_CA') {
-    out.push(finding('pca-issue-csr.type', `type ${shown(type)} is not ENTITY_CERT or INTERMEDIATE_CA.`, 'Use ENTITY_CERT (default) or INTERMEDIATE_CA.'));
+    out.push(finding('pca-issue-csr.type', fieldIs('type', type, 'is not ENTITY_CERT or INTERMEDIATE_CA.'), 'Use ENTITY_CERT (default) or INTERMEDIATE_CA.'));
   }
   const pl = b.path_length;
   if (pl !== undefined && pl !== null) {
