@@ -52,6 +52,7 @@ export interface EmulatorServerOptions {
   bodyTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
   maxHeaderBytes?: number;
+  maxConnections?: number;
 }
 
 export interface EmulatorServer {
@@ -99,6 +100,8 @@ export function createEmulatorServer(o: EmulatorServerOptions): EmulatorServer {
     void handle(req, res);
   };
   const server: Server = o.tls ? createHttpsServer({ ...serverOptions, key: o.tls.key, cert: o.tls.cert }, handler) : createHttpServer(serverOptions, handler);
+  // A flood of idle connections must not exhaust file descriptors (each slow one is cut by the timers anyway).
+  server.maxConnections = o.maxConnections ?? 2048;
 
   // Malformed requests, oversized headers and the headers timeout never reach the handler:
   // answer them with a gateway body on the raw socket, then close it.
