@@ -147,26 +147,43 @@ export async function run(argv: string[]): Promise<number> {
 type Leaves = ReturnType<typeof buildReport>['result']['leaves'];
 
 /**
+ * A problem as a summary line. A problem of the leaf itself leaves the
+ * certificate out (the group's head names the leaves), so that leaves with the
+ * same outcome share one line; a problem of a CA names the CA.
+ */
+function outcomeLine(pr: Parameters<typeof describeProblem>[0], leaf: string, chain: Parameters<typeof describeProblem>[1]): string {
+  if (pr.certificate !== leaf) return describeProblem(pr, chain);
+  return `${pr.kind}: ${pr.hint}${pr.rule ? ` [${pr.rule}]` : ''}`;
+}
+
+/**
  * One stderr line per distinct outcome (5,000 leaves under one self-signed
  * root give one line, not 5,000), naming up to three leaves of each.
  */
 function summariseLeaves(leaves: Leaves): void {
+  // Grouped by the outcome without the leaf's identity; a group of one prints
+  // its lines in full (every problem naming its certificate).
   const groups = new Map<string, { lines: string[]; names: string[] }>();
-  const add = (lines: string[], leaf: string): void => {
-    const key = JSON.stringify(lines);
-    const g = groups.get(key);
-    if (g) g.names.push(leaf);
-    else groups.set(key, { lines, names: [leaf] });
-  };
   for (const l of leaves) {
     const best = l.chains[0];
     if (!best) continue;
     const name = l.leaf.source ?? l.leaf.sha256;
+    let short: string[];
+    let full: string[];
     if (!best.complete || best.problems.length) {
-      add([`${best.complete ? 'complete' : 'INCOMPLETE'} (anchor: ${best.anchor})`, ...best.problems.map((pr) => `  ${describeProblem(pr, best.certificates.map(summarise))}`)], name);
+      const head = `${best.complete ? 'complete' : 'INCOMPLETE'} (anchor: ${best.anchor})`;
+      const chain = best.certificates.map(summarise);
+      short = [head, ...best.problems.map((pr) => `  ${outcomeLine(pr, l.leaf.sha256, chain)}`)];
+      full = [head, ...best.problems.map((pr) => `  ${describeProblem(pr, chain)}`)];
     } else if (best.anchor === 'self-signed-in-input') {
-      add(['complete, anchored by a self-signed root found in the input (not checked against a trust store; give --roots to)'], name);
-    }
+      short = full = ['complete, anchored by a self-signed root found in the input (not checked against a trust store; give --roots to)'];
+    } else continue;
+    const key = JSON.stringify(short);
+    const g = groups.get(key);
+    if (g) {
+      g.names.push(name);
+      g.lines = short;
+    } else groups.set(key, { lines: full, names: [name] });
   }
   for (const { lines, names } of groups.values()) {
     const [head, ...rest] = lines;
