@@ -190,8 +190,9 @@ export function createEmulatorServer(o: EmulatorServerOptions): EmulatorServer {
 
       const pairs = parseQuery(rawQuery);
       if (!pairs) return send(res, line, badRequest(service, 'the query string has a broken %-escape or is not UTF-8.'), false);
-      const query: Record<string, string> = {};
-      for (const [k, v] of pairs) if (!(k in query)) query[k] = v;
+      // No prototype: a parameter named "__proto__" or "constructor" is just a parameter.
+      const query: Record<string, string> = Object.create(null) as Record<string, string>;
+      for (const [k, v] of pairs) if (!Object.hasOwn(query, k)) query[k] = v;
 
       let json: unknown;
       if (body.length) {
