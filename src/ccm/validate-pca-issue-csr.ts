@@ -6,7 +6,7 @@
 // checked as PCA parses it (pca-csr.* rows) plus CCM's SAN rules.
 
 import type { Csr } from '../engine/csr.js';
-import { csrReport, CSR_MAX_CHARS } from './csr-report.js';
+import { csrFindings, CSR_MAX_CHARS } from './csr-report.js';
 import { readCsrString, unknownFieldFindings } from './csr-bodies.js';
 import { sanFindings } from './csr-request.js';
 import type { Finding } from './findings.js';
@@ -39,10 +39,9 @@ export function validatePcaIssueCsr(body: unknown, opts: PcaIssueCsrOptions): Va
     else {
       // What PCA checks in the CSR itself: key algorithm, hash, DN limits; plus CCM's SAN rules.
       // readCsrString has verified the self-signature already: do not pay for it twice.
-      const report = csrReport(read.csr, undefined, { valid: true });
       if (opts.keep) opts.keep.csr = read.csr;
-      out.push(...report.findings.map((f) => ({ ...f, field: f.field.startsWith('csr') ? f.field : `csr.${f.field}` })));
-      out.push(...sanFindings(report.subject_alternative_names).map((f) => ({ ...f, field: `csr.${f.field}` })));
+      out.push(...csrFindings(read.csr, undefined, { valid: true }).map((f) => ({ ...f, field: f.field.startsWith('csr') ? f.field : `csr.${f.field}` })));
+      out.push(...sanFindings(read.csr.extensions.subjectAltNames ?? []).map((f) => ({ ...f, field: `csr.${f.field}` })));
     }
   }
 
