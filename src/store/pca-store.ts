@@ -88,12 +88,25 @@ const CA_COLUMNS = Object.freeze([
   'common_name', 'distinguished_name', 'key_usages', 'crl_configuration', 'create_time', 'delete_time', 'not_before', 'not_after', 'certificate',
   'certificate_chain', 'csr', 'private_key', 'revoked_time', 'revoke_reason', 'crl_number', 'freeze_flag',
 ]);
+/** pca_cert's own columns; the certificate and its key are in pca_cert_der. */
 const CERT_COLUMNS = Object.freeze([
   'certificate_id', 'issuer_id', 'issuer_name', 'status', 'common_name', 'distinguished_name', 'key_algorithm', 'signature_algorithm', 'gen_mode',
-  'serial_number', 'create_time', 'delete_time', 'not_before', 'not_after', 'certificate', 'private_key', 'revoked_time', 'revoke_reason',
+  'serial_number', 'create_time', 'delete_time', 'not_before', 'not_after', 'revoked_time', 'revoke_reason',
 ]);
-/** The columns a list page needs (no blobs: a page of 50 stays small). */
-const CERT_LIST_COLUMNS = CERT_COLUMNS.filter((c) => c !== 'certificate' && c !== 'private_key').join(', ');
+const CERT_DER_COLUMNS = Object.freeze(['certificate', 'private_key']);
+const CERT_LIST_COLUMNS = CERT_COLUMNS.join(', ');
+const CERT_SELECT = `SELECT c.*, d.certificate, d.private_key FROM pca_cert c JOIN pca_cert_der d ON d.certificate_id = c.certificate_id`;
+
+/**
+ * The index a sort key walks, and the ORDER BY that follows it exactly (so
+ * SQLite never sorts: ties fall in index order, the same on every call).
+ */
+const SORT_INDEX: Record<string, { index: string; columns: string[] }> = {
+  create_time: { index: 'pca_cert_by_create', columns: ['create_time', 'status', 'not_after', 'common_name'] },
+  common_name: { index: 'pca_cert_by_name', columns: ['common_name', 'status', 'not_after'] },
+  issuer_name: { index: 'pca_cert_by_issuer_name', columns: ['issuer_name', 'status', 'not_after', 'common_name'] },
+  not_after: { index: 'pca_cert_by_not_after', columns: ['not_after', 'status', 'common_name'] },
+};
 const CA_LIST_COLUMNS = CA_COLUMNS.filter((c) => !['certificate', 'certificate_chain', 'csr', 'private_key'].includes(c)).join(', ');
 
 export class PcaStore {
@@ -160,36 +173,53 @@ export class PcaStore {
   // ---- certificates ---------------------------------------------------------------
 
   getCert(id: string): CertRow | undefined {
-    return this.st('SELECT * FROM pca_cert WHERE certificate_id = ?').get(id) as CertRow | undefined;
+    return this.st(`${CERT_SELECT} WHERE c.certificate_id = ?`).get(id) as CertRow | undefined;
   }
 
   insertCert(r: CertRow): void {
     this.st(`INSERT INTO pca_cert (${CERT_COLUMNS.join(', ')}) VALUES (${CERT_COLUMNS.map((c) => '@' + c).join(', ')})`).run(r);
+    this.st('INSERT INTO pca_cert_der (certificate_id, certificate, private_key) VALUES (@certificate_id, @certificate, @private_key)').run(r);
   }
 
   updateCert(id: string, set: Partial<CertRow>): void {
     const cols = Object.keys(set);
-    if (!cols.length) return;
-    for (const c of cols) if (!CERT_COLUMNS.includes(c)) throw new Error(`unknown certificate column ${c}`);
-    this.st(`UPDATE pca_cert SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE certificate_id = @certificate_id__`).run({ ...set, certificate_id__: id });
+    for (const c of cols) if (!CERT_COLUMNS.includes(c) && !CERT_DER_COLUMNS.includes(c)) throw new Error(`unknown certificate column ${c}`);
+    const own = cols.filter((c) => CERT_COLUMNS.includes(c));
+    const der = cols.filter((c) => CERT_DER_COLUMNS.includes(c));
+    const v = { ...set, certificate_id__: id };
+    if (own.length) this.st(`UPDATE pca_cert SET ${own.map((c) => `${c} = @${c}`).join(', ')} WHERE certificate_id = @certificate_id__`).run(v);
+    if (der.length) this.st(`UPDATE pca_cert_der SET ${der.map((c) => `${c} = @${c}`).join(', ')} WHERE certificate_id = @certificate_id__`).run(v);
   }
 
   countCertsInQuota(): number {
     return (this.st('SELECT count(*) AS n FROM pca_cert WHERE delete_time IS NULL').get() as { n: number }).n;
   }
 
-  listCerts(q: ListQuery): { rows: CertRow[]; total: number } {
+  /**
+   * A list page and the total. The total is counted on the narrowest index
+   * that covers the filters; the page walks the sort key's index (filters
+   * checked on index entries), then reads just the rows of the page.
+   */
+  listCerts(q: ListQuery & { nameFilter?: boolean }): { rows: Omit<CertRow, 'certificate' | 'private_key'>[]; total: number } {
     const where = ['delete_time IS NULL', ...q.where].join(' AND ');
-    const total = (this.st(`SELECT count(*) AS n FROM pca_cert WHERE ${where}`).get(q.params) as { n: number }).n;
-    const rows = this.st(
-      `SELECT ${CERT_LIST_COLUMNS} FROM pca_cert WHERE ${where} ORDER BY ${q.sortColumn} ${q.desc ? 'DESC' : 'ASC'}, rowid ${q.desc ? 'DESC' : 'ASC'} LIMIT @limit__ OFFSET @offset__`,
-    ).all({ ...q.params, limit__: q.limit, offset__: q.offset }) as CertRow[];
-    return { rows, total };
+    // instr() cannot use an index: scan the narrow name index rather than the table.
+    const countFrom = q.nameFilter ? 'pca_cert INDEXED BY pca_cert_by_name' : 'pca_cert';
+    const total = (this.st(`SELECT count(*) AS n FROM ${countFrom} WHERE ${where}`).get(q.params) as { n: number }).n;
+    const sort = SORT_INDEX[q.sortColumn];
+    if (!sort) throw new Error(`no index for sort key ${q.sortColumn}`);
+    const dir = q.desc ? 'DESC' : 'ASC';
+    const ids = this.st(`SELECT rowid AS r FROM pca_cert INDEXED BY ${sort.index} WHERE ${where} ORDER BY ${sort.columns.map((c) => `${c} ${dir}`).join(', ')} LIMIT @limit__ OFFSET @offset__`)
+      .all({ ...q.params, limit__: q.limit, offset__: q.offset }) as { r: number }[];
+    if (!ids.length) return { rows: [], total };
+    const byRowid = new Map(
+      (this.st(`SELECT rowid AS r, ${CERT_LIST_COLUMNS} FROM pca_cert WHERE rowid IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids.map((x) => x.r))) as (CertRow & { r: number })[]).map((x) => [x.r, x]),
+    );
+    return { rows: ids.map((x) => byRowid.get(x.r)!), total };
   }
 
-  /** Every certificate row, in insertion order, one at a time (workspace check over 100,000 rows). */
-  iterateCerts(): IterableIterator<CertRow> {
-    return this.ws.db.prepare('SELECT * FROM pca_cert ORDER BY rowid').iterate() as IterableIterator<CertRow>;
+  /** Certificate rows with their DER and key, by rowid, a page at a time (workspace check over 100,000 rows). */
+  certPage(afterRowid: number, limit: number): (CertRow & { rid: number })[] {
+    return this.st(`SELECT c.rowid AS rid, c.*, d.certificate, d.private_key FROM pca_cert c JOIN pca_cert_der d ON d.certificate_id = c.certificate_id WHERE c.rowid > ? ORDER BY c.rowid LIMIT ?`).all(afterRowid, limit) as (CertRow & { rid: number })[];
   }
 
   // ---- revocation and CRLs ------------------------------------------------------------
@@ -211,7 +241,7 @@ export class PcaStore {
     return this.st('SELECT * FROM pca_crl WHERE ca_id = ? ORDER BY crl_number DESC LIMIT 1').get(caId) as CrlRow | undefined;
   }
 
-  count(table: 'pca_ca' | 'pca_cert' | 'pca_crl' | 'pca_serial', where = '1'): number {
+  count(table: 'pca_ca' | 'pca_cert' | 'pca_cert_der' | 'pca_crl' | 'pca_serial', where = '1'): number {
     return (this.ws.db.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get() as { n: number }).n;
   }
 }

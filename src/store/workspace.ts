@@ -80,8 +80,10 @@ export class Workspace {
     }
   }
 
+  private settingStmt: ReturnType<Db['prepare']> | undefined;
+
   setting(key: string): string | undefined {
-    const r = this.read(() => this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined);
+    const r = this.read(() => (this.settingStmt ??= this.db.prepare('SELECT value FROM settings WHERE key = ?')).get(key) as { value: string } | undefined);
     return r?.value;
   }
 

@@ -45,7 +45,7 @@ describe('workspace files and SQLite settings', () => {
     expect(() =>
       ws.db
         .prepare(
-          "INSERT INTO pca_cert (certificate_id, issuer_id, issuer_name, status, common_name, distinguished_name, key_algorithm, signature_algorithm, gen_mode, serial_number, create_time, not_before, not_after, certificate) VALUES ('x', 'nope', 'n', 'ISSUED', 'c', '{}', 'EC256', 'SHA256', 'CSR', '1', 0, 0, 0, x'00')",
+          "INSERT INTO pca_cert (certificate_id, issuer_id, issuer_name, status, common_name, distinguished_name, key_algorithm, signature_algorithm, gen_mode, serial_number, create_time, not_before, not_after) VALUES ('x', 'nope', 'n', 'ISSUED', 'c', '{}', 'EC256', 'SHA256', 'CSR', '1', 0, 0, 0)",
         )
         .run(),
     ).toThrow(/FOREIGN KEY/);

@@ -13,6 +13,7 @@ import {
   deleteCert,
   exportCert,
   issueCsrBatch,
+  issueCsrBatchParallel,
   listCerts,
   publishCrl,
   revokeCert,
@@ -136,9 +137,9 @@ printed is in the workspace even if the process is killed.`,
   ccmkit csr create --key k.pem --subject-json s.json --body pca-issue --issuer-id ID --validity DAY:90 > issue.json
   ccmkit cert issue-csr --batch bodies.ndjson > issued.ndjson`,
   'issued (with --batch: every line issued)',
-  { batch: { type: 'string' }, 'commit-every': { type: 'string' } },
+  { batch: { type: 'string' }, 'commit-every': { type: 'string' }, workers: { type: 'string' } },
   (p) =>
-    withPca(p, ({ ctx }) => {
+    withPca(p, async ({ ctx }) => {
       const batch = p.str.get('batch');
       if (batch === undefined) {
         const body = readBodyFile(onePositional(p, 'BODY.json', 'cert issue-csr'));
@@ -161,20 +162,24 @@ printed is in the workspace even if the process is killed.`,
         if (pending.length) writeStdout([Buffer.from(pending.join(''), 'utf8')]);
         pending = [];
       };
-      const totals = issueCsrBatch(
+      const totals = await issueCsrBatchParallel(
         ctx,
         bodies,
         (i, r) => {
           const line = lines[i]!;
           pending.push(JSON.stringify(r instanceof CcmError ? { line, ...errorLine(r) } : { line, ...(r.body as object) }) + '\n');
         },
-        { onCommit: flush, group: Number(intFlag(p, 'commit-every', 1, 100_000) ?? 256) },
+        {
+          onCommit: flush,
+          group: Number(intFlag(p, 'commit-every', 1, 100_000) ?? 256),
+          ...(p.str.has('workers') ? { workers: Number(intFlag(p, 'workers', 1, 16)) } : {}),
+        },
       );
       flush();
       if (!p.bool.has('json')) process.stderr.write(`ccmkit: ${totals.issued} issued, ${totals.failed} refused\n`);
       return totals.failed ? 1 : 0;
     }),
-  '  --batch FILE.ndjson    one body per line; one result line per body\n  --commit-every N       with --batch: certificates per transaction (default 256; each commit is one fsync)\n',
+  '  --batch FILE.ndjson    one body per line; one result line per body\n  --commit-every N       with --batch: certificates per transaction (default 256; each commit is one fsync)\n  --workers N            with --batch: threads that verify CSRs and sign (default: one per core; 1 = none)\n',
 );
 
 const CERT_STATUSES = ['ISSUED', 'REVOKED', 'EXPIRED'] as const;

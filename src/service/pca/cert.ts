@@ -10,65 +10,67 @@ import type { KeyObject } from 'node:crypto';
 import { validatePcaApplyCert } from '../../ccm/pca-bodies.js';
 import { CERT_LIST_SPEC, validateListQuery, validatePcaExportCert, validatePcaRevoke } from '../../ccm/pca-requests.js';
 import { dnToAttributes } from '../../ccm/csr-request.js';
-import { ccmKeyAlgorithm } from '../../ccm/algorithms.js';
-import { validatePcaIssueCsr } from '../../ccm/validate-pca-issue-csr.js';
 import { spkiOf, type ExtensionInput } from '../../engine/builder.js';
 import { buildBundle, exportJson, zipName } from '../../engine/bundle.js';
-import type { Csr } from '../../engine/csr.js';
 import { CcmError } from '../../engine/errors.js';
 import type { KeyUsageName, SubjectAltName } from '../../engine/extensions.js';
 import { generateKey } from '../../engine/keygen.js';
-import { commonNames, toDistinguishedName, type DistinguishedName } from '../../engine/name.js';
+import type { DistinguishedName } from '../../engine/name.js';
 import type { HashName } from '../../engine/signature.js';
-import type { CaRow, CertRow } from '../../store/pca-store.js';
+import type { CertRow } from '../../store/pca-store.js';
 import { writeZip } from '../zip.js';
-import { buildCaCrl, caName, chainAbove, checkCanIssue, issuerCrlUrl, publishCrl, requireIssuer, type BuiltCaCrl, type Issuer } from './authority.js';
+import { buildCaCrl, caName, chainAbove, checkCanIssue, issuerCrlUrl, publishCrl, requireIssuer, type BuiltCaCrl } from './authority.js';
 import {
-  CA_KEY_USAGES,
   checkCustomOid,
-  checkPathLength,
   checkWithinIssuer,
-  CSR_SIGNATURE_HASH,
   customizedExt,
   EKU_FIELDS,
   ENTITY_KEY_USAGES,
   issueCertificate,
-  randomSerial,
+  serialFromBytes,
   validityWindow,
   type ValidityInput,
 } from './contents.js';
 import { certIdParam, fromValidation, notAllowed, notFound, nowMs, quotaExceeded, SETTING, uuid, type PcaContext, type PcaRequest, type PcaResponse } from './context.js';
 import { certBody, certStatus } from './model.js';
+import { drawIssueRandom, entityCertRow, prepareFromCsr, type IssueRandom, type IssuerOrError, type PreparedIssue } from './issue-csr.js';
 
 export const DEFAULT_CERTIFICATE_QUOTA = 100_000;
 
-function certQuotaOf(ctx: PcaContext): number {
+export function certQuotaOf(ctx: PcaContext): number {
   const v = Number(ctx.ws.setting(SETTING.CERTIFICATE_QUOTA));
   return Number.isInteger(v) && v >= 0 ? v : DEFAULT_CERTIFICATE_QUOTA;
 }
 
-/** A certificate ready to be committed: the row, and how to sign it again should its serial be taken. */
-interface Prepared {
-  issuerId: string;
-  sign: (serial: bigint) => Buffer;
-  serial: { value: bigint; decimal: string };
-  /** An end-entity certificate (pca_cert), or an INTERMEDIATE_CA issued from a CSR (pca_ca, not listed). */
-  cert?: CertRow;
-  ca?: CaRow;
-  /** The response body. */
-  id: string;
+/** A prepared certificate, and how to prepare it again with fresh random bytes should its serial be taken (p = 2^-159). */
+export interface Pending {
+  p: PreparedIssue;
+  redo: (rnd: IssueRandom) => PreparedIssue;
 }
 
 /** The issuer, checked and opened once per batch (its key is decrypted once per process). */
-function issuerFor(ctx: PcaContext, id: string, cache: Map<string, Issuer>): Issuer {
-  const key = id.toLowerCase();
-  let i = cache.get(key);
-  if (!i) {
-    i = requireIssuer(ctx, key);
-    cache.set(key, i);
+export function issuerInfo(ctx: PcaContext, id: string, cache: Map<string, IssuerOrError>): IssuerOrError {
+  const k = id.toLowerCase();
+  if (cache.has(k)) return cache.get(k);
+  let v: IssuerOrError;
+  try {
+    const i = requireIssuer(ctx, k);
+    v = { ca_id: i.row.ca_id, type: i.row.type, common_name: caName(i.row), path_length: i.row.path_length, not_before: i.row.not_before, not_after: i.row.not_after, subjectDer: i.cert.subject.der, spki: i.spki, key: i.key, crlUrl: issuerCrlUrl(ctx, i.row) };
+  } catch (e) {
+    if (!(e instanceof CcmError) || isFatal(e)) throw e;
+    v = { error: e };
   }
-  return i;
+  cache.set(k, v);
+  return v;
 }
+
+/** The issuer a body names, when it names one by a well-formed ID (otherwise the pre-flight answers). */
+export function issuerOfBody(ctx: PcaContext, body: unknown, cache: Map<string, IssuerOrError>): IssuerOrError {
+  const id = body && typeof body === 'object' ? (body as Record<string, unknown>).issuer_id : undefined;
+  return typeof id === 'string' && UUID.test(id) ? issuerInfo(ctx, id, cache) : undefined;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function ekuFromBody(v: unknown): string[] {
   if (!v || typeof v !== 'object') return [];
@@ -128,155 +130,46 @@ export function applyCert(ctx: PcaContext, req: PcaRequest): PcaResponse {
       crlUrl,
       ...(customExt ? { custom: customExt } : {}),
     });
-  const serial = randomSerial(ctx.random);
-  const id = uuid(ctx.random);
-  const p: Prepared = {
-    issuerId: issuer.row.ca_id,
-    sign,
-    serial,
-    id,
-    cert: certRow(ctx, id, issuer.row, dn, keyAlgorithm, hash, 'GENERATE', serial.decimal, window, sign(serial.value), ctx.vault.seal(key), now),
+  const sealed = ctx.vault.seal(key);
+  const prepare = (rnd: IssueRandom): PreparedIssue => {
+    const serial = serialFromBytes(rnd.serial);
+    const id = uuid(() => Buffer.from(rnd.id));
+    return { issuerId: issuer.row.ca_id, id, serialDecimal: serial.decimal, cert: entityCertRow(id, { ca_id: issuer.row.ca_id, common_name: caName(issuer.row) }, dn, keyAlgorithm, hash, 'GENERATE', serial.decimal, window, sign(serial.value), sealed, now) };
   };
+  const p: Pending = { p: prepare(drawIssueRandom(ctx.random)), redo: prepare };
+  const id = p.p.id;
   ctx.ws.tx(() => commitOne(ctx, p, { used: ctx.store.countCertsInQuota(), quota: certQuotaOf(ctx) }));
   return { status: 200, body: { certificate_id: id } };
-}
-
-function certRow(
-  _ctx: PcaContext,
-  id: string,
-  issuer: CaRow,
-  dn: DistinguishedName,
-  keyAlgorithm: string,
-  hash: string,
-  genMode: 'GENERATE' | 'CSR',
-  serial: string,
-  window: { notBefore: number; notAfter: number },
-  der: Buffer,
-  privateKey: Buffer | null,
-  now: number,
-): CertRow {
-  return {
-    certificate_id: id,
-    issuer_id: issuer.ca_id,
-    issuer_name: caName(issuer),
-    status: 'ISSUED',
-    common_name: dn.common_name ?? '',
-    distinguished_name: JSON.stringify(dn),
-    key_algorithm: keyAlgorithm,
-    signature_algorithm: hash,
-    gen_mode: genMode,
-    serial_number: serial,
-    create_time: now,
-    delete_time: null,
-    not_before: window.notBefore,
-    not_after: window.notAfter,
-    certificate: der,
-    private_key: privateKey,
-    revoked_time: null,
-    revoke_reason: null,
-  };
 }
 
 // ---- issue via CSR (4.2.2.3) ------------------------------------------------------------------
 
 /** Validates and signs one issue-via-CSR body; nothing is written yet. */
-function prepareIssueCsr(ctx: PcaContext, body: unknown, issuers: Map<string, Issuer>, now: number): Prepared {
-  const keep: { csr?: Csr } = {};
-  const v = validatePcaIssueCsr(body, { at: new Date(now), keep });
-  if (!v.valid || !keep.csr) throw fromValidation(v);
-  const csr = keep.csr;
-  const b = body as Record<string, unknown>;
-  const issuer = issuerFor(ctx, b.issuer_id as string, issuers);
-  const window = validityWindow(b.validity as ValidityInput, now);
-  checkWithinIssuer(window, issuer.row, caName(issuer.row));
-  const intermediate = b.type === 'INTERMEDIATE_CA';
-  const pathLength = intermediate ? (typeof b.path_length === 'number' ? b.path_length : 0) : undefined;
-  if (pathLength !== undefined) checkPathLength(pathLength, issuer.row);
-  // 4.2.2.3: keyUsage "The parameters in the CSR are preferentially used"; the defaults otherwise.
-  const requested = csr.extensions.keyUsage?.length ? csr.extensions.keyUsage : undefined;
-  const usages = requested ?? (intermediate ? CA_KEY_USAGES : ENTITY_KEY_USAGES);
-  const crlUrl = issuerCrlUrl(ctx, issuer.row);
-  const sign = (serial: bigint): Buffer =>
-    issueCertificate({
-      serial,
-      subject: csr.subject.der,
-      issuer: issuer.cert.subject.der,
-      notBefore: window.notBefore,
-      notAfter: window.notAfter,
-      spki: csr.publicKey.spki,
-      signingKey: issuer.key,
-      issuerSpki: issuer.spki,
-      hash: CSR_SIGNATURE_HASH,
-      ...(intermediate ? { ca: { pathLength } } : {}),
-      keyUsages: usages,
-      // 4.2.2.3: subject_alternative_names in the body is "reserved and ignored"; the CSR's own are used, and so is its EKU.
-      ...(intermediate ? {} : { extendedKeyUsages: csr.extensions.extendedKeyUsage ?? [], sans: (csr.extensions.subjectAltNames ?? []).filter((s) => ['DNS', 'IP', 'EMAIL', 'URI'].includes(s.type)) }),
-      crlUrl,
-    });
-  const serial = randomSerial(ctx.random);
-  const id = uuid(ctx.random);
-  const der = sign(serial.value);
-  const dn = toDistinguishedName(csr.subject);
-  const keyAlgorithm = ccmKeyAlgorithm(csr.publicKey) ?? csr.publicKey.type;
-  if (!intermediate) return { issuerId: issuer.row.ca_id, sign, serial, id, cert: certRow(ctx, id, issuer.row, dn, keyAlgorithm, CSR_SIGNATURE_HASH, 'CSR', serial.decimal, window, der, null, now) };
-  // 4.2.2.3: an INTERMEDIATE_CA "does not use the CA quota", is not listed, and "cannot issue certificates as its key is on the user side".
-  const ca: CaRow = {
-    ca_id: id,
-    type: 'SUBORDINATE',
-    status: 'ACTIVED',
-    listed: 0,
-    issuer_id: issuer.row.ca_id,
-    issuer_name: caName(issuer.row),
-    path_length: pathLength!,
-    key_algorithm: keyAlgorithm,
-    signature_algorithm: CSR_SIGNATURE_HASH,
-    gen_mode: 'CSR',
-    serial_number: serial.decimal,
-    common_name: commonNames(csr.subject)[0] ?? '',
-    distinguished_name: JSON.stringify(dn),
-    key_usages: null,
-    crl_configuration: null,
-    create_time: now,
-    delete_time: null,
-    not_before: window.notBefore,
-    not_after: window.notAfter,
-    certificate: der,
-    certificate_chain: null,
-    csr: csr.der,
-    private_key: null,
-    revoked_time: null,
-    revoke_reason: null,
-    crl_number: 0,
-    freeze_flag: 0,
-  };
-  return { issuerId: issuer.row.ca_id, sign, serial, id, ca };
+function prepareIssueCsr(ctx: PcaContext, body: unknown, issuers: Map<string, IssuerOrError>, now: number): Pending {
+  const issuer = issuerOfBody(ctx, body, issuers);
+  const redo = (rnd: IssueRandom): PreparedIssue => prepareFromCsr(body, issuer, now, rnd);
+  return { p: redo(drawIssueRandom(ctx.random)), redo };
 }
 
 /** Inside a transaction: issuer still ACTIVED, quota, serial, row. Throws CcmError before writing anything. */
-function commitOne(ctx: PcaContext, p: Prepared, quota: { used: number; quota: number }, checked?: Set<string>): void {
+export function commitOne(ctx: PcaContext, pending: Pending, quota: { used: number; quota: number }, checked?: Set<string>): PreparedIssue {
+  let p = pending.p;
   if (!checked?.has(p.issuerId)) {
     const cur = ctx.store.getCa(p.issuerId);
     if (!cur) throw notFound('CA', p.issuerId);
     checkCanIssue(ctx, cur);
     checked?.add(p.issuerId);
   }
-  if (p.cert) {
-    if (quota.used >= quota.quota) throw quotaExceeded('certificate', quota.quota);
-  }
-  let serial = p.serial;
-  for (let i = 0; !ctx.store.claimSerial(p.issuerId, serial.decimal); i++) {
+  if (p.cert && quota.used >= quota.quota) throw quotaExceeded('certificate', quota.quota);
+  for (let i = 0; !ctx.store.claimSerial(p.issuerId, p.serialDecimal); i++) {
     if (i > 3) throw new Error('serial number collisions: the random number generator is broken');
-    serial = randomSerial(ctx.random);
-  }
-  if (serial !== p.serial) {
-    const der = p.sign(serial.value);
-    if (p.cert) Object.assign(p.cert, { serial_number: serial.decimal, certificate: der });
-    if (p.ca) Object.assign(p.ca, { serial_number: serial.decimal, certificate: der });
+    p = pending.redo(drawIssueRandom(ctx.random));
   }
   if (p.cert) {
     ctx.store.insertCert(p.cert);
     quota.used++;
   } else ctx.store.insertCa(p.ca!);
+  return p;
 }
 
 /** POST /v1/private-certificates/csr (4.2.2.3). */
@@ -308,14 +201,14 @@ export class BatchInputError {
  */
 export function issueCsrBatch(ctx: PcaContext, bodies: Iterable<unknown>, emit: (index: number, r: PcaResponse | CcmError) => void, o: BatchOptions = {}): { issued: number; failed: number } {
   const group = Math.max(1, o.group ?? 256);
-  const issuers = new Map<string, Issuer>();
+  const issuers = new Map<string, IssuerOrError>();
   let index = 0;
   let issued = 0;
   let failed = 0;
   let unlocked = false;
   const it = bodies[Symbol.iterator]();
   for (;;) {
-    const batch: { i: number; p?: Prepared; err?: CcmError }[] = [];
+    const batch: { i: number; p?: Pending; done?: PreparedIssue; err?: CcmError }[] = [];
     const now = nowMs(ctx);
     for (let k = 0; k < group; k++) {
       const n = it.next();
@@ -343,7 +236,7 @@ export function issueCsrBatch(ctx: PcaContext, bodies: Iterable<unknown>, emit: 
       for (const item of batch) {
         if (!item.p) continue;
         try {
-          commitOne(ctx, item.p, quota, checked);
+          item.done = commitOne(ctx, item.p, quota, checked);
         } catch (e) {
           if (!(e instanceof CcmError) || isFatal(e)) throw e;
           item.err = e;
@@ -352,9 +245,9 @@ export function issueCsrBatch(ctx: PcaContext, bodies: Iterable<unknown>, emit: 
       }
     });
     for (const item of batch) {
-      if (item.p) {
+      if (item.done) {
         issued++;
-        emit(item.i, { status: 200, body: { certificate_id: item.p.id } });
+        emit(item.i, { status: 200, body: { certificate_id: item.done.id } });
       } else {
         failed++;
         emit(item.i, item.err!);
@@ -366,7 +259,7 @@ export function issueCsrBatch(ctx: PcaContext, bodies: Iterable<unknown>, emit: 
 }
 
 /** Errors that concern the whole workspace, not one body: they stop a batch. */
-function isFatal(e: CcmError): boolean {
+export function isFatal(e: CcmError): boolean {
   return e.code.startsWith('CCMKIT.01') || e.code === 'CCMKIT.0005' || e.code === 'CCMKIT.0006';
 }
 
@@ -394,7 +287,7 @@ export function listCerts(ctx: PcaContext, req: PcaRequest): PcaResponse {
     where.push('instr(common_name, @name) > 0');
     params.name = q.name;
   }
-  const { rows, total } = ctx.ws.snapshot(() => ctx.store.listCerts({ limit: q.limit, offset: q.offset, sortColumn: q.sortKey, desc: q.sortDir === 'DESC', where, params }));
+  const { rows, total } = ctx.ws.snapshot(() => ctx.store.listCerts({ limit: q.limit, offset: q.offset, sortColumn: q.sortKey, desc: q.sortDir === 'DESC', where, params, nameFilter: Boolean(q.name) }));
   return { status: 200, body: { total, certificates: rows.map((r) => certBody(r, now)) } };
 }
 

@@ -54,6 +54,8 @@ export function checkWorkspace(ctx: PcaContext, o: { keys?: boolean } = {}): Che
     if (quick !== 'ok') problem('database', 'workspace.db', `quick_check: ${String(quick)}`);
     const fk = db.pragma('foreign_key_check') as unknown[];
     if (fk.length) problem('database', 'workspace.db', `${fk.length} rows point at rows that do not exist (foreign_key_check)`);
+    const orphans = ctx.store.count('pca_cert') - ctx.store.count('pca_cert_der');
+    if (orphans !== 0) problem('database', 'workspace.db', `${Math.abs(orphans)} certificate rows without their DER (or DER without a row)`);
 
     // ---- CAs ----
     const cas = ctx.store.allCas();
@@ -74,7 +76,7 @@ export function checkWorkspace(ctx: PcaContext, o: { keys?: boolean } = {}): Che
     // ---- certificates, a page at a time ----
     let last = 0;
     for (;;) {
-      const rows = db.prepare('SELECT rowid AS rid, * FROM pca_cert WHERE rowid > ? ORDER BY rowid LIMIT ?').all(last, PAGE) as (CertRow & { rid: number })[];
+      const rows = ctx.store.certPage(last, PAGE);
       if (!rows.length) break;
       last = rows[rows.length - 1]!.rid;
       for (const r of rows) {

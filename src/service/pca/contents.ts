@@ -114,12 +114,17 @@ export function checkWithinIssuer(w: { notBefore: number; notAfter: number }, is
  * (4.2.1.1 example "202203070322544291829058"); so does ccmkit.
  */
 export function randomSerial(random: Random): { value: bigint; decimal: string } {
-  for (;;) {
-    const b = Buffer.from(random(20));
-    b[0] = b[0]! & 0x7f;
-    const value = BigInt('0x' + b.toString('hex'));
-    if (value > 0n) return { value, decimal: value.toString(10) };
-  }
+  return serialFromBytes(random(20));
+}
+
+/** The serial of 20 random bytes: the top bit cleared (positive, at most 20 octets); never zero. */
+export function serialFromBytes(bytes: Uint8Array): { value: bigint; decimal: string } {
+  const b = Buffer.from(bytes.subarray(0, 20));
+  b[0] = b[0]! & 0x7f;
+  let value = BigInt('0x' + b.toString('hex'));
+  // Zero has probability 2^-159; it is still not a valid serial.
+  if (value === 0n) value = 1n;
+  return { value, decimal: value.toString(10) };
 }
 
 /** The certificate's serial (upper-case hex, as parsed) as PCA's decimal string. */

@@ -7,6 +7,7 @@ export * from './model.js';
 export * from './ca.js';
 export * from './cert.js';
 export * from './routes.js';
+export { issueCsrBatchParallel, type ParallelOptions } from './issue-pool.js';
 export * from './check.js';
 export { publishCrl, type BuiltCaCrl } from './authority.js';
 export { PCA_MIGRATIONS } from '../../store/pca-schema.js';

@@ -133,7 +133,7 @@ export function caBody(r: CaRow, now: number, crlBaseUrl: string | undefined): C
   };
 }
 
-export function certBody(r: CertRow, now: number): CertBody {
+export function certBody(r: Omit<CertRow, 'certificate' | 'private_key'>, now: number): CertBody {
   return {
     certificate_id: r.certificate_id,
     status: certStatus(r, now),
