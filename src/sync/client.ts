@@ -59,6 +59,8 @@ export interface CallResult {
   /** The raw bytes (a zip for a compressed PCA export). */
   raw: Buffer;
   contentType?: string;
+  /** A file name from Content-Disposition (a zip export), reduced to a safe base name. */
+  filename?: string;
   requestId?: string;
   /** Set when a guard found the result instead of an answer to this call. */
   recovered?: boolean;
@@ -368,5 +370,8 @@ function result(res: RawResponse): CallResult {
       throw new CcmError(502, SyncCode.BAD_RESPONSE, `CCM answered HTTP ${res.status} with a body that is not JSON (${type || 'no Content-Type'}, ${res.body.length} bytes).`);
     }
   }
-  return { status: res.status, json, raw: res.body, contentType: type || undefined, requestId: header(res, 'x-request-id') };
+  const cd = /filename="?([^";]+)"?/i.exec(header(res, 'content-disposition') ?? '');
+  // Never a path from the server: the base name only, printable, no dot-files.
+  const filename = cd ? cd[1]!.split(/[\\/]/).pop()!.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '').slice(0, 128) || undefined : undefined;
+  return { status: res.status, json, raw: res.body, contentType: type || undefined, filename, requestId: header(res, 'x-request-id') };
 }
