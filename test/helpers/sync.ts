@@ -21,7 +21,8 @@ export interface Emu {
   log(): { method: string; path: string; status: number; fault?: string; auth?: string }[];
   /** Access-log lines of one method and path prefix. */
   count(method: string, pathPrefix: string): number;
-  stop(): Promise<void>;
+  /** Stops it (SIGTERM); its temporary folder is removed unless `keep` (for a restart on the same workspace). */
+  stop(keep?: boolean): Promise<void>;
 }
 
 export interface EmuOptions {
@@ -69,12 +70,12 @@ export async function startEmu(o: EmuOptions = {}): Promise<Emu> {
     spawned,
     log,
     count: (method, prefix) => log().filter((l) => l.method === method && l.path.startsWith(prefix)).length,
-    async stop() {
+    async stop(keep = false) {
       if (spawned.child.exitCode === null) {
         spawned.child.kill('SIGTERM');
         await spawned.exited;
       }
-      if (!o.workspace) t.cleanup();
+      if (!o.workspace && !keep) t.cleanup();
     },
   };
 }

@@ -192,3 +192,41 @@ describe('token login', () => {
     reply = () => ({ status: 200, body: '{}' });
   });
 });
+
+describe('waiting between attempts', () => {
+  it('Retry-After is honoured (seconds), else exponential backoff with jitter; too long a Retry-After ends the call', async () => {
+    const answers = [
+      { status: 429, body: '{"error_code":"APIGW.0308","error_msg":"throttled"}', headers: { 'Retry-After': '2' } },
+      { status: 503, body: '{"error_code":"SCM.0100","error_msg":"busy"}' },
+      { status: 503, body: '{"error_code":"SCM.0100","error_msg":"busy"}' },
+      { status: 200, body: '{"certificates":[],"total_count":0}' },
+    ];
+    let n = 0;
+    reply = () => answers[Math.min(n++, answers.length - 1)]!;
+    const waits: number[] = [];
+    const c = new CcmClient({
+      credentials: { aksk: { ak: 'AK', sk: 'SK' }, domainId: 'c'.repeat(32), source: 'test' },
+      endpoints: resolveEndpoints({ endpoint: `http://127.0.0.1:${port}` }, {}),
+      env: {},
+      sleep: async (ms) => void waits.push(ms),
+    });
+    const r = await c.call({ service: 'scm', method: 'GET', path: '/v3/scm/certificates', kind: 'read' });
+    expect(r.status).toBe(200);
+    expect(waits).toHaveLength(3);
+    expect(waits[0]).toBeGreaterThanOrEqual(2000); // Retry-After: 2
+    expect(waits[0]).toBeLessThanOrEqual(2201);
+    expect(waits[1]).toBeGreaterThanOrEqual(500); // attempt 2: 1,000 ms, half of it jittered
+    expect(waits[1]).toBeLessThanOrEqual(1000);
+    expect(waits[2]).toBeGreaterThanOrEqual(1000); // attempt 3: 2,000 ms
+    expect(waits[2]).toBeLessThanOrEqual(2000);
+    expect(c.stats.retries).toBe(3);
+
+    n = 0;
+    reply = () => ({ status: 429, body: '{"error_code":"APIGW.0308","error_msg":"throttled"}', headers: { 'Retry-After': '3600' } });
+    waits.length = 0;
+    await expect(c.call({ service: 'scm', method: 'GET', path: '/v3/scm/certificates', kind: 'read' })).rejects.toMatchObject({ httpStatus: 429, code: 'APIGW.0308' });
+    expect(waits).toEqual([]);
+    c.close();
+    reply = () => ({ status: 200, body: '{}' });
+  });
+});
