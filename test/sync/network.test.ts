@@ -162,6 +162,9 @@ describe('plain HTTP and failures', () => {
     proxy = await startProxy();
   });
   afterAll(async () => {
+    // The emulator would wait out its 30 s body timeout for the request the read-timeout test walked
+    // away from (its reader misses a client that left during an injected delay): no grace needed here.
+    emu.spawned.child.kill('SIGKILL');
     await emu.stop();
     await closeProxy(proxy);
   });
