@@ -4,6 +4,8 @@
 // so a test talks to exactly what it set up.
 
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import type { Credentials } from '../../src/server/credentials.js';
 import { makeCredentials, makeWorkspace, PASSPHRASE, spawnEmulator, type Spawned } from './emulator.js';
@@ -17,12 +19,20 @@ export interface Emu {
   credentials: Credentials;
   caFile?: string;
   spawned: Spawned;
-  /** Parsed access-log lines so far. */
-  log(): { method: string; path: string; status: number; fault?: string; auth?: string }[];
+  /** Parsed access-log lines of every request answered so far (waits for the log to catch up). */
+  log(): Promise<LogLine[]>;
   /** Access-log lines of one method and path prefix. */
-  count(method: string, pathPrefix: string): number;
+  count(method: string, pathPrefix: string): Promise<number>;
   /** Stops it (SIGTERM); its temporary folder is removed unless `keep` (for a restart on the same workspace). */
   stop(keep?: boolean): Promise<void>;
+}
+
+export interface LogLine {
+  method: string;
+  path: string;
+  status: number;
+  fault?: string;
+  auth?: string;
 }
 
 export interface EmuOptions {
@@ -32,6 +42,8 @@ export interface EmuOptions {
   /** Reuse this workspace (a restart); else a new one. */
   workspace?: string;
   credsFile?: string;
+  /** A fixed port (a restart that clients should see as the same endpoint). */
+  port?: number;
 }
 
 /** A clean environment for ccmkit: no proxies, no SDK credentials, the test passphrase. */
@@ -49,17 +61,38 @@ export async function startEmu(o: EmuOptions = {}): Promise<Emu> {
   const dir = o.workspace ?? makeWorkspace(join(t.dir, 'ws'));
   const credsFile = o.credsFile ?? join(t.dir, 'creds.json');
   const credentials = o.credsFile ? (JSON.parse(readFileSync(o.credsFile, 'utf8')) as Credentials) : makeCredentials(credsFile);
-  const args = ['--workspace', dir, '--credentials', credsFile, '--port', '0'];
+  const args = ['--workspace', dir, '--credentials', credsFile, '--port', String(o.port ?? 0)];
   if (o.faults) args.push('--faults', o.faults, '--faults-seed', '7');
   if (o.tls) args.push('--tls');
   if (o.tokenTtl) args.push('--token-ttl', String(o.tokenTtl));
   const spawned = await spawnEmulator(args, cleanEnv());
-  const log = (): { method: string; path: string; status: number; fault?: string; auth?: string }[] =>
+  const lines = (): LogLine[] =>
     spawned
       .stderr()
       .split('\n')
       .filter((l) => l.startsWith('{') && l.includes('"request_id"') && l.includes('"method"'))
-      .map((l) => JSON.parse(l) as { method: string; path: string; status: number; fault?: string; auth?: string });
+      .map((l) => JSON.parse(l) as LogLine);
+  let barriers = 0;
+  // A log line reaches this process a little after its answer reached the client. A request of our own,
+  // whose line we wait for, proves every earlier line has arrived (one pipe, written in order).
+  const caughtUp = async (): Promise<void> => {
+    const path = `/ccmkit-test-barrier-${++barriers}`;
+    const url = new URL(spawned.url);
+    const ca = spawned.report.ca_file ? readFileSync(spawned.report.ca_file as string) : undefined;
+    await new Promise<void>((resolve, reject) => {
+      const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)({ host: url.hostname, port: url.port, path, agent: false, ca }, (res) => {
+        res.resume();
+        res.on('end', () => resolve());
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    for (let i = 0; i < 500 && !spawned.stderr().includes(`"path":"${path}"`); i++) await new Promise((r) => setTimeout(r, 10));
+  };
+  const log = async (): Promise<LogLine[]> => {
+    if (spawned.child.exitCode === null) await caughtUp();
+    return lines().filter((l) => !l.path.startsWith('/ccmkit-test-barrier-'));
+  };
   return {
     url: spawned.url,
     port: spawned.port,
@@ -69,7 +102,7 @@ export async function startEmu(o: EmuOptions = {}): Promise<Emu> {
     caFile: (spawned.report.ca_file as string | null) ?? undefined,
     spawned,
     log,
-    count: (method, prefix) => log().filter((l) => l.method === method && l.path.startsWith(prefix)).length,
+    count: async (method, prefix) => (await log()).filter((l) => l.method === method && l.path.startsWith(prefix)).length,
     async stop(keep = false) {
       if (spawned.child.exitCode === null) {
         spawned.child.kill('SIGTERM');

@@ -94,13 +94,13 @@ describe('TLS', () => {
   });
 
   it('without it the handshake fails: CCMKIT.0202, a hint, nothing reached the service', async () => {
-    const before = emu.log().length;
+    const before = (await emu.log()).length;
     const r = await cc(['scm', 'list', '--endpoint', emu.url, '--credentials', emu.credsFile]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('CCMKIT.0202');
     expect(r.stderr).toContain('TLS with 127.0.0.1');
     expect(r.stderr).toContain('--ca-bundle');
-    expect(emu.log().length).toBe(before);
+    expect((await emu.log()).length).toBe(before);
     // and a bundle that holds no certificate is refused up front
     const bad = await cc(['scm', 'list', '--endpoint', emu.url, '--credentials', emu.credsFile, '--ca-bundle', emu.credsFile]);
     expect(bad.code).toBe(1);

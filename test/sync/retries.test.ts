@@ -32,11 +32,8 @@ async function withEmu<T>(faults: string | undefined, fn: (e: Emu) => Promise<T>
   }
 }
 
-function statuses(e: Emu, method: string, prefix: string): (number | string)[] {
-  return e
-    .log()
-    .filter((l) => l.method === method && l.path.startsWith(prefix))
-    .map((l) => l.status);
+async function statuses(e: Emu, method: string, prefix: string): Promise<(number | string)[]> {
+  return (await e.log()).filter((l) => l.method === method && l.path.startsWith(prefix)).map((l) => l.status);
 }
 
 function importBody(cn: string): string {
@@ -58,7 +55,7 @@ describe('reads and deletes are retried', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(jsonOf(r).total_count).toBe(0);
       // 429 then 503, 503, then the drop (no status), the truncated 200, and the whole answer.
-      expect(statuses(e, 'GET', '/v3/scm/certificates')).toEqual([429, 503, 503, 0, 200, 200]);
+      expect(await statuses(e, 'GET', '/v3/scm/certificates')).toEqual([429, 503, 503, 0, 200, 200]);
       expect(r.stderr).toMatch(/-> 429 .*\n.*-> 503 .*attempt 2/);
       expect(r.stderr).toMatch(/-> reset .*attempt 4/);
       expect(r.stderr).toMatch(/-> truncated .*attempt 5/);
@@ -70,7 +67,7 @@ describe('reads and deletes are retried', () => {
       const r = await cc(['ca', 'list', '--remote', ...conn(e), '--retries', '1', '--json']);
       expect(r.code).toBe(1);
       expect(jsonOf(r)).toMatchObject({ http_status: 503, error_code: 'PCA.00000001' });
-      expect(statuses(e, 'GET', '/v1/private-certificate-authorities')).toEqual([503, 503]);
+      expect(await statuses(e, 'GET', '/v1/private-certificate-authorities')).toEqual([503, 503]);
     });
   });
 
@@ -80,7 +77,7 @@ describe('reads and deletes are retried', () => {
       const r = await cc(['scm', 'delete', ...conn(e), id]);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain('the first answer was lost');
-      expect(statuses(e, 'DELETE', '/v3/scm/certificates/')).toEqual([0, 404]);
+      expect(await statuses(e, 'DELETE', '/v3/scm/certificates/')).toEqual([0, 404]);
       expect(await scmTotal(e)).toBe(0);
     });
   });
@@ -92,7 +89,7 @@ describe('SCM import: never a duplicate', () => {
       const r = await cc(['scm', 'import', ...conn(e), importBody('a.example.com'), '--json']);
       expect(r.code, r.stderr).toBe(0);
       expect(jsonOf(r).certificate_id).toMatch(/^scs/);
-      expect(statuses(e, 'POST', IMPORT)).toEqual([0]);
+      expect(await statuses(e, 'POST', IMPORT)).toEqual([0]);
       expect(await scmTotal(e)).toBe(1);
     });
   });
@@ -102,7 +99,7 @@ describe('SCM import: never a duplicate', () => {
       const r = await cc(['scm', 'import', ...conn(e), importBody('b.example.com')]);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain('the first answer was lost; SCM had stored it');
-      expect(statuses(e, 'POST', IMPORT)).toEqual([200]);
+      expect(await statuses(e, 'POST', IMPORT)).toEqual([200]);
       expect(await scmTotal(e)).toBe(1);
     });
   });
@@ -111,7 +108,7 @@ describe('SCM import: never a duplicate', () => {
     await withEmu(`503@#1~POST:${IMPORT},429=1@#2~POST:${IMPORT},drop@#3~POST:${IMPORT}`, async (e) => {
       const r = await cc(['scm', 'import', ...conn(e), importBody('c.example.com'), '--verbose']);
       expect(r.code, r.stderr).toBe(0);
-      expect(statuses(e, 'POST', IMPORT)).toEqual([503, 429, 0, 200]);
+      expect(await statuses(e, 'POST', IMPORT)).toEqual([503, 429, 0, 200]);
       // a lookup (list by name, then by domain) before every re-send
       expect(r.stderr.match(/GET \/v3\/scm\/certificates\?content=/g)!.length).toBeGreaterThanOrEqual(3);
       expect(await scmTotal(e)).toBe(1);
@@ -128,7 +125,7 @@ describe('SCM import: never a duplicate', () => {
       const all = jsonOf(await cc(['scm', 'list', ...conn(e), '--all', '--json']));
       expect(all.total_count).toBe(names.length);
       expect(new Set(all.certificates.map((c: any) => c.domain)).size).toBe(names.length);
-      expect(e.log().some((l) => l.fault)).toBe(true);
+      expect((await e.log()).some((l) => l.fault)).toBe(true);
     });
   });
 });
@@ -141,7 +138,7 @@ describe('other POSTs are never re-sent blindly', () => {
       expect(r.code).toBe(1);
       expect(r.stderr).toContain('CCMKIT.0207');
       expect(r.stderr).toContain('may or may not have been carried out');
-      expect(statuses(e, 'POST', '/v1/private-certificate-authorities')).toEqual([0]);
+      expect(await statuses(e, 'POST', '/v1/private-certificate-authorities')).toEqual([0]);
       // it was made, once
       expect(jsonOf(await cc(['ca', 'list', '--remote', ...conn(e), '--json'])).total).toBe(1);
     });
@@ -153,7 +150,7 @@ describe('other POSTs are never re-sent blindly', () => {
       const r = await cc(['ca', 'create', '--remote', ...conn(e), f('root2.json'), '--json']);
       expect(r.code).toBe(1);
       expect(jsonOf(r)).toMatchObject({ http_status: 429, error_code: 'APIGW.0308' });
-      expect(statuses(e, 'POST', '/v1/private-certificate-authorities')).toEqual([429]);
+      expect(await statuses(e, 'POST', '/v1/private-certificate-authorities')).toEqual([429]);
     });
   });
 
@@ -176,7 +173,7 @@ describe('other POSTs are never re-sent blindly', () => {
       const r = await cc(['ca', 'import', '--remote', ...conn(e2), id, '--certificate', f('p.pem'), '--certificate-chain', f('r.pem')]);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain('the first answer was lost');
-      expect(statuses(e2, 'POST', `/v1/private-certificate-authorities/${id}/import`)).toEqual([0]);
+      expect(await statuses(e2, 'POST', `/v1/private-certificate-authorities/${id}/import`)).toEqual([0]);
       expect(jsonOf(await cc(['ca', 'show', '--remote', ...conn(e2), id, '--json'])).status).toBe('ACTIVED');
     } finally {
       await e2.stop();
@@ -197,13 +194,13 @@ describe('authentication failures', () => {
       expect(r.stderr).toContain('verify aksk signature fail');
       expect(r.stderr).toContain('Check the AK/SK');
       expect(r.stderr).not.toContain('W'.repeat(40));
-      expect(e.log()).toHaveLength(1);
+      expect((await e.log())).toHaveLength(1);
       // an unknown AK, the same
       bad.access_keys[0].access = 'NOSUCHKEY0000000000';
       writeFileSync(f('bad-creds.json'), JSON.stringify(bad), { mode: 0o600 });
       const r2 = await cc(['ca', 'list', '--remote', '--endpoint', e.url, '--credentials', f('bad-creds.json'), '--json']);
       expect(jsonOf(r2)).toMatchObject({ http_status: 401, error_code: 'APIGW.0301' });
-      expect(e.log()).toHaveLength(2);
+      expect((await e.log())).toHaveLength(2);
     });
   });
 
@@ -216,7 +213,7 @@ describe('authentication failures', () => {
       expect(r.code).toBe(1);
       expect(r.stderr).toContain('IAM login failed');
       expect(r.stderr).not.toContain('not-the-password');
-      expect(e.log()).toHaveLength(1);
+      expect((await e.log())).toHaveLength(1);
     });
   });
 
@@ -227,8 +224,8 @@ describe('authentication failures', () => {
       async (e) => {
         const r = await cc(['ca', 'list', '--remote', ...conn(e), '--auth', 'token', '--json']);
         expect(r.code, r.stderr).toBe(0);
-        expect(statuses(e, 'POST', '/v3/auth/tokens')).toEqual([201, 201]);
-        expect(statuses(e, 'GET', '/v1/private-certificate-authorities')).toEqual([401, 200]);
+        expect(await statuses(e, 'POST', '/v3/auth/tokens')).toEqual([201, 201]);
+        expect(await statuses(e, 'GET', '/v1/private-certificate-authorities')).toEqual([401, 200]);
       },
       { tokenTtl: 1 },
     );

@@ -47,7 +47,7 @@ describe('scm import, list, show, export, delete', () => {
     expect(r.code, r.stderr).toBe(0);
     id = jsonOf(r).certificate_id;
     expect(id).toMatch(/^scs\d{13}$/);
-    expect(emu.count('POST', '/v3/scm/certificates/import')).toBe(1);
+    expect(await emu.count('POST', '/v3/scm/certificates/import')).toBe(1);
   });
 
   it('lists it (one page, --all, filters) and shows it with its SHA-256 fingerprint', async () => {
@@ -91,11 +91,11 @@ describe('scm import, list, show, export, delete', () => {
     expect(e.http_status).toBe(400);
     expect(e.request_id).toMatch(/^[0-9a-f]{32}$/);
     expect(JSON.parse(e.response).error_code).toBe(e.error_code);
-    const posts = emu.count('POST', '/v3/scm/certificates/import');
+    const posts = await emu.count('POST', '/v3/scm/certificates/import');
     const skip = await run(['scm', 'import', ...conn(emu), f('body.json'), '--skip-existing', '--json']);
     expect(skip.code, skip.stderr).toBe(0);
     expect(jsonOf(skip)).toEqual({ certificate_id: id, existed: true });
-    expect(emu.count('POST', '/v3/scm/certificates/import')).toBe(posts);
+    expect(await emu.count('POST', '/v3/scm/certificates/import')).toBe(posts);
   });
 
   it('deletes it; a second delete and a show are CCM refusals (404 SCM.0094, X-Request-Id)', async () => {
@@ -112,17 +112,17 @@ describe('the pre-flight', () => {
   it('a body SCM would refuse is not sent; --no-preflight sends it and CCM answers the same code', async () => {
     const wrongKey = f('wrong.key');
     writeFileSync(wrongKey, key('EC256', 77).export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
-    const posts = emu.count('POST', '/v3/scm/certificates/import');
+    const posts = await emu.count('POST', '/v3/scm/certificates/import');
     const r = await run(['scm', 'import', ...conn(emu), '--name', 'shop_example', '--certificate', f('leaf.pem'), '--private-key', wrongKey, '--json']);
     expect(r.code).toBe(1);
     expect(jsonOf(r)).toMatchObject({ status: 400, error_code: 'SCM.0014', preflight: true });
-    expect(emu.count('POST', '/v3/scm/certificates/import')).toBe(posts);
+    expect(await emu.count('POST', '/v3/scm/certificates/import')).toBe(posts);
     const human = await run(['scm', 'import', ...conn(emu), '--name', 'shop_example', '--certificate', f('leaf.pem'), '--private-key', wrongKey]);
     expect(human.stderr).toContain('not sent: SCM would answer HTTP 400 SCM.0014');
     const sent = await run(['scm', 'import', ...conn(emu), '--name', 'shop_example', '--certificate', f('leaf.pem'), '--private-key', wrongKey, '--no-preflight', '--json']);
     expect(sent.code).toBe(1);
     expect(jsonOf(sent)).toMatchObject({ error_code: 'SCM.0014', http_status: 400 });
-    expect(emu.count('POST', '/v3/scm/certificates/import')).toBe(posts + 1);
+    expect(await emu.count('POST', '/v3/scm/certificates/import')).toBe(posts + 1);
   });
 
   it('a body that is not JSON is a pre-flight refusal, not a crash', async () => {
@@ -142,11 +142,11 @@ describe('scm upload-csr', () => {
     expect(jsonOf(r)).toMatchObject({ name: 'www_csr' });
     expect(jsonOf(r).id).toMatch(/^[0-9a-f]{32}$/);
     writeFileSync(f('bad.json'), JSON.stringify({ name: 'x', csr: '-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n' }));
-    const posts = emu.count('POST', '/v3/scm/csr/upload');
+    const posts = await emu.count('POST', '/v3/scm/csr/upload');
     const bad = await run(['scm', 'upload-csr', ...conn(emu), f('bad.json'), '--json']);
     expect(bad.code).toBe(1);
     expect(jsonOf(bad)).toMatchObject({ preflight: true, status: 400 });
-    expect(emu.count('POST', '/v3/scm/csr/upload')).toBe(posts);
+    expect(await emu.count('POST', '/v3/scm/csr/upload')).toBe(posts);
   });
 });
 
@@ -156,21 +156,21 @@ describe('credentials and auth, every way', () => {
     const base = { HUAWEICLOUD_SDK_AK: k.access, HUAWEICLOUD_SDK_SK: k.secret };
     const a = await run(['scm', 'list', '--endpoint', emu.url, '--json'], { ...base, HUAWEICLOUD_SDK_DOMAIN_ID: emu.credentials.domain_id });
     expect(a.code, a.stderr).toBe(0);
-    const lookups = emu.count('GET', '/v3/auth/domains');
+    const lookups = await emu.count('GET', '/v3/auth/domains');
     const b = await run(['scm', 'list', '--endpoint', emu.url, '--json'], base);
     expect(b.code, b.stderr).toBe(0);
-    expect(emu.count('GET', '/v3/auth/domains')).toBe(lookups + 1);
+    expect(await emu.count('GET', '/v3/auth/domains')).toBe(lookups + 1);
   });
 
   it('temporary credentials (X-Security-Token), and IAM token login', async () => {
     const tmp = await run(['scm', 'list', ...conn(emu), '--profile', 'temporary', '--json']);
     expect(tmp.code, tmp.stderr).toBe(0);
-    expect(emu.log().at(-1)!.auth).toBe(`aksk:${emu.credentials.access_keys[1]!.access}`);
-    const logins = emu.count('POST', '/v3/auth/tokens');
+    expect((await emu.log()).at(-1)!.auth).toBe(`aksk:${emu.credentials.access_keys[1]!.access}`);
+    const logins = await emu.count('POST', '/v3/auth/tokens');
     const tok = await run(['scm', 'list', ...conn(emu), '--auth', 'token', '--verbose', '--json']);
     expect(tok.code, tok.stderr).toBe(0);
-    expect(emu.count('POST', '/v3/auth/tokens')).toBe(logins + 1);
-    expect(emu.log().at(-1)!.auth).toBe(`token:${emu.credentials.user.name}`);
+    expect(await emu.count('POST', '/v3/auth/tokens')).toBe(logins + 1);
+    expect((await emu.log()).at(-1)!.auth).toBe(`token:${emu.credentials.user.name}`);
     expect(tok.stderr).toContain('IAM token for user');
   });
 
