@@ -185,7 +185,7 @@ async function issueBench(): Promise<void> {
     compare(`  issue-csr --batch, wall`, 's', ours.secs, 'pyca', theirs.secs, false);
     console.log(`    CPU seconds (all threads): ccmkit ${ours.cpu.toFixed(2)}, ccmkit --workers 1 ${one.cpu.toFixed(2)} (wall ${one.secs.toFixed(2)} s), pyca ${theirs.cpu.toFixed(2)}`);
     compare(`  one thread (--workers 1), wall`, 's', one.secs, 'pyca', theirs.secs, false);
-    console.log(`    ccmkit: ${Math.round(COUNT / ours.secs).toLocaleString('en-US')} certificates/s, each stored (fsync every 256) and printed`);
+    console.log(`    ccmkit: ${Math.round(COUNT / ours.secs).toLocaleString('en-US')} certificates/s, each stored (one fsync per 1,000) and printed`);
   }
 }
 
@@ -222,24 +222,37 @@ async function listBench(): Promise<void> {
     ['sort not_after ASC', () => ({ limit: '50', sort_key: 'not_after', sort_dir: 'ASC' })],
   ];
   const all: number[] = [];
+  const allCpu: number[] = [];
+  const pct = (xs: number[], p: number): string => xs[Math.min(xs.length - 1, Math.floor(xs.length * p))]!.toFixed(2);
   console.log(`cert list over ${LIST_COUNT.toLocaleString('en-US')} certificates, limit 50 (in-process service call incl. the total count; 200 calls per shape, load average ${loadavg()[0]!.toFixed(2)}):`);
+  console.log(`  (wall time, and this thread's CPU time: on a loaded machine the wall-time tail is mostly waiting for a core)`);
   for (const [label, q] of shapes) {
     const times: number[] = [];
+    const cpu: number[] = [];
     for (let k = 0; k < 220; k++) {
+      const c0 = process.cpuUsage();
       const t = process.hrtime.bigint();
       const r = listCerts(ctx, { query: q(k) });
       const ms = Number(process.hrtime.bigint() - t) / 1e6;
-      if (k >= 20) times.push(ms); // the first calls warm SQLite's page cache and prepared statements
+      const c = process.cpuUsage(c0);
+      if (k >= 20) {
+        // The first calls warm SQLite's page cache and prepared statements.
+        times.push(ms);
+        cpu.push((c.user + c.system) / 1000);
+      }
       if ((r.body as { certificates: unknown[] }).certificates.length === 0 && !label.startsWith('name')) throw new Error(`${label}: empty page`);
     }
     times.sort((a, b) => a - b);
+    cpu.sort((a, b) => a - b);
     all.push(...times);
+    allCpu.push(...cpu);
     const total = (listCerts(ctx, { query: q(0) }).body as { total: number }).total;
-    console.log(`  ${label.padEnd(34)} p50 ${times[Math.floor(times.length / 2)]!.toFixed(2)} ms   p99 ${times[Math.floor(times.length * 0.99)]!.toFixed(2)} ms   (total ${total.toLocaleString('en-US')})`);
+    console.log(`  ${label.padEnd(34)} wall p50 ${pct(times, 0.5)} ms  p99 ${pct(times, 0.99)} ms   CPU p50 ${pct(cpu, 0.5)} ms  p99 ${pct(cpu, 0.99)} ms   (total ${total.toLocaleString('en-US')})`);
   }
   all.sort((a, b) => a - b);
+  allCpu.sort((a, b) => a - b);
   const p99 = all[Math.floor(all.length * 0.99)]!;
-  console.log(`  all shapes: p99 ${p99.toFixed(2)} ms (goal <= 20 ms: ${p99 <= 20 ? 'met' : 'NOT met'})`);
+  console.log(`  all shapes: wall p99 ${p99.toFixed(2)} ms (goal <= 20 ms: ${p99 <= 20 ? 'met' : 'NOT met'}), CPU p99 ${pct(allCpu, 0.99)} ms`);
   w.close();
   const cliTimes: number[] = [];
   for (let k = 0; k < 7; k++) {

@@ -6,13 +6,13 @@
 // checked as PCA parses it (pca-csr.* rows) plus CCM's SAN rules.
 
 import type { Csr } from '../engine/csr.js';
-import { csrReport, CSR_MAX_CHARS } from './csr-report.js';
+import { csrFindings, CSR_MAX_CHARS } from './csr-report.js';
 import { readCsrString, unknownFieldFindings } from './csr-bodies.js';
 import { sanFindings } from './csr-request.js';
 import type { Finding } from './findings.js';
 import { checkCaId, checkValidity, type PcaBodyOptions } from './pca-bodies.js';
 import { finding } from './rules.js';
-import { isObject, shown, toResult, typeName, type ValidationResult } from './validation.js';
+import { fieldIs, isObject, shown, toResult, typeName, type ValidationResult } from './validation.js';
 
 const FIELDS = ['issuer_id', 'csr', 'validity', 'type', 'path_length', 'subject_alternative_names'] as const;
 
@@ -39,10 +39,9 @@ export function validatePcaIssueCsr(body: unknown, opts: PcaIssueCsrOptions): Va
     else {
       // What PCA checks in the CSR itself: key algorithm, hash, DN limits; plus CCM's SAN rules.
       // readCsrString has verified the self-signature already: do not pay for it twice.
-      const report = csrReport(read.csr, undefined, { valid: true });
       if (opts.keep) opts.keep.csr = read.csr;
-      out.push(...report.findings.map((f) => ({ ...f, field: f.field.startsWith('csr') ? f.field : `csr.${f.field}` })));
-      out.push(...sanFindings(report.subject_alternative_names).map((f) => ({ ...f, field: `csr.${f.field}` })));
+      out.push(...csrFindings(read.csr, undefined, { valid: true }).map((f) => ({ ...f, field: f.field.startsWith('csr') ? f.field : `csr.${f.field}` })));
+      out.push(...sanFindings(read.csr.extensions.subjectAltNames ?? []).map((f) => ({ ...f, field: `csr.${f.field}` })));
     }
   }
 
@@ -51,7 +50,7 @@ export function validatePcaIssueCsr(body: unknown, opts: PcaIssueCsrOptions): Va
 
   const type = b.type;
   if (type !== undefined && type !== null && type !== 'ENTITY_CERT' && type !== 'INTERMEDIATE_CA') {
-    out.push(finding('pca-issue-csr.type', `type ${shown(type)} is not ENTITY_CERT or INTERMEDIATE_CA.`, 'Use ENTITY_CERT (default) or INTERMEDIATE_CA.'));
+    out.push(finding('pca-issue-csr.type', fieldIs('type', type, 'is not ENTITY_CERT or INTERMEDIATE_CA.'), 'Use ENTITY_CERT (default) or INTERMEDIATE_CA.'));
   }
   const pl = b.path_length;
   if (pl !== undefined && pl !== null) {

@@ -2,6 +2,8 @@
 // costs only what the chosen command needs.
 
 import { CcmError, LocalCode } from '../engine/errors.js';
+import { suggest } from './args.js';
+import { printError } from './io.js';
 
 interface Command {
   summary: string;
@@ -79,6 +81,7 @@ async function remoteVariant(name: string, rest: string[]): Promise<{ run: (argv
 }
 
 const VERSION = '0.1.0';
+const WIDTH = Math.max(...Object.keys(COMMANDS).map((n) => n.length)) + 2;
 
 export const mainHelp = `ccmkit ${VERSION}: an offline PKI toolkit with Huawei Cloud Certificate Manager (CCM) semantics.
 
@@ -86,15 +89,22 @@ Usage: ccmkit COMMAND [ARGS] [--json]
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(24)}${c.summary}`)
+  .map(([name, c]) => `  ${name.padEnd(WIDTH)}${c.summary}`)
   .join('\n')}
 
 Run "ccmkit COMMAND --help" for a command's options, examples and exit codes.
 The ca and cert commands take --remote to send the same request to CCM's PCA
 ("ccmkit ca list --remote --help"); scm and sync commands talk to CCM too.
 
-Every command takes --json; errors are CCM error bodies {"error_code","error_msg"}.
-Exit codes: 0 success, 1 rejected input or failed check, 2 usage error.`;
+Flags mean the same in every command (docs/conventions.md): -o/--out PATH and
+--force for what is written; --json for a JSON report (never changes what is
+done); --passphrase-file F / $CCMKIT_PASSPHRASE for the secret that opens
+inputs; --out-password-file F / $CCMKIT_OUT_PASSWORD for the one that protects
+outputs; enum values in any case.
+
+Errors are CCM error bodies {"error_code","error_msg"} (with --json, on stdout).
+Exit codes: 0 success; 1 rejected input, failed check, missing or unreadable
+file, or an output that exists or cannot be written; 2 usage error; 70 a bug.`;
 
 function findCommand(argv: string[]): { name: string; rest: string[] } | undefined {
   for (const words of [2, 1]) {
@@ -119,12 +129,14 @@ export async function main(argv: string[]): Promise<number> {
     const group = Object.entries(COMMANDS).filter(([n]) => n.startsWith(argv[0] + ' '));
     if (!found && group.length && (argv[1] === '--help' || argv[1] === '-h')) {
       // "ccmkit validate --help": list the group's subcommands (without a subcommand it is a usage error, below).
-      process.stdout.write(`Usage: ccmkit ${argv[0]} SUBCOMMAND [ARGS] [--json]\n\n${group.map(([n, c]) => `  ${n.padEnd(24)}${c.summary}`).join('\n')}\n`);
+      process.stdout.write(`Usage: ccmkit ${argv[0]} SUBCOMMAND [ARGS] [--json]\n\n${group.map(([n, c]) => `  ${n.padEnd(WIDTH)}${c.summary}`).join('\n')}\n`);
       return 0;
     }
     if (!found) {
       const group = Object.keys(COMMANDS).filter((n) => n.startsWith(argv[0] + ' '));
-      const hint = group.length ? ` Did you mean: ${group.join(', ')}?` : ' Run "ccmkit --help" for the list.';
+      const typed = argv.slice(0, 2).join(' ');
+      const close = suggest(typed, Object.keys(COMMANDS), '') || suggest(argv[0] ?? '', Object.keys(COMMANDS), '');
+      const hint = group.length ? ` Did you mean: ${group.join(', ')}?` : close ? `${close} Run "ccmkit --help" for the list.` : ' Run "ccmkit --help" for the list.';
       throw new CcmError(400, LocalCode.USAGE, `unknown command "${argv.slice(0, 2).join(' ')}".${hint}`);
     }
     const mod = (await remoteVariant(found.name, found.rest)) ?? (await COMMANDS[found.name]!.load());
@@ -136,10 +148,12 @@ export async function main(argv: string[]): Promise<number> {
     return await mod.run(found.rest);
   } catch (e) {
     if (e instanceof CcmError) {
-      if (json) process.stdout.write(JSON.stringify({ status: e.status, ...e.body() }) + '\n');
-      else process.stderr.write(`ccmkit: ${e.code}: ${e.message}\n`);
-      return e.code === LocalCode.USAGE ? 2 : e.code === LocalCode.INPUT_UNREADABLE ? 2 : 1;
+      printError(e, json);
+      // docs/conventions.md: 2 is a usage error only; a missing, unreadable or junk file is 1 like any rejected input.
+      return e.code === LocalCode.USAGE ? 2 : 1;
     }
+    // The reader of our output went away (`ccmkit crl inspect big.crl | head`): a quiet success, as for any Unix filter.
+    if ((e as NodeJS.ErrnoException)?.code === 'EPIPE') return 0;
     // A bug, not a user error: say so plainly, without a stack unless asked.
     const msg = (e as Error)?.message ?? String(e);
     process.stderr.write(`ccmkit: internal error: ${msg.split('\n')[0]}\n`);

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { CcmError, usageError } from '../engine/errors.js';
 import { createContext, PCA_MIGRATIONS, type PcaContext, type PcaResponse } from '../service/pca/index.js';
+import { mapStoreError } from '../store/errors.js';
 import { openWorkspace, type Workspace } from '../store/workspace.js';
 import type { FlagSpec, Parsed } from './args.js';
 import { JSON_FLAG } from './flags.js';
@@ -74,6 +75,9 @@ export async function withPca<T>(p: Parsed, fn: (o: Opened) => T | Promise<T>, o
   const opened = openPca(p, o);
   try {
     return await fn(opened);
+  } catch (e) {
+    // A workspace failure met by any statement (locked, damaged, disk full) is reported as such, not as a bug.
+    throw mapStoreError(e, opened.ws.dir);
   } finally {
     opened.ws.close();
   }

@@ -260,7 +260,7 @@ export function readJks(data: Uint8Array, opts: JksReadOptions = {}): KeystoreCo
   const digest = createHash('sha1').update(pw).update(WHITENER).update(b.subarray(0, body)).digest();
   if (!timingSafeEqual(digest, b.subarray(body))) {
     if (opts.password === undefined) {
-      throw new CcmError(400, LocalCode.PASSWORD_REQUIRED, `The ${kind} keystore is password-protected: give its password (--password, --passphrase-file or CCMKIT_PASSPHRASE).`);
+      throw new CcmError(400, LocalCode.PASSWORD_REQUIRED, `The ${kind} keystore is password-protected: give its password (--passphrase-file F, $CCMKIT_PASSPHRASE, or a prompt on a terminal).`);
     }
     throw new CcmError(400, LocalCode.WRONG_PASSWORD, `Wrong password: the ${kind} keystore's integrity hash does not match the password given (or the file was altered).`);
   }
@@ -296,7 +296,7 @@ function unprotect(epki: Buffer, password: string, format: 'jks' | 'jceks', budg
     throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `Key entry "${alias.slice(0, 64)}": malformed protected key (${(e as Error).message}).`);
   }
   const wrongKeyPassword = (): CcmError =>
-    new CcmError(400, LocalCode.WRONG_PASSWORD, `Wrong password for key entry "${alias.slice(0, 64)}": the store opened but the key does not decrypt (the key may have its own password).`);
+    new CcmError(400, LocalCode.WRONG_PASSWORD, `Wrong password for key entry "${alias.slice(0, 64)}": the store opened but the key does not decrypt (the key may have its own password: --key-passphrase-file F or $CCMKIT_KEY_PASSPHRASE).`);
   if (algOid === SUN_JKS_KEY_OID) {
     if (data.length < 41) throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `Key entry "${alias.slice(0, 64)}": protected key too short.`);
     const pw = passwordBytes(password);

@@ -236,7 +236,7 @@ function wrongPassword(): CcmError {
 }
 
 function passwordRequired(): CcmError {
-  return new CcmError(400, LocalCode.PASSWORD_REQUIRED, 'The PKCS#12 file is password-protected: give its password (--password, --passphrase-file or CCMKIT_PASSPHRASE).');
+  return new CcmError(400, LocalCode.PASSWORD_REQUIRED, 'The PKCS#12 file is password-protected: give its password (--passphrase-file F, $CCMKIT_PASSPHRASE, or a prompt on a terminal).');
 }
 
 function readAuthSafe(p: Parsed, pw: PbePassword, form: Pkcs12Contents['password'], budget: KdfBudget, noMac: boolean): Pkcs12Contents {

@@ -229,5 +229,5 @@ function keyError(detail: string): CcmError {
 }
 
 function passwordRequired(): CcmError {
-  return new CcmError(400, LocalCode.PASSWORD_REQUIRED, 'The private key is encrypted: give its password (--password, --passphrase-file or CCMKIT_PASSPHRASE).');
+  return new CcmError(400, LocalCode.PASSWORD_REQUIRED, 'The private key is encrypted: give its password (--passphrase-file F, $CCMKIT_PASSPHRASE, or a prompt on a terminal).');
 }

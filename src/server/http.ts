@@ -17,6 +17,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { CcmError } from '../engine/errors.js';
+import { RawJson } from '../service/raw-json.js';
 import { parseQuery, type ReceivedRequest } from '../sync/signing.js';
 import type { Authenticator, Principal } from './auth.js';
 import { badRequest, internalError, methodNotAllowed, notFoundApi, requestTimeout, throttled, tooLarge, unauthorized, unavailable, type ErrorReply, type Service } from './errors.js';
@@ -51,6 +52,7 @@ export interface EmulatorServerOptions {
   bodyTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
   maxHeaderBytes?: number;
+  maxConnections?: number;
 }
 
 export interface EmulatorServer {
@@ -98,6 +100,8 @@ export function createEmulatorServer(o: EmulatorServerOptions): EmulatorServer {
     void handle(req, res);
   };
   const server: Server = o.tls ? createHttpsServer({ ...serverOptions, key: o.tls.key, cert: o.tls.cert }, handler) : createHttpServer(serverOptions, handler);
+  // A flood of idle connections must not exhaust file descriptors (each slow one is cut by the timers anyway).
+  server.maxConnections = o.maxConnections ?? 2048;
 
   // Malformed requests, oversized headers and the headers timeout never reach the handler:
   // answer them with a gateway body on the raw socket, then close it.
@@ -186,8 +190,9 @@ export function createEmulatorServer(o: EmulatorServerOptions): EmulatorServer {
 
       const pairs = parseQuery(rawQuery);
       if (!pairs) return send(res, line, badRequest(service, 'the query string has a broken %-escape or is not UTF-8.'), false);
-      const query: Record<string, string> = {};
-      for (const [k, v] of pairs) if (!(k in query)) query[k] = v;
+      // No prototype: a parameter named "__proto__" or "constructor" is just a parameter.
+      const query: Record<string, string> = Object.create(null) as Record<string, string>;
+      for (const [k, v] of pairs) if (!Object.hasOwn(query, k)) query[k] = v;
 
       let json: unknown;
       if (body.length) {
@@ -241,6 +246,9 @@ export function createEmulatorServer(o: EmulatorServerOptions): EmulatorServer {
     let payload: Buffer;
     if (out.status === 204 || out.body === undefined) {
       payload = Buffer.alloc(0);
+    } else if (out.body instanceof RawJson) {
+      payload = Buffer.from(out.body.text);
+      res.setHeader('Content-Type', out.contentType ?? JSON_TYPE);
     } else if (Buffer.isBuffer(out.body) || out.body instanceof Uint8Array) {
       payload = Buffer.from(out.body);
       res.setHeader('Content-Type', out.contentType ?? 'application/octet-stream');

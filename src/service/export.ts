@@ -18,6 +18,7 @@ import { toPem } from '../engine/pem.js';
 import { readPkcs12 } from '../engine/pkcs12.js';
 import { parsePrivateKey, type PrivateKeyInfo } from '../engine/privatekey.js';
 import type { Pkcs12Profile } from '../engine/pkcs12.js';
+import { weakSchemeWarnings } from './bundle-warnings.js';
 import { readZip, writeZip } from './zip.js';
 
 export interface NamedBytes {
@@ -32,6 +33,8 @@ export interface Material {
   certificates: { source: string; der: Buffer }[];
   /** What was read and how (for reports): "server.pfx#1: PKCS#12, MAC sha1...". */
   notes: string[];
+  /** What the user should hear about the inputs (broken keystore ciphers). */
+  warnings: string[];
 }
 
 export interface GatherOptions {
@@ -47,7 +50,7 @@ const MAX_ZIP_DEPTH = 1;
 
 /** Reads every object of every input into keys and certificates; keystores and zips are opened. */
 export function gather(inputs: NamedBytes[], o: GatherOptions = {}): Material {
-  const m: Material = { keys: [], certificates: [], notes: [] };
+  const m: Material = { keys: [], certificates: [], notes: [], warnings: [] };
   for (const i of inputs) addBytes(m, i.bytes, i.name, o, 0);
   return m;
 }
@@ -84,6 +87,7 @@ function addObject(m: Material, obj: InputObject, o: GatherOptions, depth: numbe
         return;
       case 'pkcs12': {
         const p = readPkcs12(obj.der, { password: o.password });
+        m.warnings.push(...weakSchemeWarnings(src.replace(/#1$/, ''), p.schemes));
         m.notes.push(`${src}: PKCS#12, ${p.keys.length} key(s), ${p.certificates.length} certificate(s)${p.mac ? `, MAC ${p.mac.hash} x${p.mac.iterations}` : ', no MAC'}${p.schemes.length ? `, ${[...new Set(p.schemes)].join(' + ')}` : ''}`);
         p.keys.forEach((k, i) => addKey(m, k.der, `${src}/key${i + 1}`, {}));
         p.certificates.forEach((c, i) => m.certificates.push({ source: `${src}/cert${i + 1}`, der: c.der }));
@@ -133,6 +137,7 @@ export interface Resolved {
   key?: KeyObject;
   unrelated: Certificate[];
   notes: string[];
+  warnings: string[];
 }
 
 /** One key (or none), the leaf it belongs to, and the chain ordered issuer by issuer. */
@@ -144,7 +149,7 @@ export function resolve(m: Material, at: Date): Resolved {
   }
   const key = [...distinct.values()][0];
   const bag = orderBag(key?.key.publicKey.id, m.certificates.map((c) => c.der), at);
-  return { leaf: bag.leaf, chain: bag.chain, key: key?.key.keyObject, unrelated: bag.unrelated, notes: m.notes };
+  return { leaf: bag.leaf, chain: bag.chain, key: key?.key.keyObject, unrelated: bag.unrelated, notes: m.notes, warnings: m.warnings };
 }
 
 /** The JSON body SCM (entire_certificate, certificate, certificate_chain, private_key) or PCA export returns. */

@@ -95,6 +95,21 @@ CREATE INDEX pca_cert_by_status ON pca_cert (status, not_after) WHERE delete_tim
 -- The CRL of a CA lists its revoked certificates, deleted or not.
 CREATE INDEX pca_cert_revoked ON pca_cert (issuer_id) WHERE status = 'REVOKED';
 
+-- Live certificates per stored status, kept by triggers in the same
+-- transaction: the unfiltered list total and the quota are O(1), not a count
+-- over 100,000 index entries per page (or per issued certificate).
+CREATE TABLE pca_cert_count (status TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO pca_cert_count (status, n) VALUES ('ISSUED', 0), ('REVOKED', 0);
+CREATE TRIGGER pca_cert_count_insert AFTER INSERT ON pca_cert WHEN NEW.delete_time IS NULL
+BEGIN UPDATE pca_cert_count SET n = n + 1 WHERE status = NEW.status; END;
+CREATE TRIGGER pca_cert_count_delete AFTER DELETE ON pca_cert WHEN OLD.delete_time IS NULL
+BEGIN UPDATE pca_cert_count SET n = n - 1 WHERE status = OLD.status; END;
+CREATE TRIGGER pca_cert_count_update AFTER UPDATE OF status, delete_time ON pca_cert
+BEGIN
+  UPDATE pca_cert_count SET n = n - 1 WHERE OLD.delete_time IS NULL AND status = OLD.status;
+  UPDATE pca_cert_count SET n = n + 1 WHERE NEW.delete_time IS NULL AND status = NEW.status;
+END;
+
 CREATE TABLE pca_crl (
   ca_id TEXT NOT NULL REFERENCES pca_ca (ca_id),
   crl_number INTEGER NOT NULL,

@@ -191,8 +191,14 @@ export class PcaStore {
     if (der.length) this.st(`UPDATE pca_cert_der SET ${der.map((c) => `${c} = @${c}`).join(', ')} WHERE certificate_id = @certificate_id__`).run(v);
   }
 
+  /** Live (not deleted) certificates, from the trigger-kept counts. */
   countCertsInQuota(): number {
-    return (this.st('SELECT count(*) AS n FROM pca_cert WHERE delete_time IS NULL').get() as { n: number }).n;
+    return (this.st('SELECT coalesce(sum(n), 0) AS n FROM pca_cert_count').get() as { n: number }).n;
+  }
+
+  /** Live certificates with a stored status, from the trigger-kept counts. */
+  countCertsWithStatus(status: 'ISSUED' | 'REVOKED'): number {
+    return (this.st('SELECT n FROM pca_cert_count WHERE status = ?').get(status) as { n: number } | undefined)?.n ?? 0;
   }
 
   /**
@@ -204,7 +210,7 @@ export class PcaStore {
     const where = ['delete_time IS NULL', ...q.where].join(' AND ');
     // instr() cannot use an index: scan the narrow name index rather than the table.
     const countFrom = q.nameFilter ? 'pca_cert INDEXED BY pca_cert_by_name' : 'pca_cert';
-    const total = (this.st(`SELECT count(*) AS n FROM ${countFrom} WHERE ${where}`).get(q.params) as { n: number }).n;
+    const total = q.where.length === 0 ? this.countCertsInQuota() : (this.st(`SELECT count(*) AS n FROM ${countFrom} WHERE ${where}`).get(q.params) as { n: number }).n;
     const sort = SORT_INDEX[q.sortColumn];
     if (!sort) throw new Error(`no index for sort key ${q.sortColumn}`);
     const dir = q.desc ? 'DESC' : 'ASC';

@@ -41,7 +41,10 @@ CREATE TABLE scm_cert (
   private_key BLOB NOT NULL,
   key_format TEXT NOT NULL CHECK (key_format IN ('pkcs1', 'sec1', 'pkcs8')),
   enterprise_project_id TEXT NOT NULL DEFAULT '0',
-  description TEXT NOT NULL DEFAULT ''
+  description TEXT NOT NULL DEFAULT '',
+  -- The list item (4.1.1 CertificateDetail) as JSON, without the two fields that change with
+  -- the clock or the account (status, domain_id): a list page is these strings joined.
+  item_json TEXT NOT NULL
 );
 CREATE INDEX scm_cert_by_update ON scm_cert (update_time, id);
 CREATE INDEX scm_cert_by_expiry ON scm_cert (not_after, id);

@@ -28,6 +28,7 @@ export interface ScmCertRow {
   key_format: 'pkcs1' | 'sec1' | 'pkcs8';
   enterprise_project_id: string;
   description: string;
+  item_json: string;
 }
 
 export interface ScmCsrRow {
@@ -66,7 +67,14 @@ export interface ScmCertQuery {
 }
 
 const CERT_COLUMNS = `id, name, status, domain, sans, domain_type, domain_count, wildcard_count, signature_algorithm, brand, fingerprint, serial_number,
-  not_before, not_after, create_time, update_time, certificate, certificate_chain, private_key, key_format, enterprise_project_id, description`;
+  not_before, not_after, create_time, update_time, key_format, enterprise_project_id, description, item_json, certificate, certificate_chain, private_key`;
+
+/** A list page's row: the stored list item and what its status is derived from. */
+export interface ScmCertListRow {
+  item_json: string;
+  status: string;
+  not_after: number;
+}
 
 export class ScmStore {
   private readonly stmts = new Map<string, Statement>();
@@ -98,8 +106,9 @@ export class ScmStore {
   }
 
   insertCert(r: ScmCertRow): void {
-    this.st(`INSERT INTO scm_cert (${CERT_COLUMNS}) VALUES (@id, @name, @status, @domain, @sans, @domain_type, @domain_count, @wildcard_count, @signature_algorithm, @brand,
-      @fingerprint, @serial_number, @not_before, @not_after, @create_time, @update_time, @certificate, @certificate_chain, @private_key, @key_format, @enterprise_project_id, @description)`).run(r);
+    this.st(`INSERT INTO scm_cert (id, name, status, domain, sans, domain_type, domain_count, wildcard_count, signature_algorithm, brand, fingerprint, serial_number,
+      not_before, not_after, create_time, update_time, certificate, certificate_chain, private_key, key_format, enterprise_project_id, description, item_json) VALUES (@id, @name, @status, @domain, @sans, @domain_type, @domain_count, @wildcard_count, @signature_algorithm, @brand,
+      @fingerprint, @serial_number, @not_before, @not_after, @create_time, @update_time, @certificate, @certificate_chain, @private_key, @key_format, @enterprise_project_id, @description, @item_json)`).run(r);
   }
 
   getCert(id: string): ScmCertRow | undefined {
@@ -120,7 +129,7 @@ export class ScmStore {
     return this.ws.read(() => (this.st(`SELECT count(*) AS n FROM scm_cert`).get() as { n: number }).n);
   }
 
-  listCerts(q: ScmCertQuery): { rows: ScmCertRow[]; total: number } {
+  listCerts(q: ScmCertQuery): { rows: ScmCertListRow[]; total: number } {
     const where: string[] = [];
     const args: Record<string, unknown> = { now: q.nowMs, limit: q.limit, offset: q.offset };
     const status = `(CASE WHEN not_after < @now THEN 'EXPIRED' ELSE status END)`;
@@ -142,7 +151,7 @@ export class ScmStore {
     const order = `ORDER BY ${col} ${q.sortDir}, id ${q.sortDir}`;
     return this.ws.snapshot(() => {
       const total = (this.st(`SELECT count(*) AS n FROM scm_cert ${w}`).get(args) as { n: number }).n;
-      const rows = this.st(`SELECT ${CERT_COLUMNS} FROM scm_cert ${w} ${order} LIMIT @limit OFFSET @offset`).all(args) as ScmCertRow[];
+      const rows = this.st(`SELECT item_json, status, not_after FROM scm_cert ${w} ${order} LIMIT @limit OFFSET @offset`).all(args) as ScmCertListRow[];
       return { rows, total };
     });
   }

@@ -179,7 +179,7 @@ describe('CRLs judged by openssl', () => {
     // The revoked certificate's PEM comes from the workspace row (export refuses REVOKED, as PCA does).
     expect(cli(['cert', 'export', gone, '--type', 'nginx']).code).toBe(1);
     const goneCert = join(tmp.dir, 'gone.pem');
-    const d = spawnSync(process.execPath, ['-e', `const D=require(${JSON.stringify(require_('better-sqlite3'))}); const d=new D(${JSON.stringify(join(WS, 'workspace.db'))},{readonly:true}); process.stdout.write(d.prepare('select certificate from pca_cert where certificate_id=?').get(${JSON.stringify(gone)}).certificate.toString('base64'))`]);
+    const d = spawnSync(process.execPath, ['-e', `const D=require(${JSON.stringify(require_('better-sqlite3'))}); const d=new D(${JSON.stringify(join(WS, 'workspace.db'))},{readonly:true}); process.stdout.write(d.prepare('select certificate from pca_cert_der where certificate_id=?').get(${JSON.stringify(gone)}).certificate.toString('base64'))`]);
     writeFileSync(goneCert, `-----BEGIN CERTIFICATE-----\n${d.stdout.toString().replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`);
     const bad = run('openssl', ['verify', '-crl_check', '-CAfile', paths.root, '-untrusted', paths.chain, '-CRLfile', crl, goneCert]);
     expect(bad.code).not.toBe(0);

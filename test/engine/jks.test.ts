@@ -8,7 +8,7 @@ import { modifiedUtf8, readJks, writeJks } from '../../src/engine/jks.js';
 import { readPkcs12 } from '../../src/engine/pkcs12.js';
 import { certsIn, expectCcm, keyIn, spkiOfKey, withPki, type PkiFiles } from '../helpers/keystores.js';
 import { REF } from '../helpers/pki.js';
-import { CORPORA, openssl, run } from '../helpers/run.js';
+import { CORPORA, HAVE_CORPORA, openssl, run } from '../helpers/run.js';
 
 const P = withPki();
 const pkcs8 = (f: PkiFiles): Buffer => f.key.export({ type: 'pkcs8', format: 'der' });
@@ -133,7 +133,7 @@ describe('pyjks corpus (store password 12345678, empty.* empty)', () => {
     ['empty.jks', '', 0, 0],
     ['empty.jceks', '', 0, 0],
   ];
-  it.each(cases)('%s', (file, kind, n, certs) => {
+  it.skipIf(!HAVE_CORPORA).each(cases)('%s', (file, kind, n, certs) => {
     const bytes = readFileSync(join(CORPORA, 'pyjks', file));
     const pw = file.startsWith('empty') ? '' : '12345678';
     const r = readJks(bytes, { password: pw });

@@ -1,12 +1,23 @@
 // Subprocess helpers: the real ccmkit binary, openssl, keytool.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const SHARED = resolve(ROOT, '../shared');
 export const CORPORA = join(SHARED, 'corpora');
+/**
+ * The third-party corpora live beside the repository (../shared/corpora),
+ * never in it. A clone without them still runs every other test: the tests
+ * that read them skip, and the global setup says so once. .ci/run requires them.
+ */
+export const HAVE_CORPORA = existsSync(CORPORA);
+
+/** A corpus file, or undefined when ../shared/corpora is missing (its tests are skipped). */
+export function corpusFile(rel: string): Buffer | undefined {
+  return HAVE_CORPORA ? readFileSync(join(CORPORA, rel)) : undefined;
+}
 export const BIN = join(ROOT, 'bin/ccmkit');
 
 export interface RunResult {

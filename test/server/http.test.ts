@@ -144,6 +144,15 @@ describe('hostile and broken requests get CCM errors', () => {
     }
   });
 
+  it('query parameters named like object internals are plain parameters', async () => {
+    for (const k of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      const r = await c.call('GET', '/v3/scm/certificates', { query: [[k, 'x'], ['limit', '10']] });
+      expect(r.status, k).toBe(200);
+    }
+    const r = await c.call('GET', '/v3/scm/certificates', { query: [['limit', '10'], ['limit', '99']] });
+    expect(r.status).toBe(200); // the first value of a repeated parameter counts
+  });
+
   it('path traversal and odd bytes in IDs are just bad IDs', async () => {
     for (const id of ['..', '..%2F..%2F..%2Fetc%2Fpasswd', '%2e%2e', '%00', '%C0%AE%C0%AE', 'a%2Fb', encodeURIComponent('"; DROP TABLE scm_cert; --')]) {
       const scm = await c.call('GET', `/v3/scm/certificates/${id}`);

@@ -239,6 +239,20 @@ describe('import refusals match ccmkit validate scm-import exactly', () => {
     expect(third.json.certificate_id).not.toBe(first.json.certificate_id);
   });
 
+  it('concurrent imports share commits: the same certificate 10 times at once is stored once, 20 others all', async () => {
+    const same = importMaterial('race.example.com').body;
+    const others = Array.from({ length: 20 }, (_, i) => importMaterial(`race${i}.example.com`).body);
+    const rs = await Promise.all([...Array.from({ length: 10 }, () => c.call('POST', '/v3/scm/certificates/import', { body: same })), ...others.map((body) => c.call('POST', '/v3/scm/certificates/import', { body }))]);
+    const dupes = rs.slice(0, 10);
+    expect(dupes.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(dupes.filter((r) => r.status === 400).map((r) => r.json.error_code)).toEqual(Array(9).fill('SCM.0005'));
+    const ok = rs.slice(10);
+    expect(ok.every((r) => r.status === 200)).toBe(true);
+    expect(new Set(ok.map((r) => r.json.certificate_id)).size).toBe(20);
+    const list = await c.call('GET', '/v3/scm/certificates', { query: [['content', 'race'], ['limit', '50']] });
+    expect(list.json.total_count).toBe(21);
+  });
+
   it('SM2 dual-certificate fields are refused clearly', async () => {
     const m = importMaterial('sm2.example.com');
     const r = await c.call('POST', '/v3/scm/certificates/import', { body: { ...m.body, enc_certificate: m.body.certificate, enc_private_key: m.body.private_key } });

@@ -171,7 +171,7 @@ printed is in the workspace even if the process is killed.`,
         },
         {
           onCommit: flush,
-          group: Number(intFlag(p, 'commit-every', 1, 100_000) ?? 256),
+          group: Number(intFlag(p, 'commit-every', 1, 100_000) ?? 1000),
           ...(p.str.has('workers') ? { workers: Number(intFlag(p, 'workers', 1, 16)) } : {}),
         },
       );
@@ -179,7 +179,7 @@ printed is in the workspace even if the process is killed.`,
       if (!p.bool.has('json')) process.stderr.write(`ccmkit: ${totals.issued} issued, ${totals.failed} refused\n`);
       return totals.failed ? 1 : 0;
     }),
-  '  --batch FILE.ndjson    one body per line; one result line per body\n  --commit-every N       with --batch: certificates per transaction (default 256; each commit is one fsync)\n  --workers N            with --batch: threads that verify CSRs and sign (default: one per core; 1 = none)\n',
+  '  --batch FILE.ndjson    one body per line; one result line per body\n  --commit-every N       with --batch: certificates per transaction (default 1000; each commit is one fsync)\n  --workers N            with --batch: threads that verify CSRs and sign (default: one per core; 1 = none)\n',
 );
 
 const CERT_STATUSES = ['ISSUED', 'REVOKED', 'EXPIRED'] as const;

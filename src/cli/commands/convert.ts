@@ -1,11 +1,16 @@
-import { usageError } from '../../engine/errors.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
+import { chainWarnings } from '../../service/bundle-warnings.js';
 import { gather, pemFiles, resolve, scmImportBody } from '../../service/export.js';
 import { parseArgs } from '../args.js';
-import { now, out, passwordFrom, printJson, readInputFile } from '../io.js';
-import { writeFileAtomic, writeFilesAtomic } from '../write.js';
+import { FORCE, JSON_FLAG, OUT, parseEnum } from '../flags.js';
+import { now, out, printJson, readInputFile, warn } from '../io.js';
+import { secretFlags, withInputSecrets } from '../secrets.js';
+import { checkTargets, writeFile, writeFiles } from '../write.js';
 
-export const help = `Usage: ccmkit convert FILE... --to scm-import --name N [--password P] [--alias A] [--key-password P] [-o FILE] [--json]
-       ccmkit convert FILE... --to pem -o DIR [--password P] [--alias A] [--json]
+export const help = `Usage: ccmkit convert FILE... --to scm-import --name N [-o FILE] [--passphrase-file F] [--alias A] [--json]
+       ccmkit convert FILE... --to pem -o DIR [--passphrase-file F] [--alias A] [--json]
 
 The reverse of export: reads what a server or CCM gave you and turns it into
 an SCM import body or plain PEM files.
@@ -22,66 +27,88 @@ name); the chain is then ordered issuer by issuer.
                     {"name","certificate","certificate_chain","private_key"}
                     with the leaf, the ordered chain and the unencrypted key;
                     -o FILE writes it instead (mode 0600)
-  --to pem          writes DIR/server.crt, DIR/chain.crt and DIR/server.key (0600)
+  --to pem          writes DIR/server.crt, DIR/chain.crt and DIR/server.key (0600;
+                    DIR is created 0700 when missing)
+
+Warnings (stderr): a keystore protected with a broken cipher (RC2-40, RC4),
+an expired or not-yet-valid certificate, an incomplete chain.
 
 Options:
-  --to T               scm-import or pem
-  --name N             certificate name for scm-import (3-63 of A-Z a-z 0-9 _ - .)
-  --password P         password of keystores / encrypted keys (also
-                       --passphrase-file F or $CCMKIT_PASSPHRASE)
-  --alias A            with several key entries in a JKS/JCEKS, the one to take
-  --key-password P     JKS/JCEKS key password, when it differs from the store's
-  -o, --output PATH    FILE for scm-import, DIR for pem
-  --force              replace existing output files
-  --json               pem: print {"files":[...]} instead of text
-  -h, --help           this help
+  --to T                     scm-import or pem (any case)
+  --name N                   certificate name for scm-import (3-63 of A-Z a-z 0-9 _ - .)
+  --passphrase-file F        opens keystores and encrypted keys (first line of F); or
+                             $CCMKIT_PASSPHRASE, or a prompt on a terminal
+  --passphrase P             the same on the command line (works, but warns: visible in ps)
+  --key-passphrase-file F    a JKS/JCEKS key entry's own password, when it differs
+                             from the store's; or $CCMKIT_KEY_PASSPHRASE
+  --key-passphrase P         the same on the command line (warns)
+  --alias A                  with several key entries in a JKS/JCEKS, the one to take
+  -o, --out PATH             FILE for scm-import, DIR for pem
+  --force                    replace existing output files (atomically, all or none)
+  --json                     a JSON report: {"files":[...],...} (scm-import without -o
+                             prints the body, which is JSON already)
+  -h, --help                 this help
 
-Output files are written to a temporary name and renamed into place: a failure
-never leaves partial files.
+Output files are written to temporary names and then linked or renamed into
+place: a failure (or Ctrl-C) never leaves partial files, and an input is never
+overwritten.
 
 Examples:
-  ccmkit convert server.pfx --password "$(cat keystorePass.txt)" --to scm-import --name shop
+  ccmkit convert server.pfx --passphrase-file keystorePass.txt --to scm-import --name shop
   ccmkit convert shop_tomcat.zip --to pem -o pem/
   ccmkit convert leaf.pem root.pem inter.pem leaf.key --to scm-import --name shop -o import.json
 
 Exit codes:
   0  converted
-  1  the input was rejected (wrong password, corrupt keystore, key/certificate mismatch...)
+  1  the input was rejected (wrong password, corrupt keystore, key/certificate
+     mismatch...), a file is missing or unreadable, or an output exists
+     (without --force) or cannot be written
   2  usage error`;
 
 export async function run(argv: string[]): Promise<number> {
   const p = parseArgs(argv, {
     to: { type: 'string' },
     name: { type: 'string' },
-    password: { type: 'string' },
-    'passphrase-file': { type: 'string' },
+    ...secretFlags('input', 'key'),
     alias: { type: 'string' },
-    'key-password': { type: 'string' },
-    output: { type: 'string', short: 'o' },
-    force: { type: 'bool' },
-    json: { type: 'bool' },
+    ...OUT,
+    ...FORCE,
+    ...JSON_FLAG,
   });
   if (p.positionals.length === 0) throw usageError('convert needs at least one FILE');
-  const to = p.str.get('to');
-  if (to !== 'scm-import' && to !== 'pem') throw usageError('convert needs --to scm-import or --to pem');
-  const output = p.str.get('output');
+  const toText = p.str.get('to');
+  if (toText === undefined) throw usageError('convert needs --to scm-import or --to pem');
+  const to = parseEnum('to', toText, ['scm-import', 'pem'] as const);
+  const output = p.str.get('out');
   const name = p.str.get('name');
+  const force = p.bool.has('force');
+  const json = p.bool.has('json');
   if (to === 'scm-import' && !name) throw usageError('--to scm-import needs --name N (3-63 letters, digits, "_", "-", ".", as SCM requires)');
-  if (to === 'pem' && !output) throw usageError('--to pem needs -o DIR');
+  if (to === 'pem' && (!output || output === '-')) throw usageError('--to pem needs -o DIR');
+  if (to === 'scm-import' && output && output !== '-') checkTargets([output], { force, inputs: p.positionals });
+  if (to === 'pem') checkTargets(['server.crt', 'chain.crt'].map((f) => join(output!, f)), { force, inputs: p.positionals });
   const inputs = p.positionals.map((f) => ({ name: f === '-' ? 'stdin' : f, bytes: readInputFile(f) }));
-  const resolved = resolve(gather(inputs, { password: passwordFrom(p), alias: p.str.get('alias'), keyPassword: p.str.get('key-password') }), now());
-  if (resolved.unrelated.length) process.stderr.write(`ccmkit: note: ${resolved.unrelated.length} certificate(s) not on the leaf's chain were left out.\n`);
+  const at = now();
+  const resolved = withInputSecrets(p, (s) => resolve(gather(inputs, { password: s.input, alias: p.str.get('alias'), keyPassword: s.key }), at));
+  const warnings = [...resolved.warnings, ...chainWarnings(resolved.leaf, resolved.chain, at)];
+  if (resolved.unrelated.length) warnings.push(`${resolved.unrelated.length} certificate(s) not on the leaf's chain were left out.`);
+  for (const w of warnings) warn(w);
   if (to === 'scm-import') {
-    const body = scmImportBody(resolved, name!, now());
-    if (output) {
-      writeFileAtomic(output, Buffer.from(JSON.stringify(body, null, 2) + '\n'), true, p.bool.has('force'));
-      if (!p.bool.has('json')) out(`wrote ${output} (mode 0600)`);
+    const body = scmImportBody(resolved, name!, at);
+    if (output && output !== '-') {
+      await writeFile(output, JSON.stringify(body, null, 2) + '\n', { secret: true, force });
+      if (json) printJson({ file: output, mode: '0600', chain_length: resolved.chain.length, warnings });
+      else out(`wrote ${output} (mode 0600)`);
     } else printJson(body);
     return 0;
   }
   const files = pemFiles(resolved);
-  const written = writeFilesAtomic(output!, files, p.bool.has('force'));
-  if (p.bool.has('json')) printJson({ files: written, chain_length: resolved.chain.length, private_key: !!resolved.key });
+  if (!resolved.key && existsSync(join(output!, 'server.key'))) {
+    // A folder holding the new certificate beside an old key would pair them wrongly.
+    throw new CcmError(409, LocalCode.OUTPUT, `${join(output!, 'server.key')} exists and the input holds no private key: it would not belong to the new server.crt. Remove it, or write to another folder.`, output);
+  }
+  const written = await writeFiles(files, { folder: output!, force });
+  if (json) printJson({ files: written, chain_length: resolved.chain.length, private_key: !!resolved.key, warnings });
   else {
     for (const w of written) out(`wrote ${w}`);
     if (!resolved.key) out('no private key in the input: server.key not written');

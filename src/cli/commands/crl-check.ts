@@ -1,7 +1,8 @@
 import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
-import { checkRequest, loadCertificate, loadCrl } from '../../service/crl.js';
+import { certificateForCrl, checkRequest, loadCertificate, loadCrl } from '../../service/crl.js';
 import { parseAt, parseArgs, type Parsed } from '../args.js';
-import { out, printError, printJson, readInputFile } from '../io.js';
+import { AT, JSON_FLAG } from '../flags.js';
+import { now, out, printError, printJson, readInputFile } from '../io.js';
 
 export const help = `Usage: ccmkit crl check --crl F --certificate F [--ca-cert F] [--at ISO8601] [--json]
 
@@ -14,7 +15,8 @@ An entry with reason removeFromCRL (delta CRLs) does not count as revoked.
 
 Options:
   --crl F           the CRL (PEM or DER)
-  --certificate F   the certificate to check (the first one in the file)
+  --certificate F   the certificate to check; in a file of several (fullchain.pem)
+                    the one the CRL's issuer issued
   --ca-cert F       verify the CRL's signature against this CA certificate first
   --at ISO8601      check at this time instead of now
   --json            {"status":"revoked"|"good","serial_number","crl_number","reason","revoked_at"}
@@ -27,11 +29,13 @@ Examples:
 Exit codes:
   0  the certificate is not revoked
   1  the certificate is revoked
-  2  no answer: unreadable input, a CRL of another issuer, an expired or
-     not-yet-valid CRL, a CRL that does not verify against --ca-cert, or a usage error`;
+  2  no answer: a missing or unreadable file, a CRL of another issuer, an expired
+     or not-yet-valid CRL, a CRL that does not verify against --ca-cert, or a
+     usage error. (As with grep, 1 is an answer here, so every failure to
+     answer is 2; the error body is the same as in every other command.)`;
 
 export async function run(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, { json: { type: 'bool' }, crl: { type: 'string' }, certificate: { type: 'string' }, 'ca-cert': { type: 'string' }, at: { type: 'string' } });
+  const p = parseArgs(argv, { ...JSON_FLAG, crl: { type: 'string' }, certificate: { type: 'string' }, 'ca-cert': { type: 'string' }, ...AT });
   if (p.positionals.length) throw usageError(`crl check takes no positional arguments (got "${p.positionals[0]}")`);
   if (!p.str.has('crl') || !p.str.has('certificate')) throw usageError('crl check needs --crl and --certificate');
   const json = p.bool.has('json');
@@ -51,11 +55,13 @@ function check(p: Parsed, json: boolean): number {
   const file = (flag: string): { bytes: Buffer; source: string } => ({ bytes: readInputFile(p.str.get(flag)!), source: p.str.get(flag)! });
   const crlFile = file('crl');
   const crl = loadCrl(crlFile);
-  const cert = loadCertificate(file('certificate'), 'certificate');
+  const picked = certificateForCrl(file('certificate'), crl);
   const ca = p.str.has('ca-cert') ? loadCertificate(file('ca-cert'), 'CA certificate') : undefined;
-  const r = checkRequest(crl, crlFile.source, cert, parseAt(p.str.get('at'), () => new Date()), ca);
-  if (json) printJson(r);
-  else if (r.status === 'good') out(`${p.str.get('certificate')}: serial ${r.serial_number} is not revoked (CRL #${r.crl_number ?? '?'})`);
-  else out(`${p.str.get('certificate')}: serial ${r.serial_number} is REVOKED: ${r.reason} at ${r.revoked_at} (CRL #${r.crl_number ?? '?'})`);
+  const r = checkRequest(crl, crlFile.source, picked.certificate, parseAt(p.str.get('at'), now), ca);
+  // Name the certificate checked when the file held several.
+  const name = picked.of > 1 ? picked.source : p.str.get('certificate')!;
+  if (json) printJson(picked.of > 1 ? { ...r, source: picked.source } : r);
+  else if (r.status === 'good') out(`${name}: serial ${r.serial_number} is not revoked (CRL #${r.crl_number ?? '?'})`);
+  else out(`${name}: serial ${r.serial_number} is REVOKED: ${r.reason} at ${r.revoked_at} (CRL #${r.crl_number ?? '?'})`);
   return r.status === 'good' ? 0 : 1;
 }

@@ -4,6 +4,7 @@ import { hasErrors } from '../../ccm/findings.js';
 import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
 import { toPem } from '../../engine/pem.js';
 import { parseArgs } from '../args.js';
+import { JSON_FLAG } from '../flags.js';
 import { out, printError, printJsonLine } from '../io.js';
 import { loadFiles } from '../load.js';
 import { printFindings } from '../report.js';
@@ -30,21 +31,23 @@ Examples:
 
 Exit codes:
   0  every CSR parsed, has a valid signature and fits CCM's policy
-  1  a CSR parsed but its signature is invalid or it is outside CCM's policy
-  2  an input is not a CSR at all, or a usage error`;
+  1  a CSR's signature is invalid or it is outside CCM's policy, an input is
+     not a CSR at all, or a file is missing or unreadable
+  2  usage error`;
 
 export async function run(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, { json: { type: 'bool' } });
+  const p = parseArgs(argv, { ...JSON_FLAG });
   if (p.positionals.length === 0) throw usageError('csr parse needs at least one FILE');
   const json = p.bool.has('json');
   const loaded = loadFiles(p.positionals);
   let worst = 0;
-  const fail = (e: CcmError, code: number): void => {
+  // docs/conventions.md: a missing file or an input that is not a CSR is exit 1, like a CSR outside policy.
+  const fail = (e: CcmError): void => {
     printError(e, json);
-    worst = Math.max(worst, code);
+    worst = 1;
   };
-  for (const m of loaded.missing) fail(m.error, 2);
-  for (const pr of loaded.problems) fail(pr.error, 2);
+  for (const m of loaded.missing) fail(m.error);
+  for (const pr of loaded.problems) fail(pr.error);
   // Parse everything first, then verify the whole batch on the thread pool, then print in input order.
   const parsed: ({ source: string; csr: Csr; pemLength: number } | { source: string; error: CcmError })[] = [];
   for (const obj of loaded.objects) {
@@ -64,7 +67,7 @@ export async function run(argv: string[]): Promise<number> {
   const verdictOf = new Map(okOnes.map((p, i) => [p, verdicts[i]!]));
   for (const item of parsed) {
     if ('error' in item) {
-      fail(item.error, 2);
+      fail(item.error);
       continue;
     }
     const report = csrReport(item.csr, item.pemLength, verdictOf.get(item));
@@ -73,7 +76,7 @@ export async function run(argv: string[]): Promise<number> {
     else printHuman(item.source, report);
   }
   if (loaded.objects.length === 0 && worst === 0) {
-    fail(new CcmError(400, LocalCode.INPUT_UNRECOGNISED, 'no CSR found in the input.'), 2);
+    fail(new CcmError(400, LocalCode.INPUT_UNRECOGNISED, 'no CSR found in the input.'));
   }
   return worst;
 }

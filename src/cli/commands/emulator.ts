@@ -7,7 +7,8 @@ import { FaultInjector, parseFaults } from '../../server/faults.js';
 import { pcaMounts } from '../../server/pca-mount.js';
 import { parseArgs } from '../args.js';
 import { FORCE, JSON_FLAG, OUT } from '../flags.js';
-import { out, printJsonLine, writeNewFile } from '../io.js';
+import { out, printJsonLine } from '../io.js';
+import { writeFile } from '../write.js';
 import { secretFlags, secretOrPrompt } from '../secrets.js';
 
 export const help = `Usage: ccmkit emulator --credentials F [--workspace DIR] [--port 8443] [--tls]
@@ -76,7 +77,7 @@ Exit codes:
   0  stopped by SIGTERM or SIGINT
   1  could not start: no workspace, wrong passphrase, unreadable credentials,
      port in use
-  2  usage error (a bad --faults SPEC, a missing --credentials)`;
+  2  usage error (a bad --faults SPEC or --port, no --credentials flag)`;
 
 export const initHelp = `Usage: ccmkit emulator init-credentials -o FILE [--force] [--domain-id ID] [--user NAME] [--json]
 
@@ -198,7 +199,8 @@ export async function runInitCredentials(argv: string[]): Promise<number> {
   const user = p.str.get('user');
   if (user !== undefined && !/^[A-Za-z0-9_.@-]{1,64}$/.test(user)) throw usageError('--user must be 1-64 letters, digits, "_", ".", "@" or "-"');
   const c = newCredentials({ domainId, userName: user });
-  writeNewFile(file, JSON.stringify(c, null, 2) + '\n', { mode: 0o600, force: p.bool.has('force') });
+  // 0600, never over an existing file without --force (docs/conventions.md).
+  await writeFile(file, JSON.stringify(c, null, 2) + '\n', { secret: true, force: p.bool.has('force') });
   const summary = { file, domain_id: c.domain_id, domain_name: c.domain_name, user: c.user.name, access_keys: c.access_keys.map((k) => k.access) };
   if (p.bool.has('json')) printJsonLine(summary);
   else out(`wrote ${file} (0600): domain ${c.domain_id}, user ${c.user.name}, access keys ${summary.access_keys.join(', ')} (the second is temporary: it needs its security token). Secrets are in the file only.`);

@@ -1,21 +1,25 @@
 import { usageError } from '../../engine/errors.js';
 import { matchBag } from '../../service/key-match.js';
 import { parseArgs } from '../args.js';
-import { out, passwordFrom, printError, printJson } from '../io.js';
+import { JSON_FLAG } from '../flags.js';
+import { out, printError, printJson } from '../io.js';
 import { loadFiles } from '../load.js';
+import { secretFlags, secretOrPrompt } from '../secrets.js';
 
-export const help = `Usage: ccmkit key match FILE... [--password P | --passphrase-file F] [--json]
+export const help = `Usage: ccmkit key match FILE... [--passphrase-file F] [--json]
 
 Says which private key belongs to which certificate or CSR, by public-key
 equality (never by names or file order), and proves each pair by signing
 with the key and verifying with the certificate's public key.
-Everything is read from all FILEs together, in any order and any format.
+Everything is read from all FILEs together, in any order and any format;
+- reads standard input.
 
 Options:
+  --passphrase-file F    opens encrypted keys (first line of F); or
+                         $CCMKIT_PASSPHRASE, or a prompt on a terminal
+  --passphrase P         the same on the command line (works, but warns: visible in ps)
   --json                 {"pairs":[{"key":"a.pem#1","certificate":"b.pem#2"}],
                           "unmatched_keys":[],"unmatched_certificates":[], ...}
-  --password P           password of encrypted keys (or $CCMKIT_PASSPHRASE)
-  --passphrase-file F    read the password from the first line of F
   -h, --help             this help
 
 Examples:
@@ -24,15 +28,17 @@ Examples:
 
 Exit codes:
   0  every private key has its certificate (or CSR)
-  1  a key has no certificate, fails its proof, or cannot be read
-  2  a file is missing or a usage error`;
+  1  a key has no certificate, fails its proof, or cannot be read; a file is
+     missing or unreadable
+  2  usage error`;
 
 export async function run(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, { json: { type: 'bool' }, password: { type: 'string' }, 'passphrase-file': { type: 'string' } });
+  const p = parseArgs(argv, { ...JSON_FLAG, ...secretFlags('input') });
   if (p.positionals.length === 0) throw usageError('key match needs at least one FILE');
   const json = p.bool.has('json');
   const loaded = loadFiles(p.positionals);
-  const r = matchBag(loaded.objects, passwordFrom(p));
+  const encrypted = loaded.objects.some((o) => o.kind === 'private-key' && (o.keyFormat === 'encrypted-pkcs8' || o.legacyPem !== undefined));
+  const r = matchBag(loaded.objects, secretOrPrompt(p, 'input', encrypted));
   const errors = [...loaded.missing.map((m) => m.error), ...loaded.problems.map((m) => m.error), ...r.errors];
   const keyCount = r.unmatched_keys.length + new Set(r.pairs.map((x) => x.key)).size;
   if (json) {
@@ -52,7 +58,6 @@ export async function run(argv: string[]): Promise<number> {
     if (r.unmatched_csrs.length) out(`CSRs without a key: ${r.unmatched_csrs.join(', ')}`);
     for (const e of errors) printError(e, false);
   }
-  if (loaded.missing.length) return 2;
   if (keyCount === 0 && errors.length === 0) {
     if (!json) out('no private key found in the input');
     return 1;

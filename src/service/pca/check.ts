@@ -54,6 +54,8 @@ export function checkWorkspace(ctx: PcaContext, o: { keys?: boolean } = {}): Che
     if (quick !== 'ok') problem('database', 'workspace.db', `quick_check: ${String(quick)}`);
     const fk = db.pragma('foreign_key_check') as unknown[];
     if (fk.length) problem('database', 'workspace.db', `${fk.length} rows point at rows that do not exist (foreign_key_check)`);
+    const live = ctx.store.count('pca_cert', 'delete_time IS NULL');
+    if (live !== ctx.store.countCertsInQuota()) problem('database', 'workspace.db', `the certificate counts say ${ctx.store.countCertsInQuota()}, the table holds ${live}`);
     const orphans = ctx.store.count('pca_cert') - ctx.store.count('pca_cert_der');
     if (orphans !== 0) problem('database', 'workspace.db', `${Math.abs(orphans)} certificate rows without their DER (or DER without a row)`);
 

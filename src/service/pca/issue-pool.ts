@@ -166,10 +166,11 @@ export async function issueCsrBatchParallel(
   };
 
   try {
-    const maxInflight = n * 3;
+    // Enough work queued that the workers keep signing while the main thread waits for a commit's fsync.
+    const maxInflight = n * 8;
     for (;;) {
       if (failure) throw failure;
-      while (!exhausted && workers.reduce((s, w) => s + w.inflight, 0) < maxInflight && index - committed < group * 4 + chunk * maxInflight) {
+      while (!exhausted && workers.reduce((s, w) => s + w.inflight, 0) < maxInflight && index - committed < group * 2 + chunk * maxInflight) {
         if (!dispatch()) break;
       }
       commitReady();

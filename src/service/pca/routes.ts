@@ -5,6 +5,7 @@
 
 import { activateCa, caQuota, createCa, deleteCa, disableCa, enableCa, exportCa, exportCaCsr, importCaCertificate, listCas, restoreCa, revokeCa, showCa } from './ca.js';
 import { applyCert, certQuota, deleteCert, exportCert, issueCertByCsr, listCerts, revokeCert, showCert } from './cert.js';
+import { mapStoreError } from '../../store/errors.js';
 import type { PcaContext, PcaRequest, PcaResponse } from './context.js';
 
 export interface PcaRoute {
@@ -74,4 +75,17 @@ export function matchRoute(method: string, path: string): { route: PcaRoute; par
   const exact = top.find((h) => h.route.method === method.toUpperCase());
   if (exact) return { route: exact.route, params: exact.params };
   return { methodNotAllowed: [...new Set(top.map((h) => h.route.method))] };
+}
+
+/**
+ * Runs an operation the way a front door should: a failure of the workspace
+ * itself (locked, damaged, disk full) becomes its CcmError, whatever statement
+ * met it; anything else that is not a CcmError stays a bug.
+ */
+export function callPca(ctx: PcaContext, op: (ctx: PcaContext, req: PcaRequest) => PcaResponse, req: PcaRequest): PcaResponse {
+  try {
+    return op(ctx, req);
+  } catch (e) {
+    throw mapStoreError(e, ctx.ws.dir);
+  }
 }

@@ -3,6 +3,7 @@
 
 import { CcmError } from '../../engine/errors.js';
 import { ScmStore } from '../../store/scm-store.js';
+import { GroupCommit } from './group-commit.js';
 import type { KeyVault, Random } from '../../store/vault.js';
 import type { Workspace } from '../../store/workspace.js';
 
@@ -28,10 +29,12 @@ export interface ScmContext {
   vault: KeyVault;
   /** The account's domain id, reported as a certificate's domain_id. */
   domainId: string;
+  /** Imports share transactions (and fsyncs) when they arrive together. */
+  commits: GroupCommit;
 }
 
 export function createScmContext(ws: Workspace, o: { now: () => Date; random: Random; vault: KeyVault; domainId: string }): ScmContext {
-  return { ws, store: new ScmStore(ws), now: o.now, random: o.random, vault: o.vault, domainId: o.domainId };
+  return { ws, store: new ScmStore(ws), now: o.now, random: o.random, vault: o.vault, domainId: o.domainId, commits: new GroupCommit(ws) };
 }
 
 /** 400 SCM.0005 "Incorrect request parameter." (A.2.1), with what was wrong. */

@@ -8,7 +8,7 @@ import { createCsr, csrPrivateKey, deleteCsr, listCsrs, showCsr, uploadCsr } fro
 export interface ScmRoute {
   method: 'GET' | 'POST' | 'DELETE';
   path: string;
-  op: (ctx: ScmContext, req: ScmRequest) => ScmResponse;
+  op: (ctx: ScmContext, req: ScmRequest) => ScmResponse | Promise<ScmResponse>;
   seed: string;
 }
 
