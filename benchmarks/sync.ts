@@ -44,7 +44,7 @@ const SKIP_SDK = args.includes('--skip-sdk');
 const DAY = 86_400_000;
 
 /** The emulator's workspace with n SCM and n PCA certificates (built once, reused). */
-function emulatorWorkspace(n: number): { dir: string; creds: string; credentials: Credentials } {
+async function emulatorWorkspace(n: number): Promise<{ dir: string; creds: string; credentials: Credentials }> {
   const dir = join(DATA, `emu-${n}`);
   const credsFile = join(DATA, `emu-${n}-creds.json`);
   const done = join(dir, 'populated');
@@ -84,7 +84,7 @@ function emulatorWorkspace(n: number): { dir: string; creds: string; credentials
         extensions: [subjectKeyIdExt(leafSpki), authorityKeyIdExt(keyIdentifier(spkiOf(caKey))), basicConstraintsExt(false), keyUsageExt(['digitalSignature']), extKeyUsageExt(['serverAuth']), subjectAltNameExt([{ type: 'DNS', value: cn }])],
         signingKey: caKey,
       });
-      importCertificate(scm, { body: { name: `bench_${i}`, certificate: toPem('CERTIFICATE', der), certificate_chain: chainPem, private_key: keyPem } });
+      await importCertificate(scm, { body: { name: `bench_${i}`, certificate: toPem('CERTIFICATE', der), certificate_chain: chainPem, private_key: keyPem } });
     }
     // PCA: a root and n certificates issued from CSRs (one key: the CSRs differ by name).
     const pca = createContext(ws, { now, random: randomBytes, passphrase: () => PASS });
@@ -204,7 +204,7 @@ async function main(): Promise<void> {
   console.log(`sync pull: N SCM + N PCA certificates from the emulator over loopback HTTP; load average at start ${load}`);
   const rows: { n: number; full: PullRun; again: PullRun; sdk?: { secs: number; requests: number } }[] = [];
   for (const n of COUNTS) {
-    const emu = emulatorWorkspace(n);
+    const emu = await emulatorWorkspace(n);
     const running = await startEmulator(emu.dir, emu.creds);
     try {
       const local = join(DATA, `local-${n}`);

@@ -210,7 +210,7 @@ describe('sync pull: incremental and resumable', () => {
     try {
       const vault = new KeyVault(parseKdfRecord(ws.setting('kdf'), ws.dir), () => PASSPHRASE, randomBytes);
       const ctx = createScmContext(ws, { now: () => new Date(), random: randomBytes, vault, domainId: emu.credentials.domain_id });
-      for (let i = 0; i < 25; i++) ids.push((importCertificate(ctx, { body: importMaterial(`n${i}.example.com`).body }).body as { certificate_id: string }).certificate_id);
+      for (let i = 0; i < 25; i++) ids.push(((await importCertificate(ctx, { body: importMaterial(`n${i}.example.com`).body })).body as { certificate_id: string }).certificate_id);
     } finally {
       ws.close();
     }

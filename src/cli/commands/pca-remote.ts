@@ -5,7 +5,6 @@
 // src/sync/pca.ts -> PCA's answer.
 
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { CCM_REVOCATION_REASONS } from '../../ccm/revocation.js';
 import { EXPORT_TYPES } from '../../engine/bundle.js';
 import { usageError } from '../../engine/errors.js';
@@ -18,7 +17,7 @@ import { out, printJson, readInputFile } from '../io.js';
 import { esc, intFlag, isoOrDash, noPositionals, onePositional, readBodyFile } from '../pca-io.js';
 import { REMOTE_EXIT, REMOTE_FLAGS, REMOTE_HELP, withClient } from '../remote-io.js';
 import { readSecret, secretFlags } from '../secrets.js';
-import { writeFileAtomic } from '../write.js';
+import { writeFile, writeFiles } from '../write.js';
 
 type Cmd = { help: string; run: (argv: string[]) => Promise<number> };
 type Method = 'GET' | 'POST' | 'DELETE';
@@ -36,7 +35,7 @@ interface Def {
   /** The request, from the flags. */
   request: (p: Parsed) => { method: Method; path: string; req: PcaRemoteRequest };
   /** Prints the answer without --json (and writes files); returns the exit code. */
-  print?: (p: Parsed, r: CallResult) => number;
+  print?: (p: Parsed, r: CallResult) => number | Promise<number>;
 }
 
 const BASE_FLAGS: FlagSpec = { ...JSON_FLAG, ...REMOTE_FLAGS, remote: { type: 'bool' } };
@@ -68,9 +67,9 @@ function done(msg: string): (p: Parsed, r: CallResult) => number {
   };
 }
 
-function writeOrPrint(p: Parsed, pem: string, r: CallResult): number {
+async function writeOrPrint(p: Parsed, pem: string, r: CallResult): Promise<number> {
   const file = p.str.get('out');
-  if (file) writeFileAtomic(file, Buffer.from(pem), false, p.bool.has('force'));
+  if (file) await writeFile(file, pem, { force: p.bool.has('force') });
   if (p.bool.has('json')) printJson(r.json ?? {});
   else if (file) out(`wrote ${esc(file)}`);
   else process.stdout.write(pem);
@@ -338,13 +337,13 @@ printed or written to PATH. Files that may hold a key are written 0600.`,
       if (password !== undefined) b.password = password;
       return { method: 'POST', path: `${CERT}/{certificate_id}/export`, req: { params: { certificate_id: id }, body: b } };
     },
-    print: (p, r) => {
+    print: async (p, r) => {
       const target = p.str.get('out');
       const id = p.positionals[0]!;
       if (!p.bool.has('compressed')) {
         const json = JSON.stringify(r.json ?? {}, null, 2) + '\n';
         if (!target) return process.stdout.write(json), 0;
-        writeFileAtomic(target, Buffer.from(json), Boolean((r.json as { private_key?: string })?.private_key), p.bool.has('force'));
+        await writeFile(target, json, { secret: Boolean((r.json as { private_key?: string })?.private_key), force: p.bool.has('force') });
         if (p.bool.has('json')) printJson({ file: target });
         else out(`wrote ${esc(target)}`);
         return 0;
@@ -352,9 +351,13 @@ printed or written to PATH. Files that may hold a key are written 0600.`,
       const zip = r.raw;
       const intoDir = target === undefined || target.endsWith('/') || (existsSync(target) && statSync(target).isDirectory());
       const fallback = `${id}_${String(p.str.get('type')).toLowerCase()}.zip`;
-      const path = intoDir ? join(target ?? '.', r.filename ?? fallback) : target!;
       // A zip may hold a key or keystore password: written as a secret.
-      writeFileAtomic(path, zip, true, p.bool.has('force'));
+      let path: string;
+      if (intoDir) path = (await writeFiles([{ name: r.filename ?? fallback, data: zip, secret: true }], { folder: target ?? '.', force: p.bool.has('force') }))[0]!;
+      else {
+        path = target!;
+        await writeFile(path, zip, { secret: true, force: p.bool.has('force') });
+      }
       if (p.bool.has('json')) printJson({ file: path, bytes: zip.length });
       else out(`wrote ${esc(path)} (${zip.length} bytes, mode 0600)`);
       return 0;

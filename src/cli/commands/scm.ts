@@ -2,7 +2,6 @@
 // the real API (or the emulator). Thin: flags -> a body -> src/sync/scm.ts ->
 // CCM's answer printed (its JSON with --json).
 
-import { join } from 'node:path';
 import { analyseScmImport } from '../../ccm/scm-import.js';
 import { validateScmUploadCsr } from '../../ccm/validate-scm-upload-csr.js';
 import { parseExportType } from '../../engine/bundle.js';
@@ -19,7 +18,7 @@ import { printFindings } from '../report.js';
 import { REMOTE_EXIT, REMOTE_FLAGS, REMOTE_HELP, withClient } from '../remote-io.js';
 import { readSecret, secretFlags } from '../secrets.js';
 import { readBody } from '../validation-io.js';
-import { writeFileAtomic, writeFilesAtomic } from '../write.js';
+import { writeFiles } from '../write.js';
 
 type Cmd = { help: string; run: (argv: string[]) => Promise<number> };
 
@@ -273,12 +272,10 @@ files are written or none; the key and anything holding it are 0600.`,
         };
         const name: string = p.str.get('name') ?? (await shownName());
         const res = exportZip(resolved, { type, name, password, at });
-        const path = join(dir, res.zipName);
-        writeFileAtomic(path, res.zip, res.secret, p.bool.has('force'));
-        files = [path];
+        files = await writeFiles([{ name: res.zipName, data: res.zip, secret: res.secret }], { folder: dir, force: p.bool.has('force') });
       } else {
         const wanted = pemFiles(resolved).filter((f) => !(p.bool.has('no-key') && f.secret) && f.data.length > 0);
-        files = writeFilesAtomic(dir, wanted, p.bool.has('force'));
+        files = await writeFiles(wanted, { folder: dir, force: p.bool.has('force') });
       }
       if (p.bool.has('json')) printJson({ certificate_id: id, files });
       else for (const f of files) out(`wrote ${esc(f)}`);

@@ -31,7 +31,7 @@ import { now, out, printJson, readInputFile } from '../io.js';
 import { esc, onePositional, WORKSPACE, workspaceDir } from '../pca-io.js';
 import { REMOTE_EXIT, REMOTE_FLAGS, REMOTE_HELP, withClient } from '../remote-io.js';
 import { secretFlags, secretOrPrompt } from '../secrets.js';
-import { phasedProgress, progress } from '../sync-progress.js';
+import { progress, type Progress, type ProgressOptions } from '../progress.js';
 import { readBody } from '../validation-io.js';
 
 type Cmd = { help: string; run: (argv: string[]) => Promise<number> };
@@ -78,6 +78,25 @@ async function withWorkspace<T>(p: Parsed, fn: (o: Opened) => Promise<T> | T): P
 }
 
 // ---- pull -------------------------------------------------------------------------------------
+
+/** One bar whose label follows the phase sync pull reports (list, downloads...). */
+function phasedProgress(o: ProgressOptions): { report: (label: string, done: number, total: number) => void; end: () => void } {
+  let cur: Progress | undefined;
+  let curLabel = '';
+  return {
+    report(label, done, total) {
+      if (label !== curLabel) {
+        cur?.end();
+        cur = progress(label, o);
+        curLabel = label;
+      }
+      cur!.update(done, total);
+    },
+    end() {
+      cur?.end();
+    },
+  };
+}
 
 function listingLine(l: { listed: number; total: number; changed: number; gone: number; complete: boolean; resumed_from: number }): string {
   return `${l.total} listed${l.resumed_from ? ` (resumed at ${l.resumed_from})` : ''}, ${l.changed} new or changed${l.gone ? `, ${l.gone} gone` : ''}${l.complete ? '' : ' (listing incomplete: run again)'}`;
