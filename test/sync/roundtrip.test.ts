@@ -310,3 +310,48 @@ describe('sync pull: incremental and resumable', () => {
     }
   });
 });
+
+describe('sync queue: the other ways in', () => {
+  it('--ca: a CA certificate an outside CA signed (checked against the pulled CSR), --scm-cert: a certificate the workspace issued with its key, --drop', async () => {
+    const emu = await startEmu();
+    try {
+      const local = makeWorkspace(f('queue-ws'));
+      const sub = jsonOf(await cc(['ca', 'create', '--remote', ...conn(emu), write('q-p.json', { type: 'SUBORDINATE', key_algorithm: 'EC256', distinguished_name: { ...DN, common_name: 'Queued Sub' } }), '--json'])).ca_id;
+      expect((await cc(['sync', 'pull', '--workspace', local, ...conn(emu), '--service', 'pca'])).code).toBe(0);
+      // An outside CA signs the CSR that pull recorded.
+      expect((await cc(['ca', 'csr', '--remote', ...conn(emu), sub, '-o', f('q.csr')])).code).toBe(0);
+      openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f('q-root.key'), '-out', f('q-root.pem'), '-subj', '/CN=Queue Root', '-days', '3650', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+      writeFileSync(f('q.ext'), 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n');
+      openssl(['x509', '-req', '-in', f('q.csr'), '-CA', f('q-root.pem'), '-CAkey', f('q-root.key'), '-CAcreateserial', '-days', '365', '-extfile', f('q.ext'), '-out', f('q.pem')]);
+      // A certificate for another key is refused by PCA's import pre-flight, offline, and not queued.
+      openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f('other.key'), '-out', f('other.pem'), '-subj', '/CN=Other', '-days', '30']);
+      const wrong = await cc(['sync', 'queue', '--workspace', local, '--ca', sub, '--certificate', f('other.pem'), '--certificate-chain', f('q-root.pem')]);
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toContain('not queued: PCA would answer');
+      const ok = await cc(['sync', 'queue', '--workspace', local, '--ca', sub, '--certificate', f('q.pem'), '--certificate-chain', f('q-root.pem'), '--json']);
+      expect(ok.code, ok.stderr).toBe(0);
+      // A certificate this workspace issued with its own key, for SCM.
+      const root = jsonOf(await cc(['ca', 'create', '--workspace', local, write('q-r.json', rootBody()), '--json'])).ca_id;
+      const leaf = jsonOf(await cc(['cert', 'apply', '--workspace', local, write('q-a.json', applyBody(root, { distinguished_name: { common_name: 'local.example.test' }, subject_alternative_names: [{ type: 'DNS', value: 'local.example.test' }] })), '--json'])).certificate_id;
+      const s = await cc(['sync', 'queue', '--workspace', local, '--scm-cert', leaf, '--json']);
+      expect(s.code, s.stderr).toBe(0);
+      // and one more, dropped again
+      const m = importMaterial('dropped.example.com');
+      writeFileSync(f('drop.json'), JSON.stringify(m.body));
+      const d = jsonOf(await cc(['sync', 'queue', '--workspace', local, '--scm', f('drop.json'), '--json'])).outbox_id;
+      expect((await cc(['sync', 'queue', '--workspace', local, '--drop', String(d)])).code).toBe(0);
+      expect((await cc(['sync', 'queue', '--workspace', local, '--drop', String(d)])).code).toBe(1);
+      const push = await cc(['sync', 'push', '--workspace', local, ...conn(emu), '--json']);
+      expect(push.code, push.stderr).toBe(0);
+      expect(jsonOf(push).map((i: any) => [i.kind, i.outcome])).toEqual([
+        ['pca-ca-import', 'imported'],
+        ['scm-import', 'imported'],
+      ]);
+      expect(jsonOf(await cc(['ca', 'show', '--remote', ...conn(emu), sub, '--json'])).status).toBe('ACTIVED');
+      expect(jsonOf(await cc(['scm', 'list', ...conn(emu), '--json'])).certificates.map((c: any) => c.domain)).toEqual(['local.example.test']);
+      expect((await cc(['sync', 'queue', '--workspace', local])).code).toBe(2);
+    } finally {
+      await emu.stop();
+    }
+  });
+});
