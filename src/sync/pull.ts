@@ -141,8 +141,9 @@ async function download<R>(ws: Workspace, ids: string[], concurrency: number, ev
       for (const [id, r] of batch) record(id, r);
     });
     doneCount += batch.length;
-    progress?.(doneCount + failed.length, ids.length);
   };
+  // The bar starts with the phase and moves with every answer (rows are committed in groups).
+  if (ids.length) progress?.(0, ids.length);
   try {
     await pool(
       ids,
@@ -160,6 +161,7 @@ async function download<R>(ws: Workspace, ids: string[], concurrency: number, ev
         if ('failed' in x) failed.push(`${x.id}: ${x.failed!.code}`);
         else buffered.push([x.id, x.r as R]);
         if (buffered.length >= every) flush();
+        progress?.(doneCount + buffered.length + failed.length, ids.length);
       },
     );
   } finally {

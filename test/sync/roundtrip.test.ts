@@ -25,8 +25,8 @@ import { RemoteError } from '../../src/sync/errors.js';
 import { pull } from '../../src/sync/pull.js';
 import { importMaterial, makeWorkspace, PASSPHRASE } from '../helpers/emulator.js';
 import { applyBody, DN, rootBody } from '../helpers/pca.js';
-import { openssl, tempDir } from '../helpers/run.js';
-import { cc, conn, jsonOf, startEmu, type Emu } from '../helpers/sync.js';
+import { BIN, openssl, ROOT, runAsync, tempDir } from '../helpers/run.js';
+import { cc, cleanEnv, conn, jsonOf, startEmu, type Emu } from '../helpers/sync.js';
 
 const t = tempDir('ccmkit-roundtrip-');
 const f = (n: string): string => join(t.dir, n);
@@ -288,6 +288,29 @@ describe('sync pull: incremental and resumable', () => {
       } finally {
         ws.close();
       }
+    } finally {
+      await e.stop(true);
+    }
+  });
+
+  it('on a terminal a long pull shows a count and a bar on stderr; with --json it does not', async () => {
+    const e = await startEmu({ workspace: emu.dir, credsFile: emu.credsFile, port: emu.port, faults: 'delay=250@*1~POST:/v3/scm/certificates/' });
+    try {
+      const onTty = async (extra: string[]): Promise<string> => {
+        const ws = makeWorkspace(f(`tty-ws-${extra.length}`));
+        const r = await runAsync('python3', [join(ROOT, 'test/helpers/on-terminal.py'), '--', BIN, 'sync', 'pull', '--workspace', ws, ...conn(e), '--service', 'scm', ...extra], { env: cleanEnv() });
+        expect(r.code, r.stderr).toBe(0);
+        const res = JSON.parse(r.stdout) as { code: number; out: string };
+        expect(res.code).toBe(0);
+        return res.out;
+      };
+      const shown = await onTty([]);
+      const n = Number(/SCM certificates: (\d+) listed/.exec(shown)![1]);
+      expect(n).toBeGreaterThanOrEqual(24);
+      expect(shown).toMatch(new RegExp(`SCM export \\[#*-*\\] \\d+/${n} \\d+%`));
+      const quiet = await onTty(['--json']);
+      expect(quiet).not.toContain('SCM export [');
+      expect(JSON.parse(quiet.slice(quiet.indexOf('{'))).scm.exported).toBe(n);
     } finally {
       await e.stop(true);
     }
