@@ -35,7 +35,11 @@ export const SyncCode = {
 /** The shortest printable form of a response body (control characters escaped, capped). */
 export function shownBody(raw: Buffer | string, max = 2000): string {
   const s = typeof raw === 'string' ? raw : raw.toString('utf8');
-  const t = s.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(/\r?\n/g, ' ');
+  // Control characters and the bidi/line controls a terminal would obey (Trojan Source) are shown escaped.
+  const t = s.replace(/\r?\n/g, ' ').replace(/[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const n = c.charCodeAt(0);
+    return n <= 0xff ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+  });
   return t.length > max ? `${t.slice(0, max)}... (${s.length} characters)` : t;
 }
 

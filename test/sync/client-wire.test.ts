@@ -230,3 +230,24 @@ describe('waiting between attempts', () => {
     reply = () => ({ status: 200, body: '{}' });
   });
 });
+
+describe('a hostile or broken server', () => {
+  function client(o: { maxResponseBytes?: number } = {}): CcmClient {
+    return new CcmClient({ credentials: { aksk: { ak: 'AK', sk: 'SK' }, domainId: 'c'.repeat(32), source: 'test' }, endpoints: resolveEndpoints({ endpoint: `http://127.0.0.1:${port}` }, {}), env: {}, maxAttempts: 1, ...o });
+  }
+
+  it('a 200 that is not JSON, an answer over the size cap, an error body with control characters: clear errors, never a crash', async () => {
+    const c = client({ maxResponseBytes: 1024 });
+    reply = () => ({ status: 200, body: '<html>maintenance</html>', headers: { 'content-type': 'text/html' } });
+    await expect(c.call({ service: 'scm', method: 'GET', path: '/v3/scm/certificates', kind: 'read' })).rejects.toMatchObject({ code: 'CCMKIT.0205' });
+    reply = () => ({ status: 200, body: JSON.stringify({ pad: 'x'.repeat(5000) }) });
+    await expect(c.call({ service: 'scm', method: 'GET', path: '/v3/scm/certificates', kind: 'read' })).rejects.toMatchObject({ code: 'CCMKIT.0205', kind: 'too-large' });
+    reply = () => ({ status: 500, body: 'boom\x1b[31m red \x07 bell\r\nSet-Cookie: x', headers: { 'content-type': 'text/plain' } });
+    const e = (await c.call({ service: 'scm', method: 'GET', path: '/v3/scm/certificates', kind: 'read' }).catch((x: unknown) => x)) as Error;
+    expect(e).toMatchObject({ httpStatus: 500, code: 'HTTP.500' });
+    expect(e.message).toContain('boom\\x1b[31m red \\x07 bell Set-Cookie: x');
+    expect(e.message).not.toMatch(/[\x00-\x08\x0b-\x1f]/);
+    c.close();
+    reply = () => ({ status: 200, body: '{}' });
+  });
+});
