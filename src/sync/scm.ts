@@ -96,7 +96,9 @@ export function sha256Hex(der: Buffer): string {
 export async function scmFindByFingerprint(c: CcmClient, leaf: Certificate, names: string[]): Promise<string | undefined> {
   const want = new Set([sha256Hex(leaf.der), createHash('sha1').update(leaf.der).digest('hex')]);
   const seen = new Set<string>();
-  const terms = [...new Set([...names, ...commonNames(leaf.subject)].filter((n) => n && n.length <= 255))];
+  // SCM's `content` matches a name or the bound domain (the CN, else the first SAN): search by each.
+  const sans = (leaf.extensions.subjectAltNames ?? []).filter((n) => n.type === 'DNS' || n.type === 'IP').map((n) => n.value);
+  const terms = [...new Set([...names, ...commonNames(leaf.subject), ...sans.slice(0, 1)].filter((n) => n && n.length <= 255))];
   for (const term of terms) {
     for (let offset = 0; ; offset += SCM_PAGE_MAX) {
       const page = await scmList(c, { content: term, limit: String(SCM_PAGE_MAX), offset: String(offset) });
