@@ -25,7 +25,7 @@ const COMMANDS: Record<string, Command> = {
   'validate pca-issue-csr': { summary: 'pre-flight a PCA "issue a certificate via CSR" request body', load: () => import('./commands/validate-pca-issue-csr.js') },
   'validate pca-import-ca': { summary: "what PCA's CA-certificate import would answer", load: () => import('./commands/validate-pca.js').then((m) => m.importCa) },
   export: { summary: "pack a certificate as CCM's APACHE/NGINX/IIS/TOMCAT/OTHER export bundle", load: () => import('./commands/export.js') },
-  convert: { summary: 'PFX, JKS, JCEKS, CCM zips, PEM or export JSON -> SCM import body or PEM files', load: () => import('./commands/convert.js') },
+  convert: { summary: 'PFX, JKS, JCEKS, PKCS#7, zips, PEM or export JSON -> SCM import body, PEM files or a p7b', load: () => import('./commands/convert.js') },
   'crl build': { summary: 'build and sign a v2 CRL (or a delta CRL) with CCM revocation reasons', load: () => import('./commands/crl-build.js') },
   'crl inspect': { summary: 'print a CRL: number, dates, entries with CCM reason names', load: () => import('./commands/crl-inspect.js') },
   emulator: { summary: 'a local CCM: the SCM v3 and PCA v1 APIs on 127.0.0.1, AK/SK and token auth, fault injection', load: () => import('./commands/emulator.js') },
@@ -157,6 +157,8 @@ export async function main(argv: string[]): Promise<number> {
     // A bug, not a user error: say so plainly, without a stack unless asked.
     const msg = (e as Error)?.message ?? String(e);
     process.stderr.write(`ccmkit: internal error: ${msg.split('\n')[0]}\n`);
+    // --json readers get an error body even then, never an empty stdout.
+    if (json) process.stdout.write(JSON.stringify({ status: 500, error_code: 'CCMKIT.0009', error_msg: `internal error: ${msg.split('\n')[0]!.slice(0, 200)}` }) + '\n');
     if (process.env.CCMKIT_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
     return 70;
   }

@@ -7,13 +7,15 @@
 // escaped (`\n`, `\r\n`, as CCM request bodies carry them), and JSON objects
 // whose string fields hold PEM (CCM request and export bodies).
 
-import { DerError, DerReader, Tag, bitString, nullValue, oid, readTlv, seq } from './der.js';
+import { DerError, DerReader, Tag, bitString, nullValue, oid, oidOf, readTlv, seq } from './der.js';
 import { CcmError, LocalCode } from './errors.js';
+import { JsonDepthError, parseJson } from './json.js';
 import { OID } from './oids.js';
-import { looksLikePem, parsePem, PemError, unescapeJsonPem } from './pem.js';
+import { looksLikePem, parsePem, PemError, unescapeJsonPem, type PemBlock } from './pem.js';
+import { isZeroPadding, PKCS7_OID } from './pkcs7.js';
 import { sniffPrivateKey, type PrivateKeyFormat } from './privatekey.js';
 
-export type ObjectKind = 'certificate' | 'csr' | 'crl' | 'private-key' | 'public-key' | 'pkcs12' | 'jks' | 'jceks' | 'zip';
+export type ObjectKind = 'certificate' | 'csr' | 'crl' | 'private-key' | 'public-key' | 'pkcs12' | 'pkcs7' | 'jks' | 'jceks' | 'zip';
 
 export interface InputObject {
   kind: ObjectKind;
@@ -27,6 +29,8 @@ export interface InputObject {
   keyFormat?: PrivateKeyFormat;
   /** For legacy encrypted PEM keys: the PEM text itself (OpenSSL must decrypt it). */
   legacyPem?: string;
+  /** Source of the keystore, PKCS#7 bag or zip this object was found in. */
+  container?: string;
 }
 
 export interface InputProblem {
@@ -51,8 +55,14 @@ export const MAX_OBJECT_BYTES = 1024 * 1024;
  */
 export const MAX_CRL_BYTES = 256 * 1024 * 1024;
 
+/**
+ * A PKCS#7 bag is a container of certificates (a CA's whole trust list can
+ * be one), each of which is bounded by MAX_OBJECT_BYTES when it is read.
+ */
+export const MAX_PKCS7_BYTES = 16 * 1024 * 1024;
+
 function limitFor(kind: ObjectKind | undefined): number {
-  return kind === 'crl' ? MAX_CRL_BYTES : MAX_OBJECT_BYTES;
+  return kind === 'crl' ? MAX_CRL_BYTES : kind === 'pkcs7' ? MAX_PKCS7_BYTES : MAX_OBJECT_BYTES;
 }
 
 const LABELS: Record<string, ObjectKind> = {
@@ -70,6 +80,10 @@ const LABELS: Record<string, ObjectKind> = {
   'PUBLIC KEY': 'public-key',
   'RSA PUBLIC KEY': 'public-key',
   PKCS12: 'pkcs12',
+  // RFC 7468 section 8: OpenSSL writes "PKCS7"; "CMS" and the older "PKCS #7 SIGNED DATA" are read too.
+  PKCS7: 'pkcs7',
+  CMS: 'pkcs7',
+  'PKCS #7 SIGNED DATA': 'pkcs7',
 };
 
 /** Labels that carry no object a user means (OpenSSL writes them next to keys). */
@@ -101,7 +115,17 @@ export function readInput(bytes: Uint8Array, name: string): InputResult {
       text = undefined;
     }
   }
-  if (text !== undefined && looksLikePem(text)) return readPemText(res, name, textFromJson(text));
+  if (text !== undefined && looksLikePem(text)) {
+    let pemText: string;
+    try {
+      pemText = textFromJson(text);
+    } catch (e) {
+      if (!(e instanceof JsonDepthError)) throw e;
+      res.problems.push({ source: name, error: new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${name}: ${e.message}; no CCM body does.`, name) });
+      return res;
+    }
+    return readPemText(res, name, pemText);
+  }
   if (text !== undefined && buf[0] !== 0x30) {
     const b64 = text.replace(/\s+/g, '');
     if (/^[A-Za-z0-9+/]+={0,2}$/.test(b64) && b64.length % 4 === 0) {
@@ -119,29 +143,37 @@ function one(res: InputResult, name: string, kind: ObjectKind, der: Buffer, enco
   return res;
 }
 
-/** JSON bodies: pull out the PEM-bearing strings, in field order. */
+/**
+ * JSON bodies: pull out the PEM-bearing strings, in field order. Throws
+ * JsonDepthError for JSON nested past MAX_JSON_DEPTH; the walk keeps its own
+ * stack anyway, so no input can exhaust the call stack.
+ */
 function textFromJson(text: string): string {
   const t = text.trimStart();
   if (t[0] !== '{' && t[0] !== '[' && t[0] !== '"') return unescapeJsonPem(text);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(t);
-  } catch {
+    parsed = parseJson(t);
+  } catch (e) {
+    if (e instanceof JsonDepthError) throw e;
     return unescapeJsonPem(text);
   }
   const parts: string[] = [];
-  const walk = (v: unknown): void => {
+  const stack: unknown[] = [parsed];
+  while (stack.length) {
+    const v = stack.pop();
     if (typeof v === 'string') {
       if (looksLikePem(v)) parts.push(unescapeJsonPem(v));
-    } else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
+    } else if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
       // CCM export bodies repeat leaf + chain in entire_certificate: read it only when nothing else is there.
       const skipEntire = typeof o.certificate === 'string' && looksLikePem(o.certificate);
-      for (const [k, val] of Object.entries(o)) if (!(skipEntire && k === 'entire_certificate')) walk(val);
+      const fields = Object.entries(o).filter(([k]) => !(skipEntire && k === 'entire_certificate'));
+      for (let i = fields.length - 1; i >= 0; i--) stack.push(fields[i]![1]);
     }
-  };
-  walk(parsed);
+  }
   return parts.join('\n');
 }
 
@@ -157,37 +189,49 @@ function readPemText(res: InputResult, name: string, text: string): InputResult 
     }
     throw e;
   }
-  blocks.forEach((b, i) => {
-    const source = `${name}#${i + 1}`;
-    if (IGNORED_LABELS.has(b.label)) {
-      res.skipped.push({ source, label: b.label });
-      return;
-    }
-    const kind = LABELS[b.label];
-    if (!kind) {
-      res.problems.push({ source, error: new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${source}: PEM label "${b.label}" is not one ccmkit reads.`, source) });
-      return;
-    }
-    if (b.der.length > limitFor(kind)) {
-      res.problems.push({ source, error: tooLarge(source, b.der.length, limitFor(kind)) });
-      return;
-    }
-    if (b.headers['Proc-Type']?.includes('ENCRYPTED')) {
-      // Legacy OpenSSL encryption: the DER is ciphertext; OpenSSL decrypts the PEM text.
-      res.objects.push({ kind, source, der: b.der, encoding: 'pem', label: b.label, legacyPem: b.text.replace(/\r\n/g, '\n') });
-      return;
-    }
-    let der = b.der;
-    if (b.label === 'RSA PUBLIC KEY') der = rsaPublicToSpki(der);
-    const obj: InputObject = { kind, source, der, encoding: 'pem', label: b.label };
-    if (kind === 'private-key') {
-      const f = sniffPrivateKey(der);
-      if (f) obj.keyFormat = f;
-    }
-    res.objects.push(obj);
-  });
+  blocks.forEach((b, i) => addBlock(res, `${name}#${i + 1}`, b));
   if (blocks.length === 0) res.problems.push({ source: name, error: unrecognised(name, `${name} has no complete PEM block`) });
   return res;
+}
+
+/**
+ * The objects of PEM blocks decoded elsewhere: by PemStreamDecoder, for files
+ * too large to hold as text (a CA's CRL of millions of entries).
+ */
+export function readDecodedPem(blocks: readonly { label: string; der: Buffer }[], name: string): InputResult {
+  const res: InputResult = { objects: [], problems: [], skipped: [] };
+  blocks.forEach((b, i) => addBlock(res, `${name}#${i + 1}`, { ...b, headers: {}, text: '' }));
+  if (blocks.length === 0) res.problems.push({ source: name, error: unrecognised(name, `${name} has no complete PEM block`) });
+  return res;
+}
+
+function addBlock(res: InputResult, source: string, b: Pick<PemBlock, 'label' | 'der' | 'headers' | 'text'>): void {
+  if (IGNORED_LABELS.has(b.label)) {
+    res.skipped.push({ source, label: b.label });
+    return;
+  }
+  const kind = LABELS[b.label];
+  if (!kind) {
+    res.problems.push({ source, error: new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${source}: PEM label "${b.label}" is not one ccmkit reads.`, source) });
+    return;
+  }
+  if (b.der.length > limitFor(kind)) {
+    res.problems.push({ source, error: tooLarge(source, b.der.length, limitFor(kind)) });
+    return;
+  }
+  if (b.headers['Proc-Type']?.includes('ENCRYPTED')) {
+    // Legacy OpenSSL encryption: the DER is ciphertext; OpenSSL decrypts the PEM text.
+    res.objects.push({ kind, source, der: b.der, encoding: 'pem', label: b.label, legacyPem: b.text.replace(/\r\n/g, '\n') });
+    return;
+  }
+  let der = b.der;
+  if (b.label === 'RSA PUBLIC KEY') der = rsaPublicToSpki(der);
+  const obj: InputObject = { kind, source, der, encoding: 'pem', label: b.label };
+  if (kind === 'private-key') {
+    const f = sniffPrivateKey(der);
+    if (f) obj.keyFormat = f;
+  }
+  res.objects.push(obj);
 }
 
 function tooLarge(source: string, n: number, limit: number): CcmError {
@@ -225,11 +269,22 @@ function addDer(res: InputResult, source: string, der: Buffer, encoding: InputOb
  * parse). Undefined when it is none of the kinds ccmkit reads.
  */
 export function classifyDer(der: Uint8Array): ObjectKind | undefined {
+  const strict = classify(der, false);
+  if (strict) return strict;
+  // BER (indefinite lengths, constructed strings) only occurs in the containers
+  // among the kinds we read: Windows/.NET and Java write PKCS#12 and PKCS#7 that way.
+  const loose = classify(der, true);
+  return loose === 'pkcs12' || loose === 'pkcs7' ? loose : undefined;
+}
+
+function classify(der: Uint8Array, ber: boolean): ObjectKind | undefined {
   try {
-    const top = readTlv(der, 0, der.length, true);
+    const top = readTlv(der, 0, der.length, ber);
     if (top.tag !== Tag.SEQUENCE) return undefined;
-    // BER (indefinite length) only occurs in PKCS#12 among the kinds we read.
-    const r = DerReader.of(der, top, der[1] === 0x80);
+    // Windows pads PKCS#7 (and PFX) exports with zero octets (dotnet/runtime#59212): allowed for containers only, below.
+    const padded = top.end !== der.length;
+    if (padded && !isZeroPadding(der, top.end)) return undefined;
+    const r = DerReader.of(der, top, ber);
     const tags: number[] = [];
     const firsts = [];
     while (r.more() && tags.length < 4) {
@@ -237,12 +292,17 @@ export function classifyDer(der: Uint8Array): ObjectKind | undefined {
       tags.push(t.tag);
       firsts.push(t);
     }
-    if (top.end !== der.length && der[1] !== 0x80) return undefined;
     const [a, b, c] = tags;
+    if (padded) {
+      if (a === Tag.OID && b === 0xa0 && oidOf(der, firsts[0]!) === PKCS7_OID.signedData) return 'pkcs7';
+      if (a === Tag.INTEGER && der[firsts[0]!.body] === 3 && b === Tag.SEQUENCE) return 'pkcs12';
+      return undefined;
+    }
     if (a === Tag.SEQUENCE && b === Tag.SEQUENCE && c === Tag.BIT_STRING && tags.length === 3) {
       return classifySigned(der, firsts[0]!);
     }
     if (a === Tag.SEQUENCE && b === Tag.BIT_STRING && tags.length === 2) return 'public-key';
+    if (a === Tag.OID && b === 0xa0 && oidOf(der, firsts[0]!) === PKCS7_OID.signedData) return 'pkcs7';
     if (a === Tag.INTEGER) {
       const v = der[firsts[0]!.body];
       if (v === 3 && firsts[0]!.end - firsts[0]!.body === 1 && b === Tag.SEQUENCE) {

@@ -6,10 +6,10 @@ import { buildBundle, exportJson, generatePassword, orderBag } from '../../src/e
 import { CcmError } from '../../src/engine/errors.js';
 import { readJks } from '../../src/engine/jks.js';
 import { readPkcs12 } from '../../src/engine/pkcs12.js';
-import { readZip, writeZip } from '../../src/service/zip.js';
+import { writeZip } from '../../src/service/zip.js';
 import { certsIn, keyIn, spkiOfKey, withPki, type PkiFiles } from '../helpers/keystores.js';
 import { REF, key } from '../helpers/pki.js';
-import { ccmkit, openssl, run } from '../helpers/run.js';
+import { ccmkit, openssl, run, unzipWithPython } from '../helpers/run.js';
 
 const P = withPki();
 
@@ -19,7 +19,7 @@ const fresh = (): string => {
   mkdirSync(d);
   return d;
 };
-const zipFiles = (p: string): Record<string, Buffer> => Object.fromEntries(readZip(readFileSync(p)).map((e) => [e.name, e.data]));
+const zipFiles = (p: string): Record<string, Buffer> => unzipWithPython(p);
 const exportArgs = (f: PkiFiles): string[] => ['--certificate', f.leaf, '--certificate-chain', f.chain, '--private-key', f.keyFile];
 
 describe('bundle engine', () => {

@@ -267,7 +267,7 @@ describe('a real server', () => {
     expect(cli(['cert', 'export', leaf, '--type', 'NGINX', '--compressed', '-o', dir + '/']).code).toBe(0);
     const zipPath = join(dir, 'shop.example.test_nginx.zip');
     expect(statSync(zipPath).mode & 0o777).toBe(0o600);
-    const files = readZip(readFileSync(zipPath), zipPath);
+    const files = await readZip(readFileSync(zipPath), zipPath);
     expect(files.map((f) => f.name)).toEqual(['server.key', 'server.crt']);
     for (const f of files) writeFileSync(join(dir, f.name), f.data, { mode: 0o600 });
     for (const t of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, t));

@@ -78,3 +78,10 @@ export function jsonLines(s: string): Record<string, unknown>[] {
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
+
+/** Every file of a zip, read by Python's zipfile (an independent reader, and synchronous). */
+export function unzipWithPython(path: string): Record<string, Buffer> {
+  const r = run('python3', ['-c', 'import zipfile,sys,json,base64\nz=zipfile.ZipFile(sys.argv[1])\nprint(json.dumps({n: base64.b64encode(z.read(n)).decode() for n in z.namelist() if not n.endswith("/")}))', path]);
+  if (r.code !== 0) throw new Error(`python zipfile could not read ${path}: ${r.stderr}`);
+  return Object.fromEntries(Object.entries(JSON.parse(r.stdout) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
+}

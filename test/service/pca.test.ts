@@ -420,7 +420,7 @@ describe('certificate contents', () => {
     expect(mk({ type: 'HOUR', value: 5 })).toEqual({ nb: t.clock.t, na: t.clock.t + 5 * 3_600_000 });
   });
 
-  it('exports: JSON with \\r\\n and the chain up to the root; zips named as PCA names them; key-less sets for CSR certificates', () => {
+  it('exports: JSON with \\r\\n and the chain up to the root; zips named as PCA names them; key-less sets for CSR certificates', async () => {
     const id = idOf(applyCert(t.ctx, { body: applyBody(sub) }));
     const j = exportCert(t.ctx, { params: { certificate_id: id }, body: { is_compressed: false, type: 'other' } }).body as any;
     expect(Object.keys(j).sort()).toEqual(['certificate', 'certificate_chain', 'private_key']);
@@ -428,10 +428,10 @@ describe('certificate contents', () => {
     expect(parsePem(j.certificate_chain.replace(/\r\n/g, '\n')).map((b) => parseCertificate(b.der).subject.rdns.flat().find((a) => a.type === 'CN')!.value)).toEqual(['Test Issuing CA', 'Test Root CA']);
     const z = exportCert(t.ctx, { params: { certificate_id: id }, body: { is_compressed: 'true', type: 'tomcat', password: 'S3cret' } });
     expect(z).toMatchObject({ status: 200, contentType: 'application/zip', filename: 'www.example.test_tomcat.zip' });
-    expect(readZip(z.body as Buffer, 'z').map((e) => e.name)).toEqual(['server.jks']);
+    expect((await readZip(z.body as Buffer, 'z')).map((e) => e.name)).toEqual(['server.jks']);
     const fromCsr = idOf(issueCertByCsr(t.ctx, { body: issueBody(sub, 'nokey.example.test') }));
     const k = exportCert(t.ctx, { params: { certificate_id: fromCsr }, body: { is_compressed: 'true', type: 'APACHE' } });
-    expect(readZip(k.body as Buffer, 'z').map((e) => e.name)).toEqual(['chain.crt', 'server.crt']);
+    expect((await readZip(k.body as Buffer, 'z')).map((e) => e.name)).toEqual(['chain.crt', 'server.crt']);
     for (const bad of [{ type: 'NGINX' }, { is_compressed: 'yes', type: 'NGINX' }, { is_compressed: 'true', type: 'HAPROXY' }, { is_compressed: 'false', type: 'IIS' }, { is_compressed: 'true', type: 'IIS', password: 'x'.repeat(33) }]) {
       expect(refusal(() => exportCert(t.ctx, { params: { certificate_id: id }, body: bad }))).toMatchObject({ status: 400, code: 'PCA.00020001' });
     }

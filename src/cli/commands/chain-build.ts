@@ -5,7 +5,9 @@ import { buildReport, ccmBody, certBag, chainForOutput, describeProblem, summari
 import { parseArgs, parseAt } from '../args.js';
 import { AT, FORCE, JSON_FLAG, OUT, parseEnum } from '../flags.js';
 import { err, now, out, printError, printJson } from '../io.js';
-import { loadFiles } from '../load.js';
+import { openFiles, secretsFrom } from '../load.js';
+import { secretFlags } from '../secrets.js';
+import { WorkBudget } from '../../engine/budget.js';
 import { progress } from '../progress.js';
 import { checkTargets, writeFile } from '../write.js';
 
@@ -18,6 +20,10 @@ chain from each leaf to an anchor, verifying each signature, and prints the
 best chain of each leaf in the order CCM wants: the leaf, then each issuer
 (certificate_chain = intermediate > ... > root; CCM answers PCA.00020403
 "Incorrect certificate chain" otherwise).
+
+FILE and --roots F may be PEM, DER, PFX/P12, JKS/JCEKS (a truststore such as
+Java's cacerts is read without its password, as keytool lists it), PKCS#7
+(.p7b) or a zip; their certificates join the bag.
 
 Trust: with --roots only the certificates of F anchor a chain. Without it,
 self-signed CA certificates found in the input anchor (private PKIs), and the
@@ -38,7 +44,8 @@ same outcome are counted together. On a terminal, a batch that takes more
 than a second shows a progress bar there (never in pipes or under --json).
 
 Options:
-  --roots F          trusted roots (PEM/DER; may be repeated)
+  --roots F          trusted roots (any of the formats above; may be repeated)
+  --passphrase-file F  password of protected inputs (PFX); or $CCMKIT_PASSPHRASE
   --at ISO8601       check validity at this instant (default: now), whole seconds
   --purpose P        serverAuth | clientAuth | codeSigning | emailProtection | any (default any)
   --profile P        rfc5280 (default) or webpki (adds the CA/Browser Forum Baseline Requirements)
@@ -59,6 +66,7 @@ Examples:
   ccmkit chain build --format ccm server.crt ca-bundle.pem
   ccmkit chain build --json --roots corporate-root.pem *.pem | jq '.missing_issuers'
   ccmkit chain build --purpose serverAuth --profile webpki bundle.pem
+  ccmkit chain build server.crt --roots /etc/ssl/certs/java/cacerts
 
 Exit codes:
   0  every leaf has a complete chain
@@ -73,6 +81,7 @@ function some(names: string[]): string {
 
 export async function run(argv: string[]): Promise<number> {
   const p = parseArgs(argv, {
+    ...secretFlags('input'),
     ...JSON_FLAG,
     roots: { type: 'multi' },
     ...AT,
@@ -97,9 +106,12 @@ export async function run(argv: string[]): Promise<number> {
   const profile = profileFlag === undefined ? 'rfc5280' : parseEnum('profile', profileFlag, PROFILES);
   if (outPath) checkTargets([outPath], { force: p.bool.has('force'), inputs: [...p.positionals, ...(p.multi.get('roots') ?? [])] });
 
-  const loaded = loadFiles(p.positionals);
+  // Keystores, truststores (a JKS cacerts lists without its password), PKCS#7 bags and zips are opened;
+  // one key-derivation budget covers all of them.
+  const open = { secrets: secretsFrom(p), budget: new WorkBudget() };
+  const loaded = await openFiles(p.positionals, open);
   const rootPaths = p.multi.get('roots');
-  const rootsLoaded = rootPaths ? loadFiles(rootPaths) : undefined;
+  const rootsLoaded = rootPaths ? await openFiles(rootPaths, open) : undefined;
   const missing = [...loaded.missing, ...(rootsLoaded?.missing ?? [])];
   const problems = [...loaded.problems, ...(rootsLoaded?.problems ?? [])];
   if (missing.length) {

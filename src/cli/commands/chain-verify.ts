@@ -4,7 +4,9 @@ import { certBag, describeProblem, verifyReport } from '../../service/chain.js';
 import { parseArgs, parseAt } from '../args.js';
 import { AT, JSON_FLAG, parseEnum } from '../flags.js';
 import { now, out, printJson } from '../io.js';
-import { loadFiles } from '../load.js';
+import { openFiles, secretsFrom } from '../load.js';
+import { secretFlags } from '../secrets.js';
+import { WorkBudget } from '../../engine/budget.js';
 
 export const help = `Usage: ccmkit chain verify LEAF --roots F [--untrusted F] [--at ISO8601] [--hostname H | --ip IP]
                            [--purpose P] [--profile rfc5280|webpki] [--max-depth N] [--json]
@@ -25,12 +27,15 @@ certificate.
 
 Only --roots anchor the chain; --untrusted certificates may be used as
 intermediates. The first certificate of LEAF is the leaf; further certificates
-in LEAF are used as intermediates too. Names from the certificates are
-printed with control characters escaped.
+in LEAF are used as intermediates too. Every file may be PEM, DER, PFX/P12,
+JKS/JCEKS (truststores such as cacerts are read without a password), PKCS#7
+or a zip. In a keystore holding a key, the leaf is that key's certificate. Names from the
+certificates are printed with control characters escaped.
 
 Options:
   --roots F        trusted roots (required; may be repeated)
   --untrusted F    intermediates (may be repeated)
+  --passphrase-file F  password of protected inputs (PFX); or $CCMKIT_PASSPHRASE
   --at ISO8601     check validity at this instant (default: now)
   --hostname H     the leaf must name H in a DNS SAN
   --ip IP          the leaf must name IP in an IP SAN
@@ -56,6 +61,7 @@ Exit codes:
 
 export async function run(argv: string[]): Promise<number> {
   const p = parseArgs(argv, {
+    ...secretFlags('input'),
     ...JSON_FLAG,
     roots: { type: 'multi' },
     untrusted: { type: 'multi' },
@@ -83,14 +89,21 @@ export async function run(argv: string[]): Promise<number> {
   const json = p.bool.has('json');
   const at = parseAt(p.str.get('at'), now);
 
-  const leafLoaded = loadFiles(p.positionals);
-  const rootsLoaded = loadFiles(rootPaths);
-  const untrustedLoaded = loadFiles(p.multi.get('untrusted') ?? []);
+  const open = { secrets: secretsFrom(p), budget: new WorkBudget() };
+  const leafLoaded = await openFiles(p.positionals, open);
+  const rootsLoaded = await openFiles(rootPaths, open);
+  const untrustedLoaded = await openFiles(p.multi.get('untrusted') ?? [], open);
   const missing = [...leafLoaded.missing, ...rootsLoaded.missing, ...untrustedLoaded.missing];
   if (missing.length) throw missing[0]!.error;
   const problems = [...leafLoaded.problems, ...rootsLoaded.problems, ...untrustedLoaded.problems];
   if (problems.length) throw problems[0]!.error;
   const leafBag = certBag(leafLoaded.objects);
+  // A keystore's leaf is the certificate of its key entry, wherever the store put it.
+  const keyed = leafLoaded.containers.flatMap((c) => c.entries.filter((e) => e.entry_type === 'PrivateKeyEntry' && e.certificates.length > 0));
+  if (keyed.length > 0) {
+    const first = keyed[0]!.certificates[0]!.source;
+    leafBag.certs.sort((a, b) => (a.source === first ? -1 : b.source === first ? 1 : 0));
+  }
   const [leaf, ...extra] = leafBag.certs;
   if (!leaf) throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `no certificate found in ${p.positionals[0]}.`);
   const untrusted = certBag(untrustedLoaded.objects);

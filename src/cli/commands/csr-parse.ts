@@ -6,7 +6,7 @@ import { toPem } from '../../engine/pem.js';
 import { parseArgs } from '../args.js';
 import { JSON_FLAG } from '../flags.js';
 import { out, printError, printJsonLine } from '../io.js';
-import { loadFiles } from '../load.js';
+import { openFiles } from '../load.js';
 import { printFindings } from '../report.js';
 
 export const help = `Usage: ccmkit csr parse FILE... [--json]
@@ -17,7 +17,8 @@ subject_alternative_names, key_usage, extended_key_usage, basic_constraints,
 signature_valid and findings (CCM policy problems with their error codes).
 
 FILE may be PEM (one or many blocks, "CERTIFICATE REQUEST" or
-"NEW CERTIFICATE REQUEST"), DER, or a JSON body such as {"csr": "..."}.
+"NEW CERTIFICATE REQUEST"), DER, a JSON body such as {"csr": "..."}, or a zip
+of such files (files holding no PKI object are skipped and named).
 Use - for standard input.
 
 Options:
@@ -39,7 +40,8 @@ export async function run(argv: string[]): Promise<number> {
   const p = parseArgs(argv, { ...JSON_FLAG });
   if (p.positionals.length === 0) throw usageError('csr parse needs at least one FILE');
   const json = p.bool.has('json');
-  const loaded = loadFiles(p.positionals);
+  // Zips of CSRs are opened (files holding no PKI object skipped); other containers hold no CSR.
+  const loaded = await openFiles(p.positionals, {});
   let worst = 0;
   // docs/conventions.md: a missing file or an input that is not a CSR is exit 1, like a CSR outside policy.
   const fail = (e: CcmError): void => {
@@ -75,6 +77,7 @@ export async function run(argv: string[]): Promise<number> {
     if (json) printJsonLine({ source: item.source, ...report });
     else printHuman(item.source, report);
   }
+  if (!json) for (const s of loaded.skipped) if (s.label.startsWith('no ')) process.stderr.write(`ccmkit: note: ${s.source} skipped: ${s.label}\n`);
   if (loaded.objects.length === 0 && worst === 0) {
     fail(new CcmError(400, LocalCode.INPUT_UNRECOGNISED, 'no CSR found in the input.'));
   }

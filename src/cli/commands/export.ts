@@ -6,7 +6,9 @@ import { defaultName, exportBody, exportZip, gather, materialFromExportJson, res
 import { parseArgs } from '../args.js';
 import { FORCE, JSON_FLAG, OUT, parseEnum } from '../flags.js';
 import { now, out, printJson, readInputFile, warn } from '../io.js';
-import { readSecret, secretFlags, withInputSecrets } from '../secrets.js';
+import { readSecret, secretFlags } from '../secrets.js';
+import { secretsFrom } from '../load.js';
+import { WorkBudget } from '../../engine/budget.js';
 import { checkTargets, writeFiles } from '../write.js';
 import { join } from 'node:path';
 
@@ -39,7 +41,8 @@ certificate, an incomplete chain (no issuer for its last certificate).
 
 Options:
   --type T                   APACHE, NGINX, IIS, TOMCAT or OTHER (any case)
-  --certificate F            the leaf (may also hold the chain; PEM, DER or JSON)
+  --certificate F            the leaf (may also hold the chain and the key; PEM, DER,
+                             JSON, PFX, JKS, JCEKS, PKCS#7 or a zip)
   --certificate-chain F      intermediates and root
   --private-key F            the leaf's key (PEM/DER, or a PFX/JKS holding it)
   --from-export F            the JSON body CCM's SCM or PCA export returned
@@ -114,11 +117,15 @@ export async function run(argv: string[]): Promise<number> {
   if (!fromExport && !cert) throw usageError('export needs --certificate F or --from-export F');
   const password = readSecret(p, 'output');
   const at = now();
-  const resolved: Resolved = withInputSecrets(p, (s) => {
-    if (fromExport) return resolve(materialFromExportJson(readInputFile(fromExport).toString('utf8'), fromExport === '-' ? 'stdin' : fromExport, s.input), at);
+  // Keystores, PKCS#7 bags and zips are opened with the input passphrase (asked for on a terminal when one
+  // needs it); one key-derivation budget covers every keystore and key this run reads.
+  const open = { secrets: secretsFrom(p), budget: new WorkBudget() };
+  let resolved: Resolved;
+  if (fromExport) resolved = resolve(await materialFromExportJson(readInputFile(fromExport).toString('utf8'), fromExport === '-' ? 'stdin' : fromExport, open), at);
+  else {
     const files = [cert!, p.str.get('certificate-chain'), p.str.get('private-key')].filter((f): f is string => f !== undefined);
-    return resolve(gather(files.map((f) => ({ name: f === '-' ? 'stdin' : f, bytes: readInputFile(f) })), { password: s.input, keyPassword: s.key }), at);
-  });
+    resolved = resolve(await gather(files.map((f) => ({ name: f === '-' ? 'stdin' : f, bytes: readInputFile(f) })), open), at);
+  }
   const name = p.str.get('name') ?? defaultName(resolved.leaf);
   if (!/^[^/\\\0]{1,128}$/.test(name) || name === '.' || name === '..') throw usageError('--name must be 1-128 characters without / or \\');
   const opts = { type, name, password, pfxProfile: profile, alias: p.str.get('alias'), at };

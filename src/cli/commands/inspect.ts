@@ -1,10 +1,13 @@
+import { WorkBudget } from '../../engine/budget.js';
 import { CcmError, usageError } from '../../engine/errors.js';
-import { inspectObject, type Inspected } from '../../service/inspect.js';
+import { inspectObject, publicKeyError, type Inspected } from '../../service/inspect.js';
+import { listContainer, type ContainerListing } from '../../service/keystore-listing.js';
 import { parseArgs, parseAt } from '../args.js';
 import { AT, JSON_FLAG } from '../flags.js';
 import { now, out, printError, printJson } from '../io.js';
-import { loadFiles } from '../load.js';
-import { secretFlags, secretOrPrompt } from '../secrets.js';
+import { printListing } from '../keystore-print.js';
+import { openFiles, secretsFrom } from '../load.js';
+import { secretFlags } from '../secrets.js';
 
 export const help = `Usage: ccmkit inspect FILE... [--passphrase-file F] [--at ISO8601] [--json]
 
@@ -18,18 +21,34 @@ Objects are named FILE#n, n counting the objects of the file from 1; - reads
 standard input (named stdin#n). Text taken from the files (names, SANs) is
 printed with control characters escaped.
 
+Keystores and bags are opened and listed the way "keytool -list -v" lists
+them: PFX/P12 (incl. PBMAC1 and Windows BER), JKS, JCEKS, PKCS#7 (.p7b) and
+zips (each file of the zip; files holding no PKI object are skipped and
+named). Each entry shows alias, entry type, creation date, chain length and,
+per certificate, owner, issuer, serial, validity and SHA-1/SHA-256
+fingerprints; what they hold is then listed as FILE#1/... objects. A JKS or
+JCEKS without its password is listed with its integrity NOT verified, as
+keytool does; JCEKS secret-key entries are listed, not read. A PFX needs its
+password (asked for on a terminal when none is given).
+
 Options:
-  --passphrase-file F    opens encrypted private keys (first line of F); or
-                         $CCMKIT_PASSPHRASE, or a prompt on a terminal
+  --passphrase-file F    opens keystores and encrypted private keys (first line
+                         of F); or $CCMKIT_PASSPHRASE, or a prompt on a terminal
   --passphrase P         the same on the command line (works, but warns: visible in ps)
+  --key-passphrase-file F  a JKS/JCEKS key entry's own password (listing needs
+                         only the store's); or $CCMKIT_KEY_PASSPHRASE
   --at ISO8601           the instant expiry is judged at (default: now)
-  --json                 {"objects":[...],"errors":[...]}
+  --json                 {"objects":[...],"errors":[...]}; a keystore is an object
+                         with "keystore":{"type","integrity","entries":[...]}
   -h, --help             this help
 
 Examples:
   ccmkit inspect bundle.pem
   ccmkit inspect --json server.crt server.key | jq '.objects[].public_key_sha256'
   ccmkit inspect --json server.crt | jq -r '.objects[0].sha1_thumbprint'
+  ccmkit inspect server.jks --passphrase-file storepass.txt
+  ccmkit inspect /etc/ssl/certs/java/cacerts     # a truststore, without its password
+  ccmkit inspect chain.p7b shop_iis.zip
 
 Exit codes:
   0  every object was read
@@ -37,18 +56,29 @@ Exit codes:
   2  usage error`;
 
 export async function run(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, { ...JSON_FLAG, ...AT, ...secretFlags('input') });
+  const p = parseArgs(argv, { ...JSON_FLAG, ...AT, ...secretFlags('input', 'key') });
   if (p.positionals.length === 0) throw usageError('inspect needs at least one FILE');
   const json = p.bool.has('json');
   const at = parseAt(p.str.get('at'), now);
-  const loaded = loadFiles(p.positionals);
+  const secrets = secretsFrom(p);
+  const budget = new WorkBudget();
+  const loaded = await openFiles(p.positionals, { secrets, budget });
   const encrypted = loaded.objects.some((o) => o.kind === 'private-key' && (o.keyFormat === 'encrypted-pkcs8' || o.legacyPem !== undefined));
-  const password = secretOrPrompt(p, 'input', encrypted);
-  const objects: Inspected[] = [];
+  const password = secrets.input(encrypted);
+  const objects: (Inspected | ContainerListing)[] = [];
+  const listed = new Set<string>();
   const errors: CcmError[] = [...loaded.missing.map((m) => m.error), ...loaded.problems.map((m) => m.error)];
-  for (const obj of loaded.objects) {
+  for (const item of loaded.items) {
+    if (item.kind === 'container') {
+      objects.push(listContainer(item.container));
+      if (item.container.type !== 'ZIP') listed.add(item.container.source);
+      continue;
+    }
     try {
-      objects.push(inspectObject(obj, password, at));
+      const o = inspectObject(item.object, password, at, budget);
+      objects.push(o);
+      const invalid = publicKeyError(o);
+      if (invalid) errors.push(invalid);
     } catch (e) {
       if (e instanceof CcmError) errors.push(e);
       else throw e;
@@ -57,7 +87,12 @@ export async function run(argv: string[]): Promise<number> {
   if (json) {
     printJson({ objects, errors: errors.map((e) => ({ status: e.status, ...e.body() })) });
   } else {
-    for (const o of objects) printHuman(o);
+    for (const o of objects) {
+      if ('keystore' in o) printListing(o);
+      // A keystore's certificates were shown in its listing; its keys and anything else are shown here.
+      else if (!(o.kind === 'certificate' && o.container !== undefined && listed.has(o.container))) printHuman(o);
+    }
+    for (const s of loaded.skipped) if (s.label.startsWith('no ')) out(`${s.source}  skipped: ${s.label}`);
     for (const e of errors) printError(e, false);
   }
   return errors.length ? 1 : 0;

@@ -5,7 +5,10 @@ import { CcmError, usageError } from '../../engine/errors.js';
 import { readInput } from '../../engine/input.js';
 import { parseArgs, parseAt } from '../args.js';
 import { AT, JSON_FLAG } from '../flags.js';
-import { now, readInputFile } from '../io.js';
+import { now } from '../io.js';
+import { readFlattened, secretsFrom } from '../load.js';
+import { secretFlags } from '../secrets.js';
+import { WorkBudget } from '../../engine/budget.js';
 import { printResult, validateAll } from '../validation-io.js';
 
 const EXIT = `Exit codes:
@@ -73,8 +76,10 @@ and ordered intermediate > ... > root (PCA.00020403).
 
 Options:
   --csr F                the CSR the subordinate CA exported (4.2.1.7)
-  --certificate F        the CA certificate the parent issued (PEM)
-  --certificate-chain F  its chain up to the root (PEM)
+  --certificate F        the CA certificate the parent issued (PEM; a PKCS#7 bag,
+                         PFX, JKS or zip is opened and sent as PEM)
+  --certificate-chain F  its chain up to the root (same forms)
+  --passphrase-file F    opens a protected input (first line of F); or $CCMKIT_PASSPHRASE
   --json                 {"valid","status","error_code","error_msg","findings":[...]}
   -h, --help             this help
 
@@ -83,10 +88,12 @@ Examples:
 
 ${EXIT}`,
   async run(argv: string[]): Promise<number> {
-    const p = parseArgs(argv, { ...JSON_FLAG, csr: { type: 'string' }, certificate: { type: 'string' }, 'certificate-chain': { type: 'string' } });
+    const p = parseArgs(argv, { ...JSON_FLAG, csr: { type: 'string' }, certificate: { type: 'string' }, 'certificate-chain': { type: 'string' }, ...secretFlags('input') });
     if (!p.str.has('csr') || !p.str.has('certificate') || p.positionals.length) throw usageError('validate pca-import-ca needs --csr F and --certificate F');
+    // A PKCS#7 bag, keystore or zip is opened and its certificates sent as PEM, as a user would paste them.
+    const open = { secrets: secretsFrom(p), budget: new WorkBudget() };
     const csrPath = p.str.get('csr')!;
-    const csrObj = readInput(readInputFile(csrPath), csrPath === '-' ? 'stdin' : csrPath).objects.find((o) => o.kind === 'csr');
+    const csrObj = readInput(await readFlattened(csrPath, open), csrPath === '-' ? 'stdin' : csrPath).objects.find((o) => o.kind === 'csr');
     if (!csrObj) throw new CcmError(400, 'PCA.00020401', `Incorrect certificate signature request. ${p.str.get('csr')} holds no CSR.`);
     let csr;
     try {
@@ -94,8 +101,8 @@ ${EXIT}`,
     } catch (e) {
       throw new CcmError(400, 'PCA.00020401', `Incorrect certificate signature request. ${csrObj.source}: ${(e as Error).message}.`);
     }
-    const body: Record<string, unknown> = { certificate: readInputFile(p.str.get('certificate')!).toString('utf8') };
-    if (p.str.has('certificate-chain')) body.certificate_chain = readInputFile(p.str.get('certificate-chain')!).toString('utf8');
+    const body: Record<string, unknown> = { certificate: (await readFlattened(p.str.get('certificate')!, open)).toString('utf8') };
+    if (p.str.has('certificate-chain')) body.certificate_chain = (await readFlattened(p.str.get('certificate-chain')!, open)).toString('utf8');
     return printResult(validatePcaImportCa(body, csr), p.bool.has('json'));
   },
 };

@@ -8,11 +8,16 @@ import { parseArgs, parseAt } from '../args.js';
 import { AT, FORCE, JSON_FLAG, OUT } from '../flags.js';
 import { now, out, readInputFile } from '../io.js';
 import { readSecret, secretFlags, secretOrPrompt } from '../secrets.js';
+import { readFlattened, secretsFrom } from '../load.js';
+import { WorkBudget } from '../../engine/budget.js';
+import { keyPem } from '../../engine/bundle.js';
+import { gather, resolve } from '../../service/export.js';
+import type { OpenOptions } from '../../service/open.js';
 import { printResult, readBody, validateAll } from '../validation-io.js';
 import { checkTargets, writeFile } from '../write.js';
 
 export const help = `Usage: ccmkit validate scm-import BODY.json... [options]
-       ccmkit validate scm-import --name N --certificate F [--certificate-chain F] --private-key F [options]
+       ccmkit validate scm-import --name N --certificate F [--certificate-chain F] [--private-key F] [options]
        ccmkit validate scm-import BODY.json --fix -o FIXED.json [--force] [--passphrase-file F]
 
 Says, offline, what SCM's "Importing a Certificate" (POST /v3/scm/certificates/import)
@@ -30,12 +35,17 @@ certificate.
 Many bodies: give several files, or a file of JSON lines (NDJSON, one body per
 line, named FILE#n); each gets its own result. - reads standard input.
 
+--certificate, --certificate-chain and --private-key may be PEM, DER, PFX/P12,
+JKS/JCEKS, PKCS#7 or a zip. A keystore holding the key may stand alone: the
+body is then its leaf, ordered chain and key, as convert --to scm-import makes.
+
 Options:
   --at ISO8601              time of the check (default: now)
   --existing SHA256         fingerprint of a certificate already in SCM (repeatable)
-  --fix                     write a corrected body (leaf split from the chain, chain
-                            ordered, line breaks normalised, key decrypted) to -o, then
-                            validate it (one body only)
+  --fix                     write a corrected body (the leaf picked by its key, split
+                            from the chain, chain ordered, line breaks normalised, key
+                            decrypted) to -o, then validate it (one body only); nothing
+                            is written if it would be worse than the input
   -o, --out FIXED.json      where --fix writes (0600: it holds the private key)
   --force                   replace an existing FIXED.json (never the input body)
   --passphrase-file F       with --fix: opens an encrypted key (first line of F); or
@@ -57,9 +67,13 @@ Exit codes:
      or unreadable, or FIXED.json exists (without --force) or cannot be written
   2  usage error`;
 
-/** A file as CCM wants it in a body: PEM text (DER and base64 inputs are converted). */
-function pemOf(path: string): string {
-  const bytes = readInputFile(path);
+/**
+ * A file as CCM wants it in a body: PEM text (DER and base64 inputs are
+ * converted; keystores, PKCS#7 bags and zips are opened and the objects of
+ * `kinds` taken from them).
+ */
+async function pemOf(path: string, open: OpenOptions, kinds: string[]): Promise<string> {
+  const bytes = await readFlattened(path, open, kinds);
   const text = bytes.toString('utf8');
   if (text.includes('-----BEGIN')) return text;
   const r = readInput(bytes, path === '-' ? 'stdin' : path);
@@ -101,9 +115,21 @@ export async function run(argv: string[]): Promise<number> {
 
   let body: unknown;
   if (fromFiles) {
-    if (!p.str.has('certificate') || !p.str.has('private-key')) throw usageError('--certificate and --private-key are both needed');
-    body = { name: p.str.get('name') ?? '', certificate: pemOf(p.str.get('certificate')!), private_key: pemOf(p.str.get('private-key')!) };
-    if (p.str.has('certificate-chain')) (body as Record<string, unknown>).certificate_chain = pemOf(p.str.get('certificate-chain')!);
+    if (!p.str.has('certificate')) throw usageError('--certificate is needed (and --private-key, unless the certificate file is a keystore holding the key)');
+    const secrets = secretsFrom(p);
+    const open: OpenOptions = { secrets, budget: new WorkBudget(), needKeys: true };
+    const certFile = p.str.get('certificate')!;
+    if (!p.str.has('private-key')) {
+      // A PFX/JKS/zip holding the key: the body is what it would upload, leaf + ordered chain + key.
+      const bag = await gather([{ name: certFile === '-' ? 'stdin' : certFile, bytes: readInputFile(certFile) }], open);
+      if (bag.keys.length === 0) throw usageError(`--private-key is needed: ${certFile} holds no private key`);
+      const r = resolve(bag, at);
+      body = { name: p.str.get('name') ?? '', certificate: toPem('CERTIFICATE', r.leaf.der), private_key: keyPem(r.key!) };
+      if (r.chain.length) (body as Record<string, unknown>).certificate_chain = r.chain.map((c) => toPem('CERTIFICATE', c.der)).join('');
+    } else {
+      body = { name: p.str.get('name') ?? '', certificate: await pemOf(certFile, open, ['certificate']), private_key: await pemOf(p.str.get('private-key')!, open, ['private-key']) };
+    }
+    if (p.str.has('certificate-chain')) (body as Record<string, unknown>).certificate_chain = await pemOf(p.str.get('certificate-chain')!, open, ['certificate']);
   } else {
     const read = readBody(p.positionals[0]!, 'scm-import.body.shape');
     if ('result' in read) return printResult(read.result, json);
@@ -116,9 +142,11 @@ export async function run(argv: string[]): Promise<number> {
   if (password === undefined && analyseScmImport(body, { at, existingFingerprints }).keyEncrypted) password = secretOrPrompt(p, 'input', true, 'Enter passphrase for the private key');
   const opts = { at, existingFingerprints, password };
   const fixed = fixScmImport(body, opts);
-  if (!fixed) {
+  if (!fixed || fixed.worse) {
+    // Nothing is written: a "fix" must never leave the user with a body CCM likes less than the input.
     const r = analyseScmImport(body, opts).result;
-    const why = r.valid ? r : { ...r, findings: [...r.findings, { ...finding('scm-import.body.shape', 'Nothing to fix: the body needs a readable certificate and private key first.'), severity: 'info' as const }] };
+    const note = fixed?.worse ? `Nothing written: ${fixed.worse}.` : 'Nothing to fix: the body needs a readable certificate first.';
+    const why = r.valid && !fixed?.worse ? r : { ...r, findings: [...r.findings, { ...finding('scm-import.body.shape', note), severity: 'info' as const }] };
     printResult(toResult(why.findings), json);
     return 1;
   }

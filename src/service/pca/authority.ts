@@ -7,7 +7,7 @@ import { spkiOf } from '../../engine/builder.js';
 import { parseCertificate, type Certificate } from '../../engine/certificate.js';
 import { buildCrl, revokedList, type CrlHash } from '../../engine/crl.js';
 import { readTlv } from '../../engine/der.js';
-import { provesPair } from '../../engine/match.js';
+import { proveKeyPair } from '../../engine/match.js';
 import { keyIdentifier } from '../../engine/builder.js';
 import type { PublicKeyInfo } from '../../engine/publickey.js';
 import type { CaRow } from '../../store/pca-store.js';
@@ -45,7 +45,7 @@ export function caKey(ctx: PcaContext, r: CaRow): KeyObject {
 
 /** The one place a private key is paired with a certificate or CSR: proven by signing (engine/match.ts). */
 export function provesKey(key: KeyObject, pub: PublicKeyInfo): boolean {
-  return provesPair(key, pub);
+  return proveKeyPair(key, pub);
 }
 
 export interface Issuer {
