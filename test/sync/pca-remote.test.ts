@@ -128,7 +128,7 @@ describe('CAs', () => {
       const file = jsonOf(z).file as string;
       expect(file.endsWith('_apache.zip')).toBe(true);
       expect(statSync(file).mode & 0o777).toBe(0o600);
-      expect(readZip(readFileSync(file)).map((e) => e.name).sort()).toEqual(['chain.crt', 'server.crt', 'server.key']);
+      expect((await readZip(readFileSync(file))).map((e) => e.name).sort()).toEqual(['chain.crt', 'server.crt', 'server.key']);
       const again = await remote(['cert', 'export', cert, '--type', 'apache', '--compressed', '-o', t.dir + '/']);
       expect(again.code).toBe(1);
     });

@@ -81,7 +81,7 @@ describe('scm import, list, show, export, delete', () => {
     const zip = jsonOf(b).files[0];
     expect(zip.endsWith('shop_example_nginx.zip')).toBe(true);
     expect(statSync(zip).mode & 0o777).toBe(0o600);
-    expect(readZip(readFileSync(zip)).map((e) => e.name).sort()).toEqual(['server.crt', 'server.key']);
+    expect((await readZip(readFileSync(zip))).map((e) => e.name).sort()).toEqual(['server.crt', 'server.key']);
   });
 
   it('a second import of the same certificate: CCM refuses it; --skip-existing finds it and sends nothing', async () => {

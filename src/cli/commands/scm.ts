@@ -263,7 +263,7 @@ files are written or none; the key and anything holding it are 0600.`,
     return withClient(p, async (c) => {
       const e = await scmExport(c, id);
       const at = now();
-      const material = materialFromExportJson(JSON.stringify(e), `SCM export of ${id}`);
+      const material = await materialFromExportJson(JSON.stringify(e), `SCM export of ${id}`);
       const resolved = resolve(material, at);
       let files: string[];
       if (type) {
