@@ -50,7 +50,17 @@ const MAC_HASHES: Record<string, IterHash> = {
   [OID.sha512]: 'sha512',
 };
 
-export type Pkcs12Profile = PbeProfile;
+/**
+ * How a PKCS#12 file is protected: `legacy` (3DES key bags, RC2-40 certificate
+ * bags, SHA-1 MAC: what Windows Server 2016 and older import) or `modern`
+ * (PBES2 AES-256-CBC, PBKDF2-HMAC-SHA-256, SHA-256 MAC).
+ *
+ * @example
+ * ```ts
+ * const profile: Pkcs12Profile = 'modern';
+ * ```
+ */
+export type Pkcs12Profile = 'legacy' | 'modern';
 
 export interface Pkcs12WriteOptions {
   /** Unencrypted PKCS#8 DER of the private key. */

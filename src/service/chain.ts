@@ -4,6 +4,7 @@
 import {
   buildChains,
   summarise,
+  type ChainCert,
   verifyChain,
   type BuildResult,
   type Chain,
@@ -18,13 +19,18 @@ import { toPem } from '../engine/pem.js';
 
 export { summarise } from '../engine/chain.js';
 
+/** A chain certificate as reports list it: subject, issuer, serial, validity, SHA-256, source. */
+export function summariseCertificate(c: ChainCert): CertSummary {
+  return summarise(c);
+}
+
 function who(p: ChainProblem, chain: readonly CertSummary[]): string {
   const c = chain.find((x) => x.sha256 === p.certificate);
   return c ? `${c.subject || '(empty subject)'}, sha256 ${c.sha256.slice(0, 16)}...` : `sha256 ${p.certificate.slice(0, 16)}...`;
 }
 
 /** One problem as a line a person reads: kind, hint, then the rule broken and the certificate concerned. */
-export function describeProblem(p: ChainProblem, chain: readonly CertSummary[]): string {
+export function describeChainProblem(p: ChainProblem, chain: readonly CertSummary[]): string {
   return `${p.kind}: ${p.hint} [${p.rule ? `${p.rule}; ` : ''}${who(p, chain)}]`;
 }
 
@@ -85,7 +91,7 @@ export function chainJson(c: Chain, best: boolean): ChainJson {
   };
 }
 
-export function buildReport(bag: CertBag, options: ChainOptions): { result: BuildResult; report: BuildReport } {
+export function buildChainReport(bag: CertBag, options: ChainOptions): { result: BuildResult; report: BuildReport } {
   const result = buildChains(bag.certs, options);
   const report: BuildReport = {
     chains: result.leaves.flatMap((l) => l.chains.map((c, i) => chainJson(c, i === 0))),
@@ -99,7 +105,7 @@ export function buildReport(bag: CertBag, options: ChainOptions): { result: Buil
 }
 
 /** The certificates of a chain to output: leaf first; `noRoot` drops a self-signed anchor. */
-export function chainForOutput(c: Chain, noRoot: boolean): Buffer[] {
+export function chainCertificates(c: Chain, noRoot: boolean): Buffer[] {
   const certs = c.certificates.map((x) => x.cert);
   const last = certs[certs.length - 1]!;
   const endsInRoot = certs.length > 1 && c.complete && last.subject.der.equals(last.issuer.der);
@@ -107,8 +113,8 @@ export function chainForOutput(c: Chain, noRoot: boolean): Buffer[] {
 }
 
 /** CCM's import body fields (SCM import `certificate` / `certificate_chain`; chain order intermediate > ... > root, A.2.2 PCA.00020403). */
-export function ccmBody(c: Chain, noRoot: boolean): { certificate: string; certificate_chain: string } {
-  const ders = chainForOutput(c, noRoot);
+export function ccmChainBody(c: Chain, noRoot: boolean): { certificate: string; certificate_chain: string } {
+  const ders = chainCertificates(c, noRoot);
   return { certificate: toPem('CERTIFICATE', ders[0]!), certificate_chain: ders.slice(1).map((d) => toPem('CERTIFICATE', d)).join('') };
 }
 
@@ -122,7 +128,7 @@ export interface VerifyReport {
   alternatives: number;
 }
 
-export function verifyReport(leaf: { der: Buffer; source: string }, roots: CertBag, untrusted: CertBag, options: Omit<ChainOptions, 'roots'>): VerifyReport {
+export function verifyChainReport(leaf: { der: Buffer; source: string }, roots: CertBag, untrusted: CertBag, options: Omit<ChainOptions, 'roots'>): VerifyReport {
   if (roots.certs.length === 0) throw new CcmError(400, 'CCMKIT.0004', 'no certificate found in --roots.');
   const r: VerifyResult = verifyChain(leaf, { ...options, roots: roots.certs, untrusted: untrusted.certs, crls: [...roots.crls, ...untrusted.crls] });
   const chain = r.chain ? r.chain.certificates.map(summarise) : [];

@@ -151,7 +151,7 @@ export function loadCrl(f: FileBytes): Crl {
 }
 
 /** Builds a CRL, or returns the findings that stop it. Never half-builds. */
-export function buildCrlRequest(req: BuildCrlRequest): BuildCrlResult {
+export function buildCrlFromRequest(req: BuildCrlRequest): BuildCrlResult {
   const findings: Finding[] = [];
   const err = (id: string, detail: string, fix?: string): void => {
     findings.push(finding(id, detail, fix));
@@ -353,7 +353,7 @@ export function crlView(crl: Crl, source: string, ca?: Certificate): CrlView {
   return v;
 }
 
-export function entryView(e: CrlEntry): CrlEntryView {
+export function crlEntryView(e: CrlEntry): CrlEntryView {
   const v: CrlEntryView = { serial_number: e.serial, revoked_at: iso(e.revocationDate), reason: reasonName(e.reason) };
   if (e.reason !== undefined) v.reason_code = e.reason;
   if (e.invalidityDate) v.invalidity_date = iso(e.invalidityDate);
@@ -361,7 +361,7 @@ export function entryView(e: CrlEntry): CrlEntryView {
   return v;
 }
 
-export interface CheckResult {
+export interface CrlCheckResult {
   status: 'revoked' | 'good';
   serial_number: string;
   crl_number: string | null;
@@ -374,7 +374,7 @@ export interface CheckResult {
  * against it first. A CRL of another issuer, or one not current at `at`,
  * cannot answer: CcmError, never "good".
  */
-export function checkRequest(crl: Crl, crlSource: string, cert: Certificate, at: Date, ca?: Certificate): CheckResult {
+export function checkCrl(crl: Crl, crlSource: string, cert: Certificate, at: Date, ca?: Certificate): CrlCheckResult {
   // RFC 5280 6.3.3 (a): a CRL answers only between thisUpdate and nextUpdate (OpenSSL: "CRL has expired").
   if (crl.thisUpdate > at) {
     throw new CcmError(400, LocalCode.INPUT_UNREADABLE, `${crlSource} is not valid yet: thisUpdate ${iso(crl.thisUpdate)} is after ${iso(at)} (give --at to check at another time).`, crlSource);

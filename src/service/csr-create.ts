@@ -14,7 +14,7 @@ import { readInput } from '../engine/input.js';
 import { parsePrivateKey, type PrivateKeyInfo } from '../engine/privatekey.js';
 
 /** Exactly one private key from a file's bytes (PEM, DER, encrypted PKCS#8, legacy encrypted PEM). */
-export function loadOnePrivateKey(bytes: Uint8Array, name: string, password?: string): PrivateKeyInfo {
+export function readPrivateKey(bytes: Uint8Array, name: string, password?: string): PrivateKeyInfo {
   const r = readInput(bytes, name);
   if (r.problems.length) throw r.problems[0]!.error;
   const keys = r.objects.filter((o) => o.kind === 'private-key');

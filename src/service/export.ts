@@ -54,7 +54,7 @@ export interface GatherOptions {
  * PKCS#7 bags and zips opened (service/open.ts). The first unreadable input
  * is thrown: export and convert need all of what they were given.
  */
-export async function gather(inputs: NamedBytes[], o: GatherOptions = {}): Promise<Material> {
+export async function gatherMaterial(inputs: NamedBytes[], o: GatherOptions = {}): Promise<Material> {
   const secrets = o.secrets ?? fixedSecrets(o.password, o.keyPassword);
   const budget = o.budget ?? new WorkBudget();
   const opened = await openInputs(inputs, { secrets, budget, needKeys: o.needKeys ?? true, ...(o.alias !== undefined ? { alias: o.alias } : {}) });
@@ -97,7 +97,7 @@ export interface Resolved {
 }
 
 /** One key (or none), the leaf it belongs to, and the chain ordered issuer by issuer. */
-export function resolve(m: Material, at: Date): Resolved {
+export function resolveMaterial(m: Material, at: Date): Resolved {
   const distinct = new Map<string, { source: string; key: PrivateKeyInfo }>();
   for (const k of m.keys) if (!distinct.has(k.key.publicKey.id)) distinct.set(k.key.publicKey.id, k);
   if (distinct.size > 1) {
@@ -126,7 +126,7 @@ export async function materialFromExportJson(text: string, source: string, passw
   if (chain && field('certificate')) parts.push({ name: `${source}:certificate_chain`, bytes: Buffer.from(chain) });
   const key = field('private_key');
   if (key) parts.push({ name: `${source}:private_key`, bytes: Buffer.from(key) });
-  return gather(parts, typeof password === 'object' ? password : { password });
+  return gatherMaterial(parts, typeof password === 'object' ? password : { password });
 }
 
 export interface ExportResult {
@@ -194,7 +194,7 @@ export function p7bFrom(m: Material, at: Date): { der: Buffer; certificates: num
   let ordered: Certificate[] | undefined;
   let unrelated = 0;
   try {
-    const r = resolve(m, at);
+    const r = resolveMaterial(m, at);
     ordered = [r.leaf, ...r.chain];
     unrelated = r.unrelated.length;
   } catch (e) {
@@ -222,7 +222,7 @@ export function pemFiles(r: Resolved): { name: string; data: Buffer; secret: boo
 }
 
 /** A default bundle name from the leaf's CN, safe as a file name. */
-export function defaultName(leaf: Certificate): string {
+export function defaultBundleName(leaf: Certificate): string {
   const cn = leaf.subject.rdns.flat().find((a) => a.type === 'CN')?.value ?? 'certificate';
   return cn.replace(/^\*\./, 'wildcard.').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64) || 'certificate';
 }

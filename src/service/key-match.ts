@@ -9,14 +9,14 @@ import { matchKeys, type KeyHolder, type MatchResult, type PrivateKeyHolder } fr
 import { WorkBudget } from '../engine/budget.js';
 import { fixedSecrets, openKey, type SecretSource } from './open.js';
 
-export interface BagMatch extends MatchResult {
+export interface KeyPairMatch extends MatchResult {
   errors: CcmError[];
 }
 
 const PARSE_CODE: Record<string, string> = { certificate: 'SCM.0031', csr: 'PCA.00020401', 'private-key': 'SCM.0012' };
 
 /** `secrets`: a password string (library use) or the command's SecretSource, asked only for encrypted keys. */
-export function matchBag(objects: InputObject[], secrets?: string | SecretSource, budget: WorkBudget = new WorkBudget()): BagMatch {
+export function matchKeyPairs(objects: InputObject[], secrets?: string | SecretSource, budget: WorkBudget = new WorkBudget()): KeyPairMatch {
   const source = typeof secrets === 'object' ? secrets : fixedSecrets(secrets);
   const keys: PrivateKeyHolder[] = [];
   const certs: KeyHolder[] = [];

@@ -1,6 +1,6 @@
 import { PROFILES, PURPOSES } from '../../engine/chain.js';
 import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
-import { certBag, describeProblem, verifyReport } from '../../service/chain.js';
+import { certBag, describeChainProblem, verifyChainReport } from '../../service/chain.js';
 import { parseArgs, parseAt } from '../args.js';
 import { AT, JSON_FLAG, parseEnum } from '../flags.js';
 import { now, out, printJson } from '../io.js';
@@ -112,7 +112,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const ip = p.str.get('ip');
   const hostname = p.str.get('hostname');
-  const r = verifyReport(leaf, certBag(rootsLoaded.objects), untrusted, {
+  const r = verifyChainReport(leaf, certBag(rootsLoaded.objects), untrusted, {
     at,
     ...(hostname !== undefined ? { hostname } : {}),
     ...(ip !== undefined ? { ip } : {}),
@@ -124,7 +124,7 @@ export async function run(argv: string[]): Promise<number> {
   else {
     out(`${leaf.source}: ${r.valid ? 'OK' : 'INVALID'}${r.reason ? `: ${r.reason}` : ''}`);
     r.chain.forEach((c, i) => out(`  ${i}: ${c.subject || '(empty subject)'}  [sha256 ${c.sha256.slice(0, 16)}...]${i === r.chain.length - 1 && r.anchor === 'trusted' ? ' (trusted root)' : ''}`));
-    for (const pr of r.problems.slice(1)) out(`  also: ${describeProblem(pr, r.chain)}`);
+    for (const pr of r.problems.slice(1)) out(`  also: ${describeChainProblem(pr, r.chain)}`);
   }
   return r.valid ? 0 : 1;
 }

@@ -1,5 +1,5 @@
 import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
-import { certificateForCrl, checkRequest, loadCertificate, loadCrl } from '../../service/crl.js';
+import { certificateForCrl, checkCrl, loadCertificate, loadCrl } from '../../service/crl.js';
 import { parseAt, parseArgs, type Parsed } from '../args.js';
 import { AT, JSON_FLAG } from '../flags.js';
 import { now, out, printError, printJson } from '../io.js';
@@ -64,7 +64,7 @@ async function check(p: Parsed, json: boolean): Promise<number> {
   const crl = loadCrl(crlFile);
   const picked = certificateForCrl(await file('certificate'), crl);
   const ca = p.str.has('ca-cert') ? loadCertificate(await file('ca-cert'), 'CA certificate') : undefined;
-  const r = checkRequest(crl, crlFile.source, picked.certificate, parseAt(p.str.get('at'), now), ca);
+  const r = checkCrl(crl, crlFile.source, picked.certificate, parseAt(p.str.get('at'), now), ca);
   // Name the certificate checked when the file held several.
   const name = picked.of > 1 ? picked.source : p.str.get('certificate')!;
   if (json) printJson(picked.of > 1 ? { ...r, source: picked.source } : r);
