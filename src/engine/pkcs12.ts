@@ -25,7 +25,7 @@ import { blocksFor, WorkBudget, type WorkPrimitive } from './budget.js';
 import type { IterHash } from './iterhash.js';
 import { OID } from './oids.js';
 import { isZeroPadding } from './pkcs7.js';
-import { octetContent, pbeDecrypt, pbeEncrypt, pbePassword, pkcs12Kdf, SCHEME_NAMES, type PbePassword, type PbeProfile } from './pbe.js';
+import { octetContent, pbeDecrypt, pbeEncrypt, pbePassword, pkcs12Kdf, SCHEME_NAMES, type PbePassword } from './pbe.js';
 
 export const P12_OID = {
   data: '1.2.840.113549.1.7.1',
