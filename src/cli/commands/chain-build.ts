@@ -1,13 +1,11 @@
-import { PROFILES, PURPOSES } from '../../engine/chain.js';
-import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
-import { toPem } from '../../engine/pem.js';
-import { buildChainReport, ccmChainBody, certBag, chainCertificates, describeChainProblem, summarise } from '../../service/chain.js';
+import { PROFILES, PURPOSES, buildChainReport, ccmChainBody, certBag, chainCertificates, describeChainProblem, summariseCertificate } from '../../api/chain.js';
+import { CcmError, LocalCode, usageError } from '../../api/errors.js';
+import { toPem, WorkBudget } from '../../api/inputs.js';
 import { parseArgs, parseAt } from '../args.js';
 import { AT, FORCE, JSON_FLAG, OUT, parseEnum } from '../flags.js';
 import { err, now, out, printError, printJson } from '../io.js';
 import { openFiles, secretsFrom } from '../load.js';
 import { secretFlags } from '../secrets.js';
-import { WorkBudget } from '../../engine/budget.js';
 import { progress } from '../progress.js';
 import { checkTargets, writeFile } from '../write.js';
 
@@ -184,7 +182,7 @@ function summariseLeaves(leaves: Leaves): void {
     let full: string[];
     if (!best.complete || best.problems.length) {
       const head = `${best.complete ? 'complete' : 'INCOMPLETE'} (anchor: ${best.anchor})`;
-      const chain = best.certificates.map(summarise);
+      const chain = best.certificates.map(summariseCertificate);
       short = [head, ...best.problems.map((pr) => `  ${outcomeLine(pr, l.leaf.sha256, chain)}`)];
       full = [head, ...best.problems.map((pr) => `  ${describeChainProblem(pr, chain)}`)];
     } else if (best.anchor === 'self-signed-in-input') {

@@ -1,12 +1,11 @@
-import { PROFILES, PURPOSES } from '../../engine/chain.js';
-import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
-import { certBag, describeChainProblem, verifyChainReport } from '../../service/chain.js';
+import { PROFILES, PURPOSES, certBag, describeChainProblem, verifyChainReport } from '../../api/chain.js';
+import { CcmError, LocalCode, usageError } from '../../api/errors.js';
+import { WorkBudget } from '../../api/inputs.js';
 import { parseArgs, parseAt } from '../args.js';
 import { AT, JSON_FLAG, parseEnum } from '../flags.js';
 import { now, out, printJson } from '../io.js';
 import { openFiles, secretsFrom } from '../load.js';
 import { secretFlags } from '../secrets.js';
-import { WorkBudget } from '../../engine/budget.js';
 
 export const help = `Usage: ccmkit chain verify LEAF --roots F [--untrusted F] [--at ISO8601] [--hostname H | --ip IP]
                            [--purpose P] [--profile rfc5280|webpki] [--max-depth N] [--json]

@@ -1,10 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { WorkBudget } from '../../engine/budget.js';
-import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
-import { toPem } from '../../engine/pem.js';
-import { chainWarnings } from '../../service/bundle-warnings.js';
-import { gatherMaterial, p7bFrom, pemFiles, resolveMaterial, scmImportBody } from '../../service/export.js';
+import { CcmError, LocalCode, usageError } from '../../api/errors.js';
+import { chainWarnings, gatherMaterial, p7bFrom, pemFiles, resolveMaterial, scmImportBody } from '../../api/export.js';
+import { WorkBudget, toPem } from '../../api/inputs.js';
 import { parseArgs } from '../args.js';
 import { FORCE, JSON_FLAG, OUT, parseEnum } from '../flags.js';
 import { now, out, printJson, readInputFile, warn } from '../io.js';

@@ -1,7 +1,6 @@
-import { hasErrors } from '../../ccm/findings.js';
-import { pemChunks } from '../../engine/crl.js';
-import { usageError } from '../../engine/errors.js';
-import { buildCrlFromRequest, type FileBytes } from '../../service/crl.js';
+import { pemChunks, buildCrlFromRequest, type FileBytes } from '../../api/crl.js';
+import { usageError } from '../../api/errors.js';
+import { hasErrors } from '../../api/validate.js';
 import { parseArgs, parseAt } from '../args.js';
 import { AT, FORCE, JSON_FLAG, OUT, enumKey, parseEnum } from '../flags.js';
 import { err, now, out, printJson, readInputFile } from '../io.js';

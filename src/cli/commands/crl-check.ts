@@ -1,11 +1,11 @@
-import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
-import { certificateForCrl, checkCrl, loadCertificate, loadCrl } from '../../service/crl.js';
+import { certificateForCrl, checkCrl, loadCertificate, loadCrl } from '../../api/crl.js';
+import { CcmError, LocalCode, usageError } from '../../api/errors.js';
+import { WorkBudget } from '../../api/inputs.js';
 import { parseAt, parseArgs, type Parsed } from '../args.js';
 import { AT, JSON_FLAG } from '../flags.js';
 import { now, out, printError, printJson } from '../io.js';
 import { readFlattened, secretsFrom } from '../load.js';
 import { secretFlags } from '../secrets.js';
-import { WorkBudget } from '../../engine/budget.js';
 
 export const help = `Usage: ccmkit crl check --crl F --certificate F [--ca-cert F] [--at ISO8601] [--json]
 

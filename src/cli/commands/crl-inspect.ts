@@ -1,6 +1,5 @@
-import { crlEntries } from '../../engine/crl.js';
-import { usageError } from '../../engine/errors.js';
-import { crlView, crlEntryView, loadCertificate, loadCrl } from '../../service/crl.js';
+import { crlEntries, crlView, crlEntryView, loadCertificate, loadCrl } from '../../api/crl.js';
+import { usageError } from '../../api/errors.js';
 import { parseArgs } from '../args.js';
 import { JSON_FLAG } from '../flags.js';
 import { out, readInputFile } from '../io.js';

@@ -1,9 +1,7 @@
-import { parseValidityArg } from '../../ccm/csr-bodies.js';
-import { dnFromJson, parseSanArg, type CsrRequest } from '../../ccm/csr-request.js';
-import type { DistinguishedName } from '../../engine/name.js';
-import { CcmError, usageError } from '../../engine/errors.js';
-import { csrCreate, readPrivateKey, type BodyRequest } from '../../service/csr-create.js';
-import { KEY_ALGORITHMS } from '../../engine/keygen.js';
+import { parseValidityArg, dnFromJson, parseSanArg, type CsrRequest, csrCreate, type BodyRequest } from '../../api/csr.js';
+import { CcmError, usageError } from '../../api/errors.js';
+import type { DistinguishedName } from '../../api/inputs.js';
+import { readPrivateKey, KEY_ALGORITHMS } from '../../api/key.js';
 import { parseArgs } from '../args.js';
 import { FORCE, JSON_FLAG, OUT, enumKey, parseEnum } from '../flags.js';
 import { err, out, printJson, readInputFile } from '../io.js';

@@ -1,14 +1,11 @@
-import { EXPORT_TYPES } from '../../engine/bundle.js';
-import { usageError } from '../../engine/errors.js';
-import type { Pkcs12Profile } from '../../engine/pkcs12.js';
-import { chainWarnings } from '../../service/bundle-warnings.js';
-import { defaultBundleName, exportBody, exportZip, gatherMaterial, materialFromExportJson, resolveMaterial, type Resolved } from '../../service/export.js';
+import { usageError } from '../../api/errors.js';
+import { EXPORT_TYPES, type Pkcs12Profile, chainWarnings, defaultBundleName, exportBody, exportZip, gatherMaterial, materialFromExportJson, resolveMaterial, type Resolved } from '../../api/export.js';
+import { WorkBudget } from '../../api/inputs.js';
 import { parseArgs } from '../args.js';
 import { FORCE, JSON_FLAG, OUT, parseEnum } from '../flags.js';
 import { now, out, printJson, readInputFile, warn } from '../io.js';
 import { readSecret, secretFlags } from '../secrets.js';
 import { secretsFrom } from '../load.js';
-import { WorkBudget } from '../../engine/budget.js';
 import { checkTargets, writeFiles } from '../write.js';
 import { join } from 'node:path';
 

@@ -1,6 +1,6 @@
-import { WorkBudget } from '../../engine/budget.js';
-import { usageError } from '../../engine/errors.js';
-import { matchKeyPairs } from '../../service/key-match.js';
+import { usageError } from '../../api/errors.js';
+import { WorkBudget } from '../../api/inputs.js';
+import { matchKeyPairs } from '../../api/key.js';
 import { parseArgs } from '../args.js';
 import { JSON_FLAG } from '../flags.js';
 import { out, printError, printJson } from '../io.js';

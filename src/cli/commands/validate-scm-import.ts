@@ -1,18 +1,12 @@
-import { analyseScmImport, fixScmImport } from '../../ccm/scm-import.js';
-import { finding } from '../../ccm/rules.js';
-import { toResult } from '../../ccm/validation.js';
-import { LocalCode, CcmError, usageError } from '../../engine/errors.js';
-import { readInput } from '../../engine/input.js';
-import { toPem } from '../../engine/pem.js';
+import { LocalCode, CcmError, usageError } from '../../api/errors.js';
+import { keyPem, gatherMaterial, resolveMaterial } from '../../api/export.js';
+import { readInput, toPem, WorkBudget, type OpenOptions } from '../../api/inputs.js';
+import { analyseScmImport, fixScmImport, finding, toResult } from '../../api/validate.js';
 import { parseArgs, parseAt } from '../args.js';
 import { AT, FORCE, JSON_FLAG, OUT } from '../flags.js';
 import { now, out, readInputFile } from '../io.js';
 import { readSecret, secretFlags, secretOrPrompt } from '../secrets.js';
 import { readFlattened, secretsFrom } from '../load.js';
-import { WorkBudget } from '../../engine/budget.js';
-import { keyPem } from '../../engine/bundle.js';
-import { gatherMaterial, resolveMaterial } from '../../service/export.js';
-import type { OpenOptions } from '../../service/open.js';
 import { printResult, readBody, validateAll } from '../validation-io.js';
 import { checkTargets, writeFile } from '../write.js';
 
