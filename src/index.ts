@@ -5,7 +5,7 @@
  * `ccmkit` exports everything below; each subpath (`ccmkit/chain`,
  * `ccmkit/validate`, ...) is one task's slice and loads only the modules
  * that task needs. Pure: no file system, network or clock; time comes in as
- * `at`. ESM only, Node.js >= 20.15.
+ * `at`. ESM only; Node.js 20.15 or later.
  *
  * ```ts
  * import { readInput, validateScmImport, buildChainReport } from 'ccmkit';

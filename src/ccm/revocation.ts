@@ -17,6 +17,15 @@ import { NO_REASON, SerialIndex, type RevokedList } from '../engine/crl.js';
 import type { Finding } from './findings.js';
 import { finding } from './rules.js';
 
+/**
+ * CCM's revocation reasons (PCA "Revoking a Certificate", 4.2.2.9) and the
+ * RFC 5280 reasonCode each is written as (UNSPECIFIED: no reasonCode extension).
+ *
+ * @example
+ * ```ts
+ * CCM_REVOCATION_REASONS.KEY_COMPROMISE; // 1
+ * ```
+ */
 export const CCM_REVOCATION_REASONS = {
   UNSPECIFIED: 0,
   KEY_COMPROMISE: 1,
@@ -28,6 +37,14 @@ export const CCM_REVOCATION_REASONS = {
   PRIVILEGE_WITHDRAWN: 9,
   ATTRIBUTE_AUTHORITY_COMPROMISE: 10,
 } as const;
+/**
+ * One of CCM's revocation reason names.
+ *
+ * @example
+ * ```ts
+ * const reason: CcmRevocationReason = 'SUPERSEDED';
+ * ```
+ */
 export type CcmRevocationReason = keyof typeof CCM_REVOCATION_REASONS;
 
 const NAME_OF = new Map<number, CcmRevocationReason>(
@@ -360,6 +377,15 @@ export class JsonArrayScanner {
   }
 }
 
+/**
+ * A revoked list's bytes: whole, or chunks as they are read (a million-line
+ * CSV need never be held whole).
+ *
+ * @example
+ * ```ts
+ * const revoked: RevokedInputBytes = readFileSync('revoked.csv');
+ * ```
+ */
 export type RevokedInputBytes = Uint8Array | Iterable<Uint8Array>;
 
 /**

@@ -18,10 +18,22 @@ export interface PrivateKeyHolder extends KeyHolder {
   keyObject?: KeyObject;
 }
 
+/**
+ * Keys paired with certificates and CSRs, by their sources (`file#n`).
+ *
+ * @example
+ * ```ts
+ * const { pairs, unmatched_keys, failed_proofs } = matchKeyPairs(objects);
+ * ```
+ */
 export interface MatchResult {
+  /** One entry per key and certificate (or CSR) it belongs to. */
   pairs: { key: string; certificate?: string; csr?: string }[];
+  /** Keys with no certificate or CSR in the bag. */
   unmatched_keys: string[];
+  /** Certificates with no key in the bag. */
   unmatched_certificates: string[];
+  /** CSRs with no key in the bag. */
   unmatched_csrs: string[];
   /** Pairs whose public keys are equal but whose private key failed the signing proof. */
   failed_proofs: { key: string; with: string }[];
