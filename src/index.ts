@@ -12,6 +12,7 @@
  * ```
  *
  * @packageDocumentation
+ * @module ccmkit
  */
 
 export * from './api/errors.js';

@@ -8,6 +8,7 @@
  * ```
  *
  * @packageDocumentation
+ * @module ccmkit/chain
  */
 
 export {

@@ -7,6 +7,7 @@
  * ```
  *
  * @packageDocumentation
+ * @module ccmkit/crl
  */
 
 export {

@@ -8,6 +8,7 @@
  * ```
  *
  * @packageDocumentation
+ * @module ccmkit/csr
  */
 
 export { parseCsrOrFail, csrReport, type CsrReport } from '../ccm/csr-report.js';

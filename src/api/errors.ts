@@ -7,6 +7,7 @@
  * ```
  *
  * @packageDocumentation
+ * @module ccmkit/errors
  */
 
 export { CcmError, LocalCode, usageError, type CcmErrorBody } from '../engine/errors.js';

@@ -9,6 +9,7 @@
  * ```
  *
  * @packageDocumentation
+ * @module ccmkit/export
  */
 
 export {

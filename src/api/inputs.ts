@@ -8,6 +8,7 @@
  * ```
  *
  * @packageDocumentation
+ * @module ccmkit/inputs
  */
 
 export { readInput, classifyDer, type InputObject, type InputProblem, type InputResult, type ObjectKind } from '../engine/input.js';

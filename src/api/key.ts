@@ -7,6 +7,7 @@
  * ```
  *
  * @packageDocumentation
+ * @module ccmkit/key
  */
 
 export { generateKey, KEY_ALGORITHMS, KEY_FORMATS, PBKDF2_ITERATIONS, type GeneratedKey, type KeyAlgorithmName, type KeyFormatName } from '../engine/keygen.js';

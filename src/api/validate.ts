@@ -9,6 +9,7 @@
  * ```
  *
  * @packageDocumentation
+ * @module ccmkit/validate
  */
 
 export { validateScmImport, analyseScmImport, fixScmImport, type ScmImportOptions, type ScmImportAnalysis, type FixedScmImport } from '../ccm/scm-import.js';
