@@ -106,7 +106,7 @@ console.log(JSON.stringify({
           // @types/node from the repository: the consumer needs no other install.
           typeRoots: [join(ROOT, 'node_modules/@types')],
         },
-        files: ['main.ts'],
+        files: ['main.ts', 'readme.ts'],
       }),
     );
     writeFileSync(
@@ -146,6 +146,11 @@ void [first, code, best && ccmChainBody, parsed.signature_valid, bundle];
 import('ccmkit/dist/engine/pem.js');
 `,
     );
+    // README's library section, as written: the five tasks must compile for a user too.
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const snippet = /The five most common tasks:\s*```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(snippet).toMatch(/validateScmImport/);
+    writeFileSync(join(app, 'readme.ts'), `${snippet}\nexport {};\n`);
     const tsc = run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(app, 'tsconfig.json')], { cwd: app });
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.code).toBe(0);
