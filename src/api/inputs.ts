@@ -11,7 +11,7 @@
  * @module ccmkit/inputs
  */
 
-export { readInput, classifyDer, type InputObject, type InputProblem, type InputResult, type ObjectKind } from '../engine/input.js';
+export { readInput, readPemChunks, classifyDer, type InputObject, type InputProblem, type InputResult, type ObjectKind } from '../engine/input.js';
 export { toPem } from '../engine/pem.js';
 export { WorkBudget, type WorkPrimitive } from '../engine/budget.js';
 export type { Certificate } from '../engine/certificate.js';
@@ -31,5 +31,5 @@ export {
   type Container,
   type ListingEntry,
 } from '../service/open.js';
-export { inspectObject, type Inspected } from '../service/inspect.js';
+export { inspectObject, publicKeyError, type Inspected } from '../service/inspect.js';
 export { listContainer, type ContainerListing, type ListedEntry, type ListedCertificate } from '../service/keystore-listing.js';

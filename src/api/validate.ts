@@ -20,3 +20,4 @@ export { validatePcaImportCa } from '../ccm/pca-import-ca.js';
 export { toResult, type ValidationResult } from '../ccm/validation.js';
 export { hasErrors, type Finding, type Severity } from '../ccm/findings.js';
 export { RULES, finding, type Rule } from '../ccm/rules.js';
+export { parseJson } from '../engine/json.js';

@@ -2,9 +2,10 @@
 // and (openFiles) through the container opener, with the command's secrets.
 
 import { CcmError } from '../api/errors.js';
-import { classifyDer, readInput, type InputObject, type InputProblem, openInputs, type NamedBytes, type Opened, type OpenOptions, type SecretSource, toPem } from '../api/inputs.js';
+import { classifyDer, readInput, type InputObject, type InputProblem, type InputResult, openInputs, type NamedBytes, type Opened, type OpenOptions, type SecretSource, toPem } from '../api/inputs.js';
 import type { Parsed } from './args.js';
 import { readInputFile } from './io.js';
+import { readInputLarge, readLargePem } from './read-large.js';
 import { secretOrPrompt } from './secrets.js';
 
 export interface Loaded {
@@ -18,9 +19,10 @@ export interface Loaded {
 export function loadFiles(paths: string[]): Loaded {
   const res: Loaded = { objects: [], problems: [], missing: [], skipped: [] };
   for (const path of paths) {
-    let bytes: Buffer;
+    let r: InputResult;
     try {
-      bytes = readInputFile(path);
+      // Large PEM files (a CA's CRL) are decoded as they are read, never held as text.
+      r = readInputLarge(path, path === '-' ? 'stdin' : path);
     } catch (e) {
       if (e instanceof CcmError) {
         res.missing.push({ source: path, error: e });
@@ -28,7 +30,6 @@ export function loadFiles(paths: string[]): Loaded {
       }
       throw e;
     }
-    const r = readInput(bytes, path === '-' ? 'stdin' : path);
     res.objects.push(...r.objects);
     res.problems.push(...r.problems);
     res.skipped.push(...r.skipped);
@@ -70,10 +71,31 @@ export interface OpenedFiles extends Opened {
  */
 export async function openFiles(paths: string[], o: OpenOptions): Promise<OpenedFiles> {
   const missing: InputProblem[] = [];
-  const inputs: NamedBytes[] = [];
+  const all: Opened = { items: [], objects: [], containers: [], problems: [], skipped: [], notes: [] };
+  let inputs: NamedBytes[] = [];
+  const flush = async (): Promise<void> => {
+    if (!inputs.length) return;
+    const opened = await openInputs(inputs, o);
+    inputs = [];
+    for (const k of Object.keys(all) as (keyof Opened)[]) (all[k] as unknown[]).push(...opened[k]);
+  };
   for (const path of paths) {
+    const name = path === '-' ? 'stdin' : path;
     try {
-      inputs.push({ name: path === '-' ? 'stdin' : path, bytes: readInputFile(path) });
+      // A large PEM file (a CA's CRL of millions of entries) is decoded as it is read, never held as
+      // text; it holds no container, so its objects join the result as they are (issue 10, item 13).
+      const large = readLargePem(path, name);
+      if (large && !large.objects.some((x) => CONTAINERS.has(x.kind))) {
+        await flush();
+        all.problems.push(...large.problems);
+        all.skipped.push(...large.skipped);
+        for (const object of large.objects) {
+          all.items.push({ kind: 'object', object });
+          all.objects.push(object);
+        }
+        continue;
+      }
+      inputs.push({ name, bytes: readInputFile(path) });
     } catch (e) {
       if (e instanceof CcmError) {
         missing.push({ source: path, error: e });
@@ -82,7 +104,8 @@ export async function openFiles(paths: string[], o: OpenOptions): Promise<Opened
       throw e;
     }
   }
-  return { ...(await openInputs(inputs, o)), missing };
+  await flush();
+  return { ...all, missing };
 }
 
 const CONTAINERS = new Set(['pkcs12', 'pkcs7', 'jks', 'jceks', 'zip']);

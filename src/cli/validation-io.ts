@@ -2,7 +2,7 @@
 // they may arrive (any bytes; one body per file, or many as NDJSON), and
 // printing ValidationResults.
 
-import { finding, toResult, type ValidationResult } from '../api/validate.js';
+import { finding, parseJson, toResult, type ValidationResult } from '../api/validate.js';
 import { printFindings } from './report.js';
 import { out, printJson, printJsonLine, readInputFile } from './io.js';
 
@@ -30,7 +30,7 @@ export function readBodies(path: string, shapeRule: string): ReadBody[] {
     return [{ source: name, result: toResult([finding(shapeRule, 'The body is not UTF-8 text.', 'Send the JSON body encoded as UTF-8.')]) }];
   }
   try {
-    return [{ source: name, body: JSON.parse(text) as unknown }];
+    return [{ source: name, body: parseJson(text) }];
   } catch (whole) {
     const lines = text.split(/\r?\n/).map((l, i) => ({ l, i })).filter((x) => x.l.trim() !== '');
     // NDJSON: more than one line, the first of which is JSON on its own.
@@ -38,7 +38,7 @@ export function readBodies(path: string, shapeRule: string): ReadBody[] {
     return lines.map((x, n) => {
       const source = `${name}#${n + 1}`;
       try {
-        return { source, body: JSON.parse(x.l) as unknown };
+        return { source, body: parseJson(x.l) };
       } catch (e) {
         return { source, result: notJson(shapeRule, new Error(`line ${x.i + 1}: ${(e as Error).message}`)) };
       }
@@ -48,7 +48,7 @@ export function readBodies(path: string, shapeRule: string): ReadBody[] {
 
 function parses(s: string): boolean {
   try {
-    JSON.parse(s);
+    parseJson(s);
     return true;
   } catch {
     return false;

@@ -9,10 +9,12 @@
 import type { KeyObject } from 'node:crypto';
 import { validateScmImport } from '../ccm/scm-import.js';
 import { buildBundle, exportJson, keyPem, orderBag, zipName, type Bundle, type ExportJson, type ExportType } from '../engine/bundle.js';
-import type { Certificate } from '../engine/certificate.js';
+import { certificateFrom, type Certificate } from '../engine/certificate.js';
 import { DerError } from '../engine/der.js';
 import { CcmError, LocalCode } from '../engine/errors.js';
 import { WorkBudget } from '../engine/budget.js';
+import { parseJson } from '../engine/json.js';
+import { requireKeyPair } from '../engine/match.js';
 import { toPem } from '../engine/pem.js';
 import { writePkcs7 } from '../engine/pkcs7.js';
 import type { PrivateKeyInfo } from '../engine/privatekey.js';
@@ -95,7 +97,8 @@ export async function gatherMaterial(inputs: NamedBytes[], o: GatherOptions = {}
     }
   }
   for (const obj of opened.objects) {
-    if (obj.kind === 'certificate') m.certificates.push({ source: obj.source, der: obj.der });
+    // Every certificate is parsed where it is read: a malformed one is SCM.0031 naming its source (as inspect says), not a crash later.
+    if (obj.kind === 'certificate') m.certificates.push({ source: obj.source, der: certificateFrom(obj.der, obj.source).der });
     else if (obj.kind === 'private-key') {
       try {
         m.keys.push({ source: obj.source, key: openKey(obj, secrets, budget) });
@@ -155,6 +158,8 @@ export function resolveMaterial(m: Material, at: Date): Resolved {
   }
   const key = [...distinct.values()][0];
   const bag = orderBag(key?.key.publicKey.id, m.certificates.map((c) => c.der), at);
+  // The leaf was picked by public key; the key must also prove it by signing (issue 10, item 1).
+  if (key) requireKeyPair(key.key, bag.leaf.publicKey, key.source, 'the leaf certificate');
   return { leaf: bag.leaf, chain: bag.chain, key: key?.key.keyObject, unrelated: bag.unrelated, notes: m.notes, warnings: m.warnings };
 }
 
@@ -173,9 +178,9 @@ export function resolveMaterial(m: Material, at: Date): Resolved {
 export async function materialFromExportJson(text: string, source: string, password?: string | GatherOptions): Promise<Material> {
   let body: unknown;
   try {
-    body = JSON.parse(text);
-  } catch {
-    throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${source}: not JSON.`, source);
+    body = parseJson(text);
+  } catch (e) {
+    throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${source}: not JSON (${String((e as Error).message).slice(0, 80)}).`, source);
   }
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${source}: not a CCM export body (a JSON object).`, source);
   const b = body as Record<string, unknown>;

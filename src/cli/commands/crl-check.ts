@@ -5,6 +5,7 @@ import { parseAt, parseArgs, type Parsed } from '../args.js';
 import { AT, JSON_FLAG } from '../flags.js';
 import { now, out, printError, printJson } from '../io.js';
 import { readFlattened, secretsFrom } from '../load.js';
+import { isLargePem, readCrlFile } from '../read-large.js';
 import { secretFlags } from '../secrets.js';
 
 export const help = `Usage: ccmkit crl check --crl F --certificate F [--ca-cert F] [--at ISO8601] [--json]
@@ -60,7 +61,8 @@ async function check(p: Parsed, json: boolean): Promise<number> {
   // Keystores, PKCS#7 bags and zips are opened into their certificates and CRLs first (one work budget).
   const open = { secrets: secretsFrom(p), budget: new WorkBudget() };
   const file = async (flag: string): Promise<{ bytes: Buffer; source: string }> => ({ bytes: await readFlattened(p.str.get(flag)!, open), source: p.str.get(flag)! });
-  const crlFile = await file('crl');
+  // A large PEM CRL is decoded as it is read (it holds no container to open).
+  const crlFile = isLargePem(p.str.get('crl')!) ? readCrlFile(p.str.get('crl')!) : await file('crl');
   const crl = loadCrl(crlFile);
   const picked = certificateForCrl(await file('certificate'), crl);
   const ca = p.str.has('ca-cert') ? loadCertificate(await file('ca-cert'), 'CA certificate') : undefined;

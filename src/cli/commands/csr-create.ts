@@ -2,6 +2,7 @@ import { parseValidityArg, dnFromJson, parseSanArg, type CsrRequest, csrCreate, 
 import { CcmError, usageError } from '../../api/errors.js';
 import type { DistinguishedName } from '../../api/inputs.js';
 import { readPrivateKey, KEY_ALGORITHMS } from '../../api/key.js';
+import { parseJson } from '../../api/validate.js';
 import { parseArgs } from '../args.js';
 import { FORCE, JSON_FLAG, OUT, enumKey, parseEnum } from '../flags.js';
 import { err, out, printJson, readInputFile } from '../io.js';
@@ -119,7 +120,7 @@ export async function run(argv: string[]): Promise<number> {
     if (dnFlags.length) throw usageError(`give --subject-json or --${dnFlags[0]![0]}, not both`);
     let v: unknown;
     try {
-      v = JSON.parse(readInputFile(sj).toString('utf8'));
+      v = parseJson(readInputFile(sj).toString('utf8'));
     } catch (e) {
       if (e instanceof CcmError) throw e;
       throw new CcmError(400, 'PCA.00020101', `${sj} is not JSON. Incorrect certificate distinguished name.`, sj);

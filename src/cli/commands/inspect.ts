@@ -1,5 +1,5 @@
 import { CcmError, usageError } from '../../api/errors.js';
-import { WorkBudget, inspectObject, type Inspected, listContainer, type ContainerListing } from '../../api/inputs.js';
+import { WorkBudget, inspectObject, publicKeyError, type Inspected, listContainer, type ContainerListing } from '../../api/inputs.js';
 import { parseArgs, parseAt } from '../args.js';
 import { AT, JSON_FLAG } from '../flags.js';
 import { now, out, printError, printJson } from '../io.js';
@@ -73,7 +73,10 @@ export async function run(argv: string[]): Promise<number> {
       continue;
     }
     try {
-      objects.push(inspectObject(item.object, password, at, budget));
+      const o = inspectObject(item.object, password, at, budget);
+      objects.push(o);
+      const invalid = publicKeyError(o);
+      if (invalid) errors.push(invalid);
     } catch (e) {
       if (e instanceof CcmError) errors.push(e);
       else throw e;

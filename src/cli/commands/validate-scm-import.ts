@@ -36,9 +36,10 @@ body is then its leaf, ordered chain and key, as convert --to scm-import makes.
 Options:
   --at ISO8601              time of the check (default: now)
   --existing SHA256         fingerprint of a certificate already in SCM (repeatable)
-  --fix                     write a corrected body (leaf split from the chain, chain
-                            ordered, line breaks normalised, key decrypted) to -o, then
-                            validate it (one body only)
+  --fix                     write a corrected body (the leaf picked by its key, split
+                            from the chain, chain ordered, line breaks normalised, key
+                            decrypted) to -o, then validate it (one body only); nothing
+                            is written if it would be worse than the input
   -o, --out FIXED.json      where --fix writes (0600: it holds the private key)
   --force                   replace an existing FIXED.json (never the input body)
   --passphrase-file F       with --fix: opens an encrypted key (first line of F); or
@@ -135,9 +136,11 @@ export async function run(argv: string[]): Promise<number> {
   if (password === undefined && analyseScmImport(body, { at, existingFingerprints }).keyEncrypted) password = secretOrPrompt(p, 'input', true, 'Enter passphrase for the private key');
   const opts = { at, existingFingerprints, password };
   const fixed = fixScmImport(body, opts);
-  if (!fixed) {
+  if (!fixed || fixed.worse) {
+    // Nothing is written: a "fix" must never leave the user with a body CCM likes less than the input.
     const r = analyseScmImport(body, opts).result;
-    const why = r.valid ? r : { ...r, findings: [...r.findings, { ...finding('scm-import.body.shape', 'Nothing to fix: the body needs a readable certificate and private key first.'), severity: 'info' as const }] };
+    const note = fixed?.worse ? `Nothing written: ${fixed.worse}.` : 'Nothing to fix: the body needs a readable certificate first.';
+    const why = r.valid && !fixed?.worse ? r : { ...r, findings: [...r.findings, { ...finding('scm-import.body.shape', note), severity: 'info' as const }] };
     printResult(toResult(why.findings), json);
     return 1;
   }
