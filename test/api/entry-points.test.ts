@@ -33,7 +33,8 @@ describe('entry points', () => {
     const index = readFileSync(join(ROOT, 'src/index.ts'), 'utf8');
     for (const m of apiModules) {
       expect(index).toContain(`export * from './api/${m}.js';`);
-      const sub = (await import(`../../src/api/${m}.js`)) as Record<string, unknown>;
+      const path = `../../src/api/${m}.js`;
+      const sub = (await import(/* @vite-ignore */ path)) as Record<string, unknown>;
       for (const [name, value] of Object.entries(sub)) expect((root as Record<string, unknown>)[name], `${m}.${name}`).toBe(value);
     }
   });
@@ -47,8 +48,9 @@ describe('entry points', () => {
           const p = join(dir, f.name);
           if (f.isDirectory()) walk(p);
           else if (f.name.endsWith('.ts')) {
-            const src = readFileSync(p, 'utf8');
-            if (/from 'node:fs'|from 'fs'|process\.exit|process\.std(out|err|in)/.test(src)) offenders.push(p.slice(ROOT.length + 1));
+            // Code only: the TSDoc examples show callers reading files, as they should.
+            const code = readFileSync(p, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+            if (/from 'node:fs'|from 'fs'|process\.exit|process\.std(out|err|in)/.test(code)) offenders.push(p.slice(ROOT.length + 1));
           }
         }
       };
