@@ -61,22 +61,8 @@ export interface CsrReport {
   findings: Finding[];
 }
 
-/**
- * CCM's "Parsing a CSR" answer for a parsed CSR, with every policy finding
- * (key algorithm, hash, distinguished name limits, the 5120-character limit,
- * an invalid self-signature: `PCA.00020401` and friends).
- *
- * @param pemLength - the CSR's length as PEM text, for CCM's 5120-character limit (unchecked when absent)
- * @param verdict - the signature's verdict when already known ({@link verifyCsrBatch}); verified here otherwise
- *
- * @example
- * ```ts
- * const [obj] = readInput(readFileSync('server.csr'), 'server.csr').objects;
- * const report = csrReport(parseCsrOrFail(obj!.der, obj!.source), toPem('CERTIFICATE REQUEST', obj!.der).length);
- * if (hasErrors(report.findings)) console.log(report.findings[0]!.code, report.findings[0]!.message);
- * ```
- */
-export function csrReport(csr: Csr, pemLength?: number, verdict: VerifyResult = verifyCsrSignature(csr)): CsrReport {
+/** The policy findings of a CSR alone (what csrReport reports, without building the report: issuing needs only these). */
+export function csrFindings(csr: Csr, pemLength?: number, verdict: VerifyResult = verifyCsrSignature(csr)): Finding[] {
   const pk = csr.publicKey;
   const findings: Finding[] = [];
   const keyProblem = publicKeyProblem(pk);
@@ -106,7 +92,27 @@ export function csrReport(csr: Csr, pemLength?: number, verdict: VerifyResult = 
     });
   }
   findings.push(...keyFindings(pk), ...hashFindings(csr.signatureAlgorithm), ...distinguishedNameFindings(csr.subject));
+  return findings;
+}
 
+/**
+ * CCM's "Parsing a CSR" answer for a parsed CSR, with every policy finding
+ * (key algorithm, hash, distinguished name limits, the 5120-character limit,
+ * an invalid self-signature: `PCA.00020401` and friends).
+ *
+ * @param pemLength - the CSR's length as PEM text, for CCM's 5120-character limit (unchecked when absent)
+ * @param verdict - the signature's verdict when already known ({@link verifyCsrBatch}); verified here otherwise
+ *
+ * @example
+ * ```ts
+ * const [obj] = readInput(readFileSync('server.csr'), 'server.csr').objects;
+ * const report = csrReport(parseCsrOrFail(obj!.der, obj!.source), toPem('CERTIFICATE REQUEST', obj!.der).length);
+ * if (hasErrors(report.findings)) console.log(report.findings[0]!.code, report.findings[0]!.message);
+ * ```
+ */
+export function csrReport(csr: Csr, pemLength?: number, verdict: VerifyResult = verifyCsrSignature(csr)): CsrReport {
+  const pk = csr.publicKey;
+  const findings = csrFindings(csr, pemLength, verdict);
   const ext = csr.extensions;
   return {
     key_algorithm: pk.type === 'RSA-PSS' ? 'RSA' : pk.type === 'unknown' ? pk.algorithmOid : pk.type,
