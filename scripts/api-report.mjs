@@ -3,12 +3,14 @@
 // without its report being updated (`npm run api:update` updates it).
 //
 // Three checks over the built declarations (dist/**/*.d.ts, from src/api/*.ts):
-//  1. API Extractor's report of `ccmkit` (dist/index.d.ts re-exports every
-//     subpath) against api/ccmkit.api.md: every signature, and no public
-//     signature naming a type users cannot import (ae-forgotten-export).
+//  1. API Extractor's report of `ccmkit` (dist/index.d.ts re-exports the pure
+//     subpaths) against api/ccmkit.api.md, and of each subpath that does I/O
+//     and so is not in `ccmkit` (OWN_REPORT: ccmkit/pca, the workspace) against
+//     api/ccmkit-NAME.api.md: every signature, and no public signature naming a
+//     type users cannot import (ae-forgotten-export).
 //  2. api/entry-points.md: which names each package.json "exports" subpath
-//     exports (API Extractor reads one entry point; this covers the others),
-//     and every subpath's names are exported by `ccmkit` too.
+//     exports (API Extractor reads one entry point per run; this lists them
+//     all), and every other subpath's names are exported by `ccmkit` too.
 //  3. Every exported symbol has a TSDoc comment with an @example.
 //
 // Usage: node scripts/api-report.mjs [--update] [--no-build]
@@ -28,31 +30,47 @@ if (!process.argv.includes('--no-build')) {
   execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
 }
 
+/** Subpaths that do I/O (a workspace on disk, the network): not in `ccmkit`, each with its own report. */
+const OWN_REPORT = new Set(['ccmkit/pca', 'ccmkit/sync']);
+
 // ---- 1. API Extractor -------------------------------------------------------------------
 const { Extractor, ExtractorConfig } = await import('@microsoft/api-extractor');
 mkdirSync(join(ROOT, 'api'), { recursive: true });
-const config = ExtractorConfig.loadFileAndPrepare(join(ROOT, 'api-extractor.json'));
-const result = Extractor.invoke(config, {
-  localBuild: update,
-  showVerboseMessages: false,
-  messageCallback: (m) => {
-    // Its banner lines are noise in a test log; warnings and errors are kept.
-    if (m.logLevel === 'info' || m.logLevel === 'verbose') m.handled = true;
-  },
-});
-if (!result.succeeded) {
-  problems.push(
-    result.apiReportChanged
-      ? 'the public API changed: api/ccmkit.api.md is out of date (run `npm run api:update`, review the diff, commit it)'
-      : `API Extractor: ${result.errorCount} error(s), ${result.warningCount} warning(s) (above)`,
-  );
+const configFile = join(ROOT, 'api-extractor.json');
+
+/** Runs API Extractor on one entry point's declarations against api/REPORT.api.md. */
+function extract(dts, report) {
+  const cfg = ExtractorConfig.loadFile(configFile);
+  cfg.mainEntryPointFilePath = `<projectFolder>/${dts}`;
+  cfg.compiler.overrideTsconfig.files = [dts];
+  cfg.apiReport.reportFileName = report;
+  const config = ExtractorConfig.prepare({ configObject: cfg, configObjectFullPath: configFile, packageJsonFullPath: join(ROOT, 'package.json') });
+  const result = Extractor.invoke(config, {
+    localBuild: update,
+    showVerboseMessages: false,
+    messageCallback: (m) => {
+      // Its banner lines are noise in a test log; warnings and errors are kept.
+      if (m.logLevel === 'info' || m.logLevel === 'verbose') m.handled = true;
+    },
+  });
+  if (!result.succeeded) {
+    problems.push(
+      result.apiReportChanged
+        ? `the public API changed: api/${report}.api.md is out of date (run \`npm run api:update\`, review the diff, commit it)`
+        : `API Extractor on ${dts}: ${result.errorCount} error(s), ${result.warningCount} warning(s) (above)`,
+    );
+  }
 }
 
 // ---- 2. entry points ----------------------------------------------------------------------
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const entries = Object.entries(pkg.exports)
   .filter(([, v]) => typeof v === 'object' && v.types)
-  .map(([sub, v]) => ({ name: sub === '.' ? 'ccmkit' : `ccmkit/${sub.slice(2)}`, dts: join(ROOT, v.types), js: join(ROOT, v.default) }));
+  .map(([sub, v]) => ({ name: sub === '.' ? 'ccmkit' : `ccmkit/${sub.slice(2)}`, dts: join(ROOT, v.types), js: join(ROOT, v.default), rel: v.types.replace(/^\.\//, '') }));
+for (const e of entries) {
+  if (e.name === 'ccmkit') extract(e.rel, 'ccmkit');
+  else if (OWN_REPORT.has(e.name)) extract(e.rel, e.name.replace('/', '-'));
+}
 for (const e of entries) {
   if (!existsSync(e.dts) || !existsSync(e.js)) problems.push(`${e.name}: ${existsSync(e.dts) ? e.js : e.dts} is missing (build first)`);
 }
@@ -73,16 +91,17 @@ const lines = [
   '',
   '# ccmkit entry points',
   '',
-  'What each `package.json` "exports" subpath exports. `ccmkit` exports all of them;',
-  'signatures are in [ccmkit.api.md](./ccmkit.api.md).',
+  'What each `package.json` "exports" subpath exports. `ccmkit` exports all of them but',
+  'the ones that do I/O, which have their own report; signatures are in [ccmkit.api.md](./ccmkit.api.md).',
   '',
 ];
 const rootNames = new Set(exportsOf(entries.find((e) => e.name === 'ccmkit')?.dts ?? '').map((s) => s.name));
 for (const e of entries) {
   const names = exportsOf(e.dts).map((s) => s.name).sort((a, b) => a.localeCompare(b));
   if (e.name !== 'ccmkit') {
-    lines.push(`## ${e.name}`, '', names.map((n) => `\`${n}\``).join(', '), '');
-    for (const n of names) if (!rootNames.has(n)) problems.push(`${e.name} exports ${n}, which ccmkit (src/index.ts) does not`);
+    const own = OWN_REPORT.has(e.name);
+    lines.push(`## ${e.name}`, '', ...(own ? [`Not in \`ccmkit\` (it does I/O); signatures in [${e.name.replace('/', '-')}.api.md](./${e.name.replace('/', '-')}.api.md).`, ''] : []), names.map((n) => `\`${n}\``).join(', '), '');
+    if (!own) for (const n of names) if (!rootNames.has(n)) problems.push(`${e.name} exports ${n}, which ccmkit (src/index.ts) does not`);
   } else lines.splice(7, 0, `\`ccmkit\` exports ${names.length} names.`, '');
 }
 const entryFile = join(ROOT, 'api/entry-points.md');

@@ -27,4 +27,4 @@ export {
   type CrlCheckResult,
 } from '../service/crl.js';
 export { crlEntries, pemChunks, type Crl, type CrlEntry, type BuiltCrl } from '../engine/crl.js';
-export { CCM_REVOCATION_REASONS, type CcmRevocationReason, type RevokedInputBytes } from '../ccm/revocation.js';
+export { CCM_REVOCATION_REASONS, isCcmReason, type CcmRevocationReason, type RevokedInputBytes } from '../ccm/revocation.js';

@@ -15,7 +15,7 @@
 export { validateScmImport, analyseScmImport, fixScmImport, type ScmImportOptions, type ScmImportAnalysis, type FixedScmImport } from '../ccm/scm-import.js';
 export { validateScmUploadCsr } from '../ccm/validate-scm-upload-csr.js';
 export { validatePcaCreateCa, validatePcaApplyCert, type PcaBodyOptions } from '../ccm/pca-bodies.js';
-export { validatePcaIssueCsr } from '../ccm/validate-pca-issue-csr.js';
+export { validatePcaIssueCsr, type PcaIssueCsrOptions } from '../ccm/validate-pca-issue-csr.js';
 export { validatePcaImportCa } from '../ccm/pca-import-ca.js';
 export { toResult, type ValidationResult } from '../ccm/validation.js';
 export { hasErrors, type Finding, type Severity } from '../ccm/findings.js';

@@ -68,6 +68,14 @@ export function reasonName(code: number | undefined): string {
   return NAME_OF.get(code) ?? `UNKNOWN(${code})`;
 }
 
+/**
+ * Whether `s` is one of CCM's revocation reason names (exact spelling, as PCA's bodies take them).
+ *
+ * @example
+ * ```ts
+ * if (!isCcmReason(reason)) throw usageError(`unknown reason ${reason}`);
+ * ```
+ */
 export function isCcmReason(s: string): s is CcmRevocationReason {
   return Object.prototype.hasOwnProperty.call(CCM_REVOCATION_REASONS, s);
 }

@@ -16,6 +16,16 @@ import { fieldIs, isObject, shown, toResult, typeName, type ValidationResult } f
 
 const FIELDS = ['issuer_id', 'csr', 'validity', 'type', 'path_length', 'subject_alternative_names'] as const;
 
+/**
+ * How {@link validatePcaIssueCsr} judges a body, and where it may hand back the CSR it parsed.
+ *
+ * @example
+ * ```ts
+ * const keep: { csr?: Csr } = {};
+ * const r = validatePcaIssueCsr(body, { at: new Date(), keep });
+ * if (r.valid) console.log(keep.csr!.subject);
+ * ```
+ */
 export interface PcaIssueCsrOptions extends PcaBodyOptions {
   /** Receives the parsed, signature-checked CSR, so a caller that goes on to issue need not parse and verify it again. */
   keep?: { csr?: Csr };

@@ -28,7 +28,9 @@ beforeAll(() => {
   app = join(tmp.dir, 'app');
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  npm(['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', tarball], app);
+  // --ignore-scripts: better-sqlite3's native build is not needed to import and type-check (its addon
+  // loads when a workspace is opened; the offline CA runs in test/service/pca.test.ts).
+  npm(['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', '--ignore-scripts', tarball], app);
 
   // A certificate and its key, and a stranger's key, made by openssl.
   for (const [k, cn] of [['a', 'www.example.com'], ['b', 'other.example.com']] as const) {
@@ -65,12 +67,15 @@ let thrown;
 try { generateKey('RSA1024'); } catch (e) { thrown = e; }
 let deep;
 try { await import('ccmkit/dist/engine/pem.js'); } catch (e) { deep = e.code; }
+const pca = await import('ccmkit/pca');
+const root = await import('ccmkit');
 console.log(JSON.stringify({
   good: { valid: good.valid, status: good.status },
   bad: { valid: bad.valid, status: bad.status, error_code: bad.error_code, error_msg: bad.error_msg },
   sameFunction: validate.validateScmImport === validateScmImport && errors.CcmError === CcmError,
   error: { isCcmError: thrown instanceof CcmError, json: JSON.parse(JSON.stringify(thrown)), code: thrown.error_code, local: LocalCode.USAGE },
   deep,
+  pca: { createCa: typeof pca.createCa, sameError: pca.CcmError === CcmError, inRoot: 'createCa' in root },
 }));
 `,
     );
@@ -87,6 +92,8 @@ console.log(JSON.stringify({
     expect(out.error.json).toEqual({ status: 400, error_code: 'PCA.00020102', error_msg: expect.stringMatching(/^unknown key algorithm "RSA1024"/) });
     expect(out.error.local).toBe('CCMKIT.0001');
     expect(out.deep).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
+    // The offline CA is its own entry point (it opens SQLite files), with the same error class.
+    expect(out.pca).toEqual({ createCa: 'function', sameError: true, inRoot: false });
   });
 
   it('compiles a TypeScript consumer with tsc --noEmit under strict, declarations checked (no skipLibCheck)', () => {
@@ -106,7 +113,7 @@ console.log(JSON.stringify({
           // @types/node from the repository: the consumer needs no other install.
           typeRoots: [join(ROOT, 'node_modules/@types')],
         },
-        files: ['main.ts', 'readme.ts'],
+        files: ['main.ts', 'readme.ts', 'readme-pca.ts'],
       }),
     );
     writeFileSync(
@@ -119,6 +126,8 @@ import { generateKey, readPrivateKey, type KeyAlgorithmName } from 'ccmkit/key';
 import { buildCrlFromRequest, type BuildCrlRequest } from 'ccmkit/crl';
 import { exportZip, gatherMaterial, resolveMaterial, type ExportType } from 'ccmkit/export';
 import { openInputs, fixedSecrets, WorkBudget } from 'ccmkit/inputs';
+import { createCa, createContext, openWorkspace, PCA_MIGRATIONS, type CaBody, type PcaResponse } from 'ccmkit/pca';
+import { randomBytes } from 'node:crypto';
 
 const r: ValidationResult = validateScmImport({ name: 'www', certificate: readFileSync('a.pem', 'utf8') }, { at: new Date() });
 const first: Finding | undefined = r.findings[0];
@@ -141,7 +150,17 @@ try {
 } catch (e) {
   if (e instanceof CcmError) console.log(e.status, e.error_code, e.error_msg);
 }
-void [first, code, best && ccmChainBody, parsed.signature_valid, bundle];
+function offlineCa(): string {
+  const ws = openWorkspace('ca-ws', { migrations: PCA_MIGRATIONS });
+  try {
+    const ctx = createContext(ws, { now: () => new Date(), random: randomBytes, passphrase: () => process.env.CA_PASSPHRASE });
+    const r: PcaResponse = createCa(ctx, { body: { type: 'ROOT' } });
+    return (r.body as Pick<CaBody, 'ca_id'>).ca_id;
+  } finally {
+    ws.close();
+  }
+}
+void [first, code, best && ccmChainBody, parsed.signature_valid, bundle, offlineCa];
 // @ts-expect-error only what "exports" names can be imported
 import('ccmkit/dist/engine/pem.js');
 `,
@@ -151,6 +170,9 @@ import('ccmkit/dist/engine/pem.js');
     const snippet = /The five most common tasks:\s*```ts\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(snippet).toMatch(/validateScmImport/);
     writeFileSync(join(app, 'readme.ts'), `${snippet}\nexport {};\n`);
+    const pcaSnippet = /`ccmkit\/pca` answers like PCA itself[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(pcaSnippet).toMatch(/issueCertByCsr/);
+    writeFileSync(join(app, 'readme-pca.ts'), `${pcaSnippet}\nexport {};\n`);
     const tsc = run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(app, 'tsconfig.json')], { cwd: app });
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.code).toBe(0);

@@ -8,6 +8,8 @@ import * as root from '../../src/index.js';
 import { ROOT } from '../helpers/run.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+/** Entry points that do I/O (a workspace on disk, the network): not in `ccmkit`, which stays pure and loads no native module. */
+const IO_ENTRIES = new Set(['pca', 'sync']);
 const apiModules = readdirSync(join(ROOT, 'src/api'))
   .filter((f) => f.endsWith('.ts'))
   .map((f) => f.slice(0, -3))
@@ -29,14 +31,35 @@ describe('entry points', () => {
     expect(pkg.engines.node).toBe('>=20.15');
   });
 
-  it('ccmkit re-exports every subpath, the same bindings', async () => {
+  it('ccmkit re-exports every pure subpath, the same bindings, and none of the ones that do I/O', async () => {
     const index = readFileSync(join(ROOT, 'src/index.ts'), 'utf8');
     for (const m of apiModules) {
-      expect(index).toContain(`export * from './api/${m}.js';`);
       const path = `../../src/api/${m}.js`;
       const sub = (await import(/* @vite-ignore */ path)) as Record<string, unknown>;
+      if (IO_ENTRIES.has(m)) {
+        expect(index).not.toContain(`./api/${m}.js`);
+        // Its own operations are not in ccmkit (what it shares, like CcmError, is).
+        const own = Object.keys(sub).filter((n) => !(n in root));
+        expect(own.length).toBeGreaterThan(10);
+        continue;
+      }
+      expect(index).toContain(`export * from './api/${m}.js';`);
       for (const [name, value] of Object.entries(sub)) expect((root as Record<string, unknown>)[name], `${m}.${name}`).toBe(value);
     }
+  });
+
+  it('importing ccmkit loads no SQLite: the offline CA is only in ccmkit/pca', () => {
+    const closure = new Set<string>();
+    const walk = (file: string): void => {
+      if (closure.has(file)) return;
+      closure.add(file);
+      const src = readFileSync(file, 'utf8');
+      for (const m of src.matchAll(/^(?:import|export)[^'"]*?from '(\.[^']+)'/gm)) walk(join(file, '..', m[1]!.replace(/\.js$/, '.ts')));
+    };
+    walk(join(ROOT, 'src/index.ts'));
+    const reached = [...closure].map((f) => f.slice(ROOT.length + 1));
+    expect(reached.filter((f) => /^src\/(store|service\/pca|sync|server)\//.test(f))).toEqual([]);
+    expect(reached).toContain('src/service/open.ts');
   });
 
   it('the library reads no files and exits nothing: no node:fs, process.exit or process.std* behind the entry points', () => {
