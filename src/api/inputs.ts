@@ -20,11 +20,10 @@ export type { PublicKeyInfo, KeyType } from '../engine/publickey.js';
 export type { SignatureAlgorithm, HashName } from '../engine/signature.js';
 export { KEY_USAGE_NAMES, type DecodedExtensions, type Extension, type SubjectAltName, type SanType, type BasicConstraints, type KeyUsageName } from '../engine/extensions.js';
 export type { PrivateKeyFormat } from '../engine/privatekey.js';
+export { fixedSecrets, type SecretSource } from '../service/keys.js';
 export {
   openInputs,
-  fixedSecrets,
   type NamedBytes,
-  type SecretSource,
   type OpenOptions,
   type Opened,
   type OpenedItem,

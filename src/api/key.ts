@@ -11,7 +11,7 @@
  */
 
 export { generateKey, KEY_ALGORITHMS, KEY_FORMATS, PBKDF2_ITERATIONS, type GeneratedKey, type KeyAlgorithmName, type KeyFormatName } from '../engine/keygen.js';
-export { readPrivateKey } from '../service/csr-create.js';
+export { readPrivateKey } from '../service/keys.js';
 export { matchKeyPairs, type KeyPairMatch } from '../service/key-match.js';
 export { proveKeyPair, pairVerdict, type PairVerdict, type MatchResult } from '../engine/match.js';
 export type { PrivateKeyInfo } from '../engine/privatekey.js';

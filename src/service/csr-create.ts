@@ -9,37 +9,12 @@ import type { Finding } from '../ccm/findings.js';
 import { validatePcaIssueCsr } from '../ccm/validate-pca-issue-csr.js';
 import { validateScmUploadCsr } from '../ccm/validate-scm-upload-csr.js';
 import type { ValidationResult } from '../ccm/validation.js';
-import { CcmError, LocalCode } from '../engine/errors.js';
-import { readInput } from '../engine/input.js';
+import { CcmError } from '../engine/errors.js';
 import { proveKeyPair } from '../engine/match.js';
-import { parsePrivateKey, type PrivateKeyInfo } from '../engine/privatekey.js';
+import type { PrivateKeyInfo } from '../engine/privatekey.js';
 
-/**
- * Exactly one private key from an input (PEM, DER, PKCS#1, SEC1, PKCS#8,
- * encrypted PKCS#8, legacy encrypted PEM). No key, several keys, or a
- * protected key without its password are CcmErrors naming `name`.
- *
- * @param password - opens an encrypted key
- *
- * @example
- * ```ts
- * const key = readPrivateKey(readFileSync('server.key'), 'server.key');
- * const protectedKey = readPrivateKey(readFileSync('ca.key'), 'ca.key', 'long passphrase');
- * ```
- */
-export function readPrivateKey(bytes: Uint8Array | string, name: string, password?: string): PrivateKeyInfo {
-  const r = readInput(bytes, name);
-  if (r.problems.length) throw r.problems[0]!.error;
-  const keys = r.objects.filter((o) => o.kind === 'private-key');
-  if (keys.length === 0) throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${name} holds no private key.`, name);
-  if (keys.length > 1) throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${name} holds ${keys.length} private keys; give a file with exactly one.`, name);
-  const k = keys[0]!;
-  try {
-    return parsePrivateKey(k.der, { ...(password !== undefined ? { password } : {}), ...(k.legacyPem ? { pem: k.legacyPem } : {}) });
-  } catch (e) {
-    throw e instanceof CcmError ? e.withSource(k.source) : e;
-  }
-}
+// readPrivateKey moved to keys.ts (key generation and matching need it without CSR creation's rules).
+export { readPrivateKey } from './keys.js';
 
 /**
  * Which request body {@link csrCreate} wraps the CSR in: SCM "Upload CSR",

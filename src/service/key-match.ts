@@ -7,7 +7,7 @@ import { CcmError } from '../engine/errors.js';
 import type { InputObject } from '../engine/input.js';
 import { matchKeys, type KeyHolder, type MatchResult, type PrivateKeyHolder } from '../engine/match.js';
 import { WorkBudget } from '../engine/budget.js';
-import { fixedSecrets, openKey, type SecretSource } from './open.js';
+import { fixedSecrets, openKey, type SecretSource } from './keys.js';
 
 /**
  * Which key goes with which certificate or CSR in a bag, and what could not

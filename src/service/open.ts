@@ -22,8 +22,12 @@ import { MAX_CRL_BYTES, MAX_OBJECT_BYTES, readInput, type InputObject, type Inpu
 import { readJks, type KeystoreContents } from '../engine/jks.js';
 import { readPkcs12, type Pkcs12Contents } from '../engine/pkcs12.js';
 import { readPkcs7 } from '../engine/pkcs7.js';
-import { parsePrivateKey, type PrivateKeyInfo } from '../engine/privatekey.js';
+import { parsePrivateKey } from '../engine/privatekey.js';
+import { fixedSecrets, type SecretSource } from './keys.js';
 import { readZip } from './zip.js';
+
+// Kept here too: the opener's callers import them from this module.
+export { fixedSecrets, openKey, type SecretSource } from './keys.js';
 
 /**
  * One input and the name it goes by in reports (`name#1`, `name:entry#1`...).
@@ -38,39 +42,6 @@ export interface NamedBytes {
   name: string;
   /** Its content: bytes, or text (PEM, JSON). */
   bytes: Uint8Array | string;
-}
-
-/**
- * Where passwords come from, asked only when an input really is protected.
- * `prompt` false means "only what the user already gave"; true allows asking
- * (the CLI prompts on a terminal). {@link fixedSecrets} makes a fixed one.
- *
- * @example
- * ```ts
- * const secrets: SecretSource = { input: () => process.env.PFX_PASSWORD, key: () => undefined };
- * ```
- */
-export interface SecretSource {
-  /** The passphrase that opens inputs: keystores, encrypted keys, zips holding them. */
-  input(prompt: boolean): string | undefined;
-  /** A JKS/JCEKS key entry's own password, when it differs from the store's. */
-  key(prompt: boolean): string | undefined;
-}
-
-/**
- * A {@link SecretSource} with fixed passwords that never prompts: the one
- * library users want.
- *
- * @param input - opens keystores, encrypted keys and zips holding them
- * @param key - a JKS/JCEKS key entry's own password, when it differs from the store's
- *
- * @example
- * ```ts
- * const opened = await openInputs([{ name: 'server.pfx', bytes }], { secrets: fixedSecrets('changeit') });
- * ```
- */
-export function fixedSecrets(input?: string, key?: string): SecretSource {
-  return { input: () => input, key: () => key };
 }
 
 /**
@@ -489,13 +460,3 @@ export function sha256Hex(der: Buffer): string {
   return createHash('sha256').update(der).digest('hex');
 }
 
-/**
- * Parses a private-key object, asking the SecretSource for the passphrase
- * only when the key is encrypted (prompting on a terminal when none was
- * given). The derivation is charged to `budget`.
- */
-export function openKey(obj: InputObject, secrets: SecretSource, budget: WorkBudget): PrivateKeyInfo {
-  const encrypted = obj.keyFormat === 'encrypted-pkcs8' || obj.legacyPem !== undefined;
-  const password = encrypted ? (secrets.input(false) ?? secrets.input(true)) : undefined;
-  return parsePrivateKey(obj.der, { password, pem: obj.legacyPem, budget });
-}
