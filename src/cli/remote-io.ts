@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { CcmError, usageError } from '../engine/errors.js';
 import { CcmClient, type RequestLogLine } from '../sync/client.js';
-import { chooseAuth, describe, loadClientCredentials, type AuthMethod } from '../sync/credentials.js';
+import { chooseAuth, describeCredentials, loadClientCredentials, type AuthMethod } from '../sync/credentials.js';
 import { resolveEndpoints } from '../sync/endpoints.js';
 import { SyncCode } from '../sync/errors.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS } from '../sync/transport.js';
@@ -90,7 +90,7 @@ export function clientFrom(p: Parsed, o: { maxSockets?: number } = {}): CcmClien
   });
   const verbose = p.bool.has('verbose');
   const method = chooseAuth(credentials, auth);
-  if (verbose) process.stderr.write(`ccmkit: ${describe(credentials, method)}\n`);
+  if (verbose) process.stderr.write(`ccmkit: ${describeCredentials(credentials, method)}\n`);
   return new CcmClient({
     credentials,
     endpoints,

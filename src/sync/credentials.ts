@@ -18,7 +18,7 @@
 //
 // A profile may also name "region", "scm_endpoint", "pca_endpoint",
 // "iam_endpoint", "project" (token scope) and "auth" ("aksk" or "token").
-// Secrets stay inside this module and the signer: `describe()` names the
+// Secrets stay inside this module and the signer: `describeCredentials()` names the
 // source and the AK only (an access key id is an identifier, not a secret).
 
 import { readFileSync, statSync } from 'node:fs';
@@ -201,7 +201,7 @@ export function chooseAuth(c: ClientCredentials, flag?: AuthMethod): AuthMethod 
 }
 
 /** What may be shown about credentials: where they came from and the access key id. */
-export function describe(c: ClientCredentials, method: AuthMethod): string {
+export function describeCredentials(c: ClientCredentials, method: AuthMethod): string {
   if (method === 'aksk' && c.aksk) return `AK ${c.aksk.ak}${c.aksk.securityToken ? ' (temporary)' : ''} from ${c.source}`;
   if (c.password) return `IAM token for user ${c.password.user} from ${c.source}`;
   return `IAM token (AK/SK login, AK ${c.aksk?.ak ?? '?'}) from ${c.source}`;

@@ -5,7 +5,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CcmError } from '../../src/engine/errors.js';
-import { chooseAuth, describe as describeCreds, loadClientCredentials, secretsOf } from '../../src/sync/credentials.js';
+import { chooseAuth, describeCredentials as describeCreds, loadClientCredentials, secretsOf } from '../../src/sync/credentials.js';
 import { endpointOf, joinUrl, normaliseEndpoint, resolveEndpoints } from '../../src/sync/endpoints.js';
 import { retryAfterMs, pathOf } from '../../src/sync/client.js';
 import { bypassProxy, proxyFor, shownProxy } from '../../src/sync/proxy.js';
