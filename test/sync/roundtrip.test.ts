@@ -298,7 +298,7 @@ describe('sync pull: incremental and resumable', () => {
     try {
       const onTty = async (extra: string[]): Promise<string> => {
         const ws = makeWorkspace(f(`tty-ws-${extra.length}`));
-        const r = await runAsync('python3', [join(ROOT, 'test/helpers/on-terminal.py'), '--', BIN, 'sync', 'pull', '--workspace', ws, ...conn(e), '--service', 'scm', ...extra], { env: cleanEnv() });
+        const r = await runAsync('python3', [join(ROOT, 'test/helpers/on-terminal.py'), '--', BIN, 'sync', 'pull', '--workspace', ws, ...conn(e), '--service', 'scm', ...extra], { env: { ...cleanEnv(), CI: '' } });
         expect(r.code, r.stderr).toBe(0);
         const res = JSON.parse(r.stdout) as { code: number; out: string };
         expect(res.code).toBe(0);
