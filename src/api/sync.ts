@@ -21,7 +21,7 @@
  */
 
 // ---- what calls throw, defined by other entry points too ----
-export { CcmError, type CcmErrorBody } from '../engine/errors.js';
+export { CcmError, LocalCode, type CcmErrorBody } from '../engine/errors.js';
 
 // ---- the client ----
 export {
@@ -72,7 +72,6 @@ export {
   scmDelete,
   scmImport,
   scmUploadCsr,
-  scmFindByFingerprint,
   SCM_PAGE_MAX,
   type ScmListItem,
   type ScmListPage,
@@ -80,7 +79,6 @@ export {
   type ScmQuery,
   type ScmImportOutcome,
 } from '../sync/scm.js';
-export type { Certificate } from '../engine/certificate.js';
 
 // ---- PCA v1 (4.2): ccmkit/pca's routes, sent to PCA ----
 export { pcaCall, pemSha256, type PcaRemoteRequest } from '../sync/pca.js';
@@ -91,3 +89,4 @@ export { plan, push, type Action as PushAction, type PlanItem, type PushItem, ty
 export { SYNC_MIGRATIONS } from '../store/sync-schema.js';
 export type { OutboxKind } from '../store/sync-store.js';
 export type { Workspace } from '../store/workspace.js';
+export type { Migration } from '../store/migrations.js';

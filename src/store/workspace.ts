@@ -66,7 +66,7 @@ export interface OpenWorkspaceOptions {
 /**
  * An open workspace: one folder holding one SQLite database (WAL, 0600, the
  * CA keys encrypted under its passphrase) and the CRLs published from it.
- * Close it when done; {@link initWorkspace} makes one, {@link openWorkspace}
+ * Close it when done; `initWorkspace` makes one, `openWorkspace`
  * opens one.
  *
  * @example

@@ -97,7 +97,7 @@ export function scmList(c: CcmClient, q: ScmQuery = {}): Promise<ScmListPage> {
 }
 
 /**
- * One certificate's details (GET /v3/scm/certificates/{id}), as SCM sent them.
+ * One certificate's details (`GET /v3/scm/certificates/{id}`), as SCM sent them.
  *
  * @example
  * ```ts
@@ -123,7 +123,7 @@ export function scmExport(c: CcmClient, id: string): Promise<ScmExport> {
 }
 
 /**
- * Deletes a certificate (DELETE /v3/scm/certificates/{id}). Retried; a 404
+ * Deletes a certificate (`DELETE /v3/scm/certificates/{id}`). Retried; a 404
  * after a lost answer counts as done (`recovered`).
  *
  * @example

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openssl, ROOT, run, tempDir, type RunResult } from '../helpers/run.js';
+import { startEmu } from '../helpers/sync.js';
 
 const EXAMPLES = join(ROOT, 'examples');
 const tested = new Set<string>();
@@ -153,6 +154,36 @@ describe('examples/', () => {
     expect(wrong.code).toBe(1);
     expect(wrong.stderr.trim()).toBe('wrong KEYSTORE_PASSWORD');
   });
+
+  it('scm-import: against the emulator, signed with the AK/SK: imported, then found (no duplicate); refused offline and by SCM', async () => {
+    const emu = await startEmu();
+    try {
+      const key = emu.credentials.access_keys.find((k) => k.security_token === undefined)!;
+      const env = { HUAWEICLOUD_SDK_AK: key.access, HUAWEICLOUD_SDK_SK: key.secret, HUAWEICLOUD_SDK_DOMAIN_ID: emu.credentials.domain_id };
+      const args = ['--endpoint', emu.url, '--name', 'www_example', 'leaf.pem', 'int.pem', 'leaf.key'];
+      const first = example('scm-import', args, d, env);
+      expect(first.stderr).toBe('');
+      expect(first.code).toBe(0);
+      const id = /^imported: (\S+) \(www\.example\.com, /.exec(first.stdout)?.[1];
+      expect(id).toBeTruthy();
+      const again = example('scm-import', args, d, env);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toMatch(new RegExp(`^already in SCM: ${id} `));
+      expect(await emu.count('POST', '/v3/scm/certificates/import')).toBe(1);
+      // The wrong key: the pre-flight refuses it and nothing is sent.
+      const wrongKey = example('scm-import', ['--endpoint', emu.url, 'leaf.pem', 'int.pem', 'int.key'], d, env);
+      expect(wrongKey.code).toBe(1);
+      expect(wrongKey.stdout).toMatch(/^not sent: SCM would answer HTTP 400 SCM\.0014: /);
+      expect(await emu.count('POST', '/v3/scm/certificates/import')).toBe(1);
+      // A wrong SK: the gateway's refusal, as a RemoteError with its code; the secret is never printed.
+      const wrongSk = example('scm-import', args, d, { ...env, HUAWEICLOUD_SDK_SK: 'not-the-secret-key' });
+      expect(wrongSk.code).toBe(1);
+      expect(wrongSk.stdout).toMatch(/^SCM refused: HTTP 401 APIGW\.\d+ \(X-Request-Id /);
+      expect(wrongSk.stdout + wrongSk.stderr).not.toContain(key.secret);
+    } finally {
+      await emu.stop();
+    }
+  }, 180_000);
 
   it('every example in examples/ is run by this file', () => {
     const all = readdirSync(EXAMPLES).filter((f) => f.endsWith('.ts'));
