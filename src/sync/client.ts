@@ -143,18 +143,18 @@ export interface ClientStats {
 export interface ClientOptions extends TransportOptions {
   credentials: ClientCredentials;
   endpoints: Endpoints;
-  auth?: AuthMethod;
+  auth?: AuthMethod | undefined;
   /** Attempts per call, the first included (default 5). */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
   /** Longest wait honoured from a Retry-After (default 120 s); longer ones end the call. */
-  maxRetryAfterMs?: number;
-  baseDelayMs?: number;
-  maxDelayMs?: number;
+  maxRetryAfterMs?: number | undefined;
+  baseDelayMs?: number | undefined;
+  maxDelayMs?: number | undefined;
   /** One line per HTTP exchange (method, path, status, time): never headers or bodies. */
-  log?: (line: RequestLogLine) => void;
-  now?: () => Date;
-  sleep?: (ms: number) => Promise<void>;
-  userAgent?: string;
+  log?: ((line: RequestLogLine) => void) | undefined;
+  now?: (() => Date) | undefined;
+  sleep?: ((ms: number) => Promise<void>) | undefined;
+  userAgent?: string | undefined;
 }
 
 const RETRY_STATUS = new Set([429, 502, 503, 504]);

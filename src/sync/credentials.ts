@@ -55,7 +55,7 @@ export interface AkSk {
   ak: string;
   sk: string;
   /** Temporary credentials: sent (and signed) as X-Security-Token. */
-  securityToken?: string;
+  securityToken?: string | undefined;
 }
 
 /**
@@ -70,7 +70,7 @@ export interface Password {
   user: string;
   password: string;
   /** The account (domain) the user belongs to, by name or id. */
-  domainName?: string;
+  domainName?: string | undefined;
 }
 
 /**
@@ -86,18 +86,18 @@ export interface Password {
  * ```
  */
 export interface ClientCredentials {
-  aksk?: AkSk;
-  password?: Password;
-  domainId?: string;
+  aksk?: AkSk | undefined;
+  password?: Password | undefined;
+  domainId?: string | undefined;
   /** Token scope: a project name (seed 2.2 asks for a project-scoped token); else the domain. */
-  project?: string;
+  project?: string | undefined;
   /** What the profile asks for; the CLI's --auth wins. */
-  auth?: AuthMethod;
+  auth?: AuthMethod | undefined;
   /** Settings a profile may carry besides secrets. */
-  region?: string;
-  endpoints?: { scm?: string; pca?: string; iam?: string };
+  region?: string | undefined;
+  endpoints?: { scm?: string; pca?: string; iam?: string } | undefined;
   /** Where these came from, for messages: "environment (HUAWEICLOUD_SDK_AK)", "profile ops in F" (default "the credentials given"). */
-  source?: string;
+  source?: string | undefined;
 }
 
 /**
@@ -109,9 +109,9 @@ export interface ClientCredentials {
  * ```
  */
 export interface CredentialOptions {
-  file?: string;
-  profile?: string;
-  env?: NodeJS.ProcessEnv;
+  file?: string | undefined;
+  profile?: string | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
 }
 
 function credError(message: string): CcmError {

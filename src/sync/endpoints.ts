@@ -71,12 +71,12 @@ export const DEFAULT_IAM_ENDPOINT = 'https://iam.myhuaweicloud.com';
  * ```
  */
 export interface EndpointOptions {
-  region?: string;
+  region?: string | undefined;
   /** One URL for every service (the emulator serves SCM, PCA and IAM on one port). */
-  endpoint?: string;
-  scm?: string;
-  pca?: string;
-  iam?: string;
+  endpoint?: string | undefined;
+  scm?: string | undefined;
+  pca?: string | undefined;
+  iam?: string | undefined;
 }
 
 /**

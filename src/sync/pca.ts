@@ -27,9 +27,9 @@ import { sha256Hex } from './scm.js';
  * ```
  */
 export interface PcaRemoteRequest {
-  params?: Record<string, string>;
-  query?: Record<string, string | undefined>;
-  body?: unknown;
+  params?: Record<string, string> | undefined;
+  query?: Record<string, string | undefined> | undefined;
+  body?: unknown | undefined;
 }
 
 const READ_ONLY_POSTS = new Set(['/v1/private-certificate-authorities/{ca_id}/export', '/v1/private-certificates/{certificate_id}/export']);

@@ -51,17 +51,17 @@ export interface PullOptions {
   scm: boolean;
   pca: boolean;
   /** Keep SCM private keys (sealed); needs `seal`. */
-  withKeys?: boolean;
-  seal?: (key: KeyObject) => Buffer;
+  withKeys?: boolean | undefined;
+  seal?: ((key: KeyObject) => Buffer) | undefined;
   /** Also download the PEM of every PCA certificate. */
-  pcaPem?: boolean;
-  concurrency?: number;
-  now?: () => Date;
+  pcaPem?: boolean | undefined;
+  concurrency?: number | undefined;
+  now?: (() => Date) | undefined;
   /** Downloads recorded per transaction (default 50). */
-  commitEvery?: number;
-  progress?: (label: string, done: number, total: number) => void;
-  scmPageSize?: number;
-  pcaPageSize?: number;
+  commitEvery?: number | undefined;
+  progress?: ((label: string, done: number, total: number) => void) | undefined;
+  scmPageSize?: number | undefined;
+  pcaPageSize?: number | undefined;
 }
 
 /**

@@ -118,10 +118,10 @@ export async function plan(client: CcmClient, ws: Workspace): Promise<PlanItem[]
  * ```
  */
 export interface PushOptions {
-  now?: () => Date;
+  now?: (() => Date) | undefined;
   /** Opens a sealed key (the workspace vault) as PEM, for SCM imports. */
   openKey: (sealed: Buffer, what: string) => string;
-  progress?: (done: number, total: number) => void;
+  progress?: ((done: number, total: number) => void) | undefined;
 }
 
 /**

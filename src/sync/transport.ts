@@ -30,15 +30,15 @@ import { proxyAuthorization, proxyFor, shownProxy, TunnelAgent, TUNNEL_READY } f
  */
 export interface TransportOptions {
   /** Extra trusted roots (PEM), on top of Node's bundled ones: a TLS-inspecting proxy's root, the emulator's CA. */
-  caBundle?: string;
-  connectTimeoutMs?: number;
-  readTimeoutMs?: number;
+  caBundle?: string | undefined;
+  connectTimeoutMs?: number | undefined;
+  readTimeoutMs?: number | undefined;
   /** Connections per host (default 4: the sync module's in-flight limit). */
-  maxSockets?: number;
+  maxSockets?: number | undefined;
   /** The largest answer accepted (default 64 MiB). */
-  maxResponseBytes?: number;
+  maxResponseBytes?: number | undefined;
   /** Where proxy variables are read (HTTPS_PROXY, HTTP_PROXY, NO_PROXY); default none: no proxy. The CLI passes process.env. */
-  env?: NodeJS.ProcessEnv;
+  env?: NodeJS.ProcessEnv | undefined;
 }
 
 export interface RawRequest {

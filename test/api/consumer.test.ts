@@ -68,7 +68,10 @@ try { generateKey('RSA1024'); } catch (e) { thrown = e; }
 let deep;
 try { await import('ccmkit/dist/engine/pem.js'); } catch (e) { deep = e.code; }
 const pca = await import('ccmkit/pca');
+const sync = await import('ccmkit/sync');
 const root = await import('ccmkit');
+let badCreds;
+try { new sync.CcmClient({ credentials: { aksk: { ak: 'AK', sk: 'line\\nbreak' } }, endpoints: sync.resolveEndpoints({ region: 'cn-north-4' }) }); } catch (e) { badCreds = e; }
 console.log(JSON.stringify({
   good: { valid: good.valid, status: good.status },
   bad: { valid: bad.valid, status: bad.status, error_code: bad.error_code, error_msg: bad.error_msg },
@@ -76,6 +79,11 @@ console.log(JSON.stringify({
   error: { isCcmError: thrown instanceof CcmError, json: JSON.parse(JSON.stringify(thrown)), code: thrown.error_code, local: LocalCode.USAGE },
   deep,
   pca: { createCa: typeof pca.createCa, sameError: pca.CcmError === CcmError, inRoot: 'createCa' in root },
+  sync: {
+    client: typeof sync.CcmClient, scmImport: typeof sync.scmImport, pull: typeof sync.pull, inRoot: 'scmImport' in root || 'CcmClient' in root,
+    badCreds: { isCcmError: badCreds instanceof CcmError, code: badCreds?.error_code, quoted: String(badCreds?.error_msg).includes('break') },
+    scmEndpoint: sync.resolveEndpoints({ region: 'cn-north-4' }).scm.href,
+  },
 }));
 `,
     );
@@ -94,6 +102,15 @@ console.log(JSON.stringify({
     expect(out.deep).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
     // The offline CA is its own entry point (it opens SQLite files), with the same error class.
     expect(out.pca).toEqual({ createCa: 'function', sameError: true, inRoot: false });
+    // The CCM client too (it does network I/O), with the same error class; credentials are checked, never quoted.
+    expect(out.sync).toEqual({
+      client: 'function',
+      scmImport: 'function',
+      pull: 'function',
+      inRoot: false,
+      badCreds: { isCcmError: true, code: 'CCMKIT.0203', quoted: false },
+      scmEndpoint: 'https://scm.cn-north-4.myhuaweicloud.com/',
+    });
   });
 
   it('compiles a TypeScript consumer with tsc --noEmit under strict, declarations checked (no skipLibCheck)', () => {
@@ -113,7 +130,7 @@ console.log(JSON.stringify({
           // @types/node from the repository: the consumer needs no other install.
           typeRoots: [join(ROOT, 'node_modules/@types')],
         },
-        files: ['main.ts', 'readme.ts', 'readme-pca.ts'],
+        files: ['main.ts', 'readme.ts', 'readme-pca.ts', 'readme-sync.ts'],
       }),
     );
     writeFileSync(
@@ -127,6 +144,7 @@ import { buildCrlFromRequest, type BuildCrlRequest } from 'ccmkit/crl';
 import { exportZip, gatherMaterial, resolveMaterial, type ExportType } from 'ccmkit/export';
 import { openInputs, fixedSecrets, WorkBudget } from 'ccmkit/inputs';
 import { createCa, createContext, openWorkspace, PCA_MIGRATIONS, type CaBody, type PcaResponse } from 'ccmkit/pca';
+import { CcmClient, RemoteError, resolveEndpoints, scmImport, pull, SYNC_MIGRATIONS, type ClientCredentials, type PullReport, type ScmImportOutcome } from 'ccmkit/sync';
 import { randomBytes } from 'node:crypto';
 
 const r: ValidationResult = validateScmImport({ name: 'www', certificate: readFileSync('a.pem', 'utf8') }, { at: new Date() });
@@ -160,7 +178,20 @@ function offlineCa(): string {
     ws.close();
   }
 }
-void [first, code, best && ccmChainBody, parsed.signature_valid, bundle, offlineCa];
+async function online(credentials: ClientCredentials): Promise<[ScmImportOutcome, PullReport] | string> {
+  const client = new CcmClient({ credentials, endpoints: resolveEndpoints({ endpoint: 'http://127.0.0.1:8443' }), env: process.env });
+  const ws = openWorkspace('ws', { migrations: [...PCA_MIGRATIONS, ...SYNC_MIGRATIONS] });
+  try {
+    return [await scmImport(client, { name: 'www', certificate: readFileSync('a.pem', 'utf8') }), await pull(client, ws, { scm: true, pca: false })];
+  } catch (e) {
+    if (e instanceof RemoteError) return \`\${e.httpStatus} \${e.error_code} \${e.requestId ?? ''}\`;
+    throw e;
+  } finally {
+    ws.close();
+    client.close();
+  }
+}
+void [first, code, best && ccmChainBody, parsed.signature_valid, bundle, offlineCa, online];
 // @ts-expect-error only what "exports" names can be imported
 import('ccmkit/dist/engine/pem.js');
 `,
@@ -173,6 +204,9 @@ import('ccmkit/dist/engine/pem.js');
     const pcaSnippet = /`ccmkit\/pca` answers like PCA itself[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(pcaSnippet).toMatch(/issueCertByCsr/);
     writeFileSync(join(app, 'readme-pca.ts'), `${pcaSnippet}\nexport {};\n`);
+    const syncSnippet = /`ccmkit\/sync` talks to CCM[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(syncSnippet).toMatch(/scmImport/);
+    writeFileSync(join(app, 'readme-sync.ts'), `${syncSnippet}\nexport {};\n`);
     const tsc = run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(app, 'tsconfig.json')], { cwd: app });
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.code).toBe(0);
