@@ -83,6 +83,20 @@ describe('entry points', () => {
     expect(offenders.filter((p) => !p.startsWith('src/service/pca/'))).toEqual([]);
   });
 
+  it('ccmkit/sync reads no environment and no file but in the helpers named for it (credentials.ts)', () => {
+    const offenders: string[] = [];
+    for (const f of readdirSync(join(ROOT, 'src/sync'))) {
+      if (!f.endsWith('.ts') || f === 'credentials.ts') continue;
+      const code = readFileSync(join(ROOT, 'src/sync', f), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+      if (/from 'node:fs'|from 'fs'|process\.env|process\.exit|process\.std(out|err|in)/.test(code)) offenders.push(f);
+    }
+    expect(offenders).toEqual([]);
+    // In credentials.ts, process.env is only a default of the functions that say they read it.
+    const creds = readFileSync(join(ROOT, 'src/sync/credentials.ts'), 'utf8');
+    const uses = [...creds.matchAll(/^.*process\.env.*$/gm)].map((m) => m[0].trim()).filter((l) => !l.startsWith('//') && !l.startsWith('*'));
+    expect(uses).toEqual(['export function defaultProfileFile(env: NodeJS.ProcessEnv = process.env): string {', 'const env = o.env ?? process.env;']);
+  });
+
   // Issue 15: "later, the PCA service and the sync client, each added to the API when its issue lands".
   // These fail as soon as the layer is merged without its entry point.
   it.each([
