@@ -3,7 +3,7 @@
 // it: imported from ESM JavaScript, compiled as a strict TypeScript consumer,
 // and run as `npx ccmkit`. This is the check that fails when "exports",
 // "types", "files" or "bin" are wrong, which tests against src/ never see.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openssl, ROOT, run, tempDir } from '../helpers/run.js';
@@ -45,6 +45,9 @@ describe('the packed package', () => {
     expect(packed).toContain('package.json');
     expect(packed).toContain('README.md');
     expect(packed).toContain('bin/ccmkit');
+    // Whatever "bin" names, and everything in bin/ (a bundled CLI's loader may bring a bin/package.json), ships.
+    for (const b of Object.values(typeof pkg.bin === 'string' ? { ccmkit: pkg.bin } : (pkg.bin as Record<string, string>))) expect(packed).toContain(b.replace(/^\.\//, ''));
+    for (const f of readdirSync(join(ROOT, 'bin'))) expect(packed).toContain(`bin/${f}`);
     for (const [sub, target] of Object.entries(pkg.exports as Record<string, string | { types: string; default: string }>)) {
       const files = typeof target === 'string' ? [target] : [target.types, target.default];
       for (const f of files) expect(packed, `${sub} -> ${f}`).toContain(f.replace(/^\.\//, ''));
@@ -225,5 +228,12 @@ import('ccmkit/dist/engine/pem.js');
     expect(m.code).toBe(0);
     expect(JSON.parse(m.stdout)).toMatchObject({ pairs: [{ key: 'a.key#1', certificate: 'a.pem#1' }], unmatched_certificates: ['b.pem#1'] });
     expect(existsSync(join(app, 'node_modules/.bin/ccmkit'))).toBe(true);
+    // A command that talks to CCM, through the same bin: the client is in the installed package
+    // (a refused connection gives ccmkit's own network error, not a crash or a missing module).
+    const env: NodeJS.ProcessEnv = { ...process.env, HUAWEICLOUD_SDK_AK: 'AK', HUAWEICLOUD_SDK_SK: 'SK', HUAWEICLOUD_SDK_DOMAIN_ID: 'd'.repeat(32), XDG_CONFIG_HOME: '/nonexistent' };
+    for (const k of ['HTTP_PROXY', 'http_proxy']) delete env[k];
+    const net = run('npx', ['--no-install', 'ccmkit', 'scm', 'list', '--endpoint', 'http://127.0.0.1:9', '--retries', '0', '--json'], { cwd: app, env });
+    expect(net.code).toBe(1);
+    expect(JSON.parse(net.stdout)).toMatchObject({ status: 503, error_code: 'CCMKIT.0201' });
   });
 });
