@@ -21,7 +21,7 @@ export const DEFAULT_WORKSPACE = './ccmkit-workspace';
 
 /** --workspace DIR, else $CCMKIT_WORKSPACE, else ./ccmkit-workspace. */
 export function workspaceDir(p: Parsed): string {
-  return p.str.get('workspace') ?? process.env.CCMKIT_WORKSPACE ?? DEFAULT_WORKSPACE;
+  return p.str.get('workspace') ?? (process.env.CCMKIT_WORKSPACE || DEFAULT_WORKSPACE) /* empty = unset, never the current folder */;
 }
 
 export const WORKSPACE_HELP = `  --workspace DIR        the workspace (default $CCMKIT_WORKSPACE, else ./ccmkit-workspace);

@@ -67,7 +67,10 @@ export function readSecret(p: Parsed, kind: SecretKind): string | undefined {
     }
     return direct;
   }
-  return process.env[n.env];
+  // An empty variable counts as unset: a stray `export CCMKIT_PASSPHRASE=` must
+  // not become the empty password and shadow a prompt or a zip's keystorePass.txt.
+  // An empty password is given with an empty file.
+  return process.env[n.env] || undefined;
 }
 
 /** A secret file's first line, without its line break (as openssl's file: source reads it). */
