@@ -4,10 +4,8 @@
 // readable report otherwise).
 
 import { randomBytes } from 'node:crypto';
-import { CcmError, usageError } from '../engine/errors.js';
-import { createContext, PCA_MIGRATIONS, type PcaContext, type PcaResponse } from '../service/pca/index.js';
-import { mapStoreError } from '../store/errors.js';
-import { openWorkspace, type Workspace } from '../store/workspace.js';
+import { CcmError, usageError } from '../api/errors.js';
+import { createContext, PCA_MIGRATIONS, type PcaContext, type PcaResponse, mapStoreError, openWorkspace, type Workspace } from '../api/pca.js';
 import type { FlagSpec, Parsed } from './args.js';
 import { JSON_FLAG } from './flags.js';
 import { printJson, readInputFile } from './io.js';

@@ -15,7 +15,7 @@
 // every local user (ps, /proc) and is kept in shell history.
 
 import { openSync, readSync, closeSync } from 'node:fs';
-import { CcmError, LocalCode, usageError } from '../engine/errors.js';
+import { CcmError, LocalCode, usageError } from '../api/errors.js';
 import type { FlagSpec, Parsed } from './args.js';
 import { readInputFile } from './io.js';
 

@@ -87,7 +87,17 @@ function decodeBase64Strict(body: string, label: string, index: number): Buffer 
   return Buffer.from(b64, 'base64');
 }
 
-/** PEM text with `eol` line breaks and a trailing `eol` (CCM uses \r\n in JSON). */
+/**
+ * PEM text of one DER object: 64-character base64 lines, `eol` line breaks
+ * and a trailing `eol` (CCM returns `\r\n` in its JSON bodies).
+ *
+ * @param label - the PEM label: `CERTIFICATE`, `CERTIFICATE REQUEST`, `PRIVATE KEY`, `X509 CRL`...
+ *
+ * @example
+ * ```ts
+ * const pem = toPem('CERTIFICATE', obj.der); // "-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----\n"
+ * ```
+ */
 export function toPem(label: string, der: Uint8Array, eol = '\n'): string {
   const b64 = Buffer.from(der.buffer, der.byteOffset, der.length).toString('base64');
   const lines: string[] = [`-----BEGIN ${label}-----`];

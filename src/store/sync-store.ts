@@ -61,6 +61,15 @@ export interface CertMirrorRow {
   gone_at: number | null;
 }
 
+/**
+ * What a queued upload is: a CA certificate for a PENDING PCA CA, or a
+ * certificate (with its key) for SCM.
+ *
+ * @example
+ * ```ts
+ * const kind: OutboxKind = 'pca-ca-import';
+ * ```
+ */
 export type OutboxKind = 'pca-ca-import' | 'scm-import';
 
 export interface OutboxRow {

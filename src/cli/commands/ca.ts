@@ -2,25 +2,10 @@
 //        restore | delete | revoke | export | quota
 // Thin: read the body or flags, call the PCA service, print its answer.
 
-import { CCM_REVOCATION_REASONS } from '../../ccm/revocation.js';
-import { usageError } from '../../engine/errors.js';
-import { toPem } from '../../engine/pem.js';
-import {
-  activateCa,
-  caQuota,
-  createCa,
-  deleteCa,
-  disableCa,
-  enableCa,
-  exportCa,
-  exportCaCsr,
-  importCaCertificate,
-  listCas,
-  restoreCa,
-  revokeCa,
-  showCa,
-  type CaBody,
-} from '../../service/pca/index.js';
+import { CCM_REVOCATION_REASONS } from '../../api/crl.js';
+import { usageError } from '../../api/errors.js';
+import { toPem } from '../../api/inputs.js';
+import { activateCa, caQuota, createCa, deleteCa, disableCa, enableCa, exportCa, exportCaCsr, importCaCertificate, listCas, restoreCa, revokeCa, showCa, type CaBody } from '../../api/pca.js';
 import { parseArgs, type FlagSpec, type Parsed } from '../args.js';
 import { FORCE, OUT, parseEnum } from '../flags.js';
 import { out, readInputFile } from '../io.js';

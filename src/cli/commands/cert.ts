@@ -3,25 +3,10 @@
 
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CCM_REVOCATION_REASONS, isCcmReason } from '../../ccm/revocation.js';
-import { EXPORT_TYPES } from '../../engine/bundle.js';
-import { CcmError, usageError } from '../../engine/errors.js';
-import {
-  applyCert,
-  BatchInputError,
-  certQuota,
-  deleteCert,
-  exportCert,
-  issueCsrBatch,
-  issueCsrBatchParallel,
-  listCerts,
-  publishCrl,
-  revokeCert,
-  revokeMany,
-  showCert,
-  type CertBody,
-  type PcaResponse,
-} from '../../service/pca/index.js';
+import { CCM_REVOCATION_REASONS, isCcmReason } from '../../api/crl.js';
+import { CcmError, usageError } from '../../api/errors.js';
+import { EXPORT_TYPES } from '../../api/export.js';
+import { applyCert, BatchInputError, certQuota, deleteCert, exportCert, issueCsrBatch, issueCsrBatchParallel, listCerts, publishCrl, revokeCert, revokeMany, showCert, type CertBody, type PcaResponse } from '../../api/pca.js';
 import { parseArgs, type FlagSpec, type Parsed } from '../args.js';
 import { FORCE, OUT, parseEnum } from '../flags.js';
 import { out, printJson } from '../io.js';

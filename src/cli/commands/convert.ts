@@ -1,10 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { WorkBudget } from '../../engine/budget.js';
-import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
-import { toPem } from '../../engine/pem.js';
-import { chainWarnings } from '../../service/bundle-warnings.js';
-import { gather, p7bFrom, pemFiles, resolve, scmImportBody } from '../../service/export.js';
+import { CcmError, LocalCode, usageError } from '../../api/errors.js';
+import { chainWarnings, gatherMaterial, p7bFrom, pemFiles, resolveMaterial, scmImportBody } from '../../api/export.js';
+import { WorkBudget, toPem } from '../../api/inputs.js';
 import { parseArgs } from '../args.js';
 import { FORCE, JSON_FLAG, OUT, parseEnum } from '../flags.js';
 import { now, out, printJson, readInputFile, warn } from '../io.js';
@@ -110,7 +108,7 @@ export async function run(argv: string[]): Promise<number> {
   const alias = p.str.get('alias');
   // Containers are opened with the one passphrase (asked for on a terminal when one needs it) and one
   // work budget. A p7b holds no key: truststores are then read without their password, as keytool lists them.
-  const material = await gather(inputs, { secrets: secretsFrom(p), budget: new WorkBudget(), needKeys: to !== 'p7b', ...(alias !== undefined ? { alias } : {}) });
+  const material = await gatherMaterial(inputs, { secrets: secretsFrom(p), budget: new WorkBudget(), needKeys: to !== 'p7b', ...(alias !== undefined ? { alias } : {}) });
   if (to === 'p7b') {
     const bag = p7bFrom(material, at);
     for (const w of material.warnings) warn(w);
@@ -123,7 +121,7 @@ export async function run(argv: string[]): Promise<number> {
     else process.stdout.write(data);
     return 0;
   }
-  const resolved = resolve(material, at);
+  const resolved = resolveMaterial(material, at);
   const warnings = [...resolved.warnings, ...chainWarnings(resolved.leaf, resolved.chain, at)];
   if (resolved.unrelated.length) warnings.push(`${resolved.unrelated.length} certificate(s) not on the leaf's chain were left out.`);
   for (const w of warnings) warn(w);

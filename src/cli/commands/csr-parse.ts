@@ -1,8 +1,7 @@
-import { csrReport, parseCsrOrFail, type CsrReport } from '../../ccm/csr-report.js';
-import { verifyCsrBatch, type Csr } from '../../engine/csr.js';
-import { hasErrors } from '../../ccm/findings.js';
-import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
-import { toPem } from '../../engine/pem.js';
+import { csrReport, parseCsrOrFail, type CsrReport, verifyCsrBatch, type Csr } from '../../api/csr.js';
+import { CcmError, LocalCode, usageError } from '../../api/errors.js';
+import { toPem } from '../../api/inputs.js';
+import { hasErrors } from '../../api/validate.js';
 import { parseArgs } from '../args.js';
 import { JSON_FLAG } from '../flags.js';
 import { out, printError, printJsonLine } from '../io.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
+import { CcmError, LocalCode, usageError } from '../../api/errors.js';
 import { loadCredentials, newCredentials } from '../../server/credentials.js';
 import { startEmulator } from '../../server/emulator.js';
 import { FaultInjector, parseFaults } from '../../server/faults.js';

@@ -1,14 +1,11 @@
-import { EXPORT_TYPES } from '../../engine/bundle.js';
-import { usageError } from '../../engine/errors.js';
-import type { Pkcs12Profile } from '../../engine/pkcs12.js';
-import { chainWarnings } from '../../service/bundle-warnings.js';
-import { defaultName, exportBody, exportZip, gather, materialFromExportJson, resolve, type Resolved } from '../../service/export.js';
+import { usageError } from '../../api/errors.js';
+import { EXPORT_TYPES, type Pkcs12Profile, chainWarnings, defaultBundleName, exportBody, exportZip, gatherMaterial, materialFromExportJson, resolveMaterial, type Resolved } from '../../api/export.js';
+import { WorkBudget } from '../../api/inputs.js';
 import { parseArgs } from '../args.js';
 import { FORCE, JSON_FLAG, OUT, parseEnum } from '../flags.js';
 import { now, out, printJson, readInputFile, warn } from '../io.js';
 import { readSecret, secretFlags } from '../secrets.js';
 import { secretsFrom } from '../load.js';
-import { WorkBudget } from '../../engine/budget.js';
 import { checkTargets, writeFiles } from '../write.js';
 import { join } from 'node:path';
 
@@ -121,12 +118,12 @@ export async function run(argv: string[]): Promise<number> {
   // needs it); one key-derivation budget covers every keystore and key this run reads.
   const open = { secrets: secretsFrom(p), budget: new WorkBudget() };
   let resolved: Resolved;
-  if (fromExport) resolved = resolve(await materialFromExportJson(readInputFile(fromExport).toString('utf8'), fromExport === '-' ? 'stdin' : fromExport, open), at);
+  if (fromExport) resolved = resolveMaterial(await materialFromExportJson(readInputFile(fromExport).toString('utf8'), fromExport === '-' ? 'stdin' : fromExport, open), at);
   else {
     const files = [cert!, p.str.get('certificate-chain'), p.str.get('private-key')].filter((f): f is string => f !== undefined);
-    resolved = resolve(await gather(files.map((f) => ({ name: f === '-' ? 'stdin' : f, bytes: readInputFile(f) })), open), at);
+    resolved = resolveMaterial(await gatherMaterial(files.map((f) => ({ name: f === '-' ? 'stdin' : f, bytes: readInputFile(f) })), open), at);
   }
-  const name = p.str.get('name') ?? defaultName(resolved.leaf);
+  const name = p.str.get('name') ?? defaultBundleName(resolved.leaf);
   if (!/^[^/\\\0]{1,128}$/.test(name) || name === '.' || name === '..') throw usageError('--name must be 1-128 characters without / or \\');
   const opts = { type, name, password, pfxProfile: profile, alias: p.str.get('alias'), at };
   const warnings = [...resolved.warnings, ...chainWarnings(resolved.leaf, resolved.chain, at)];

@@ -1,5 +1,5 @@
-import { generateKey, KEY_ALGORITHMS, KEY_FORMATS, PBKDF2_ITERATIONS } from '../../engine/keygen.js';
-import { usageError } from '../../engine/errors.js';
+import { usageError } from '../../api/errors.js';
+import { generateKey, KEY_ALGORITHMS, KEY_FORMATS, PBKDF2_ITERATIONS } from '../../api/key.js';
 import { parseArgs } from '../args.js';
 import { FORCE, JSON_FLAG, OUT, enumKey, parseEnum } from '../flags.js';
 import { out, printJson } from '../io.js';
