@@ -126,6 +126,18 @@ export class Workspace {
     }
   }
 
+  private readonly statements = new Map<string, ReturnType<Db['prepare']>>();
+
+  /** @internal The statement for `sql`, prepared once per open workspace (the stores' hot paths run the same SQL many times). */
+  prepared(sql: string): ReturnType<Db['prepare']> {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
   private settingStmt: ReturnType<Db['prepare']> | undefined;
 
   /** One setting (ca_quota, certificate_quota, crl_base_url...), or undefined. */
