@@ -28,8 +28,6 @@ const COMMANDS: Record<string, Command> = {
   convert: { summary: 'PFX, JKS, JCEKS, PKCS#7, zips, PEM or export JSON -> SCM import body, PEM files or a p7b', load: () => import('./commands/convert.js') },
   'crl build': { summary: 'build and sign a v2 CRL (or a delta CRL) with CCM revocation reasons', load: () => import('./commands/crl-build.js') },
   'crl inspect': { summary: 'print a CRL: number, dates, entries with CCM reason names', load: () => import('./commands/crl-inspect.js') },
-  emulator: { summary: 'a local CCM: the SCM v3 and PCA v1 APIs on 127.0.0.1, AK/SK and token auth, fault injection', load: () => import('./commands/emulator.js') },
-  'emulator init-credentials': { summary: "create the emulator's account file (domain, user, AK/SK), 0600", load: () => import('./commands/emulator.js').then((m) => m.initCredentials) },
   'crl check': { summary: 'is a certificate revoked? exit 0 no, 1 yes', load: () => import('./commands/crl-check.js') },
   'crl generate': { summary: "sign a workspace CA's next CRL into its crl/ folder", load: () => import('./commands/crl-generate.js') },
   'workspace init': { summary: 'create an offline CA workspace (SQLite, keys encrypted under a passphrase)', load: () => import('./commands/workspace.js').then((m) => m.init) },
@@ -69,6 +67,8 @@ const COMMANDS: Record<string, Command> = {
   'sync queue': { summary: 'queue a CA certificate or an SCM certificate for push (offline)', load: () => import('./commands/sync.js').then((m) => m.queueCmd) },
   'sync plan': { summary: 'what sync push would do, asking CCM (reads only)', load: () => import('./commands/sync.js').then((m) => m.planCmd) },
   'sync push': { summary: 'upload the queue to CCM; nothing already there is sent twice', load: () => import('./commands/sync.js').then((m) => m.pushCmd) },
+  emulator: { summary: 'a local CCM: the SCM v3 and PCA v1 APIs on 127.0.0.1, AK/SK and token auth, fault injection', load: () => import('./commands/emulator.js') },
+  'emulator init-credentials': { summary: "create the emulator's account file (domain, user, AK/SK), 0600", load: () => import('./commands/emulator.js').then((m) => m.initCredentials) },
 };
 
 /** `ca ...`/`cert ...` with --remote run against PCA itself (src/cli/commands/pca-remote.ts). */
