@@ -9,7 +9,12 @@
 // Every run's output is compared with pyca's: a ccmkit answer that differs in
 // any field fails the benchmark instead of being timed.
 //
-// Run: npx tsx benchmarks/csr-parse-cli.ts   (CSR_CLI_N=3000, CSR_CLI_RUNS=5)
+// Then the crossover for worker threads (csr-parse.ts PARALLEL_MIN): batches of
+// growing size from the one file, run with workers forced off
+// (CCMKIT_WORKERS=0) and forced on (CCMKIT_PARALLEL_MIN=1), alternating; the
+// smallest size where workers win, for each algorithm.
+//
+// Run: npx tsx benchmarks/csr-parse-cli.ts   (CSR_CLI_N=3000, CSR_CLI_RUNS=5; CSR_CLI_CROSSOVER=0 skips the crossover)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,9 +37,9 @@ function splitFiles(alg: CsrAlg, file: string): { dir: string; names: string[] }
   return { dir, names };
 }
 
-function timed(cmd: string, args: string[], cwd: string): { secs: number; stdout: string } {
+function timed(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): { secs: number; stdout: string } {
   const t0 = hr();
-  const r = spawnSync(cmd, args, { cwd, maxBuffer: 1024 * 1024 * 1024 });
+  const r = spawnSync(cmd, args, { cwd, env, maxBuffer: 1024 * 1024 * 1024 });
   const secs = secondsSince(t0);
   if (r.status !== 0) throw new Error(`${cmd} exited ${r.status}: ${r.stderr.toString().slice(0, 500)}`);
   return { secs, stdout: r.stdout.toString() };
@@ -65,5 +70,35 @@ for (const alg of ['RSA2048', 'EC256'] as const) {
       theirs.push(b.secs);
     }
     compare(`${alg} csr parse --json, ${layout}`, 'CSR/s', N / median(ours), 'pyca script', N / median(theirs), true, 1.0);
+  }
+}
+
+if (process.env.CSR_CLI_CROSSOVER !== '0') {
+  const SIZES = [64, 128, 256, 512, 1024, 2048].filter((n) => n <= N);
+  const off = { ...process.env, CCMKIT_WORKERS: '0' };
+  const on = { ...process.env, CCMKIT_WORKERS: '1', CCMKIT_PARALLEL_MIN: '1' };
+  console.log(`crossover: wall ms, median of ${RUNS}, workers off / on (one worker)`);
+  for (const alg of ['RSA2048', 'EC256'] as const) {
+    const blocks = readFileSync(csrDataFile(alg, N), 'utf8').split(/(?=-----BEGIN CERTIFICATE REQUEST-----)/);
+    // The crossover: the smallest size from which workers win at every larger size too.
+    let crossover: number | undefined;
+    for (const n of SIZES) {
+      const f = join(DATA, `crossover-${alg}-${n}.pem`);
+      if (!existsSync(f)) writeFileSync(f, blocks.slice(0, n).join(''));
+      const a: number[] = [];
+      const b: number[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        const x = timed(BIN, ['csr', 'parse', '--json', f], DATA, off);
+        const y = timed(BIN, ['csr', 'parse', '--json', f], DATA, on);
+        if (run === 0 && x.stdout !== y.stdout) throw new Error(`${alg} ${n}: output differs with workers`);
+        a.push(x.secs * 1000);
+        b.push(y.secs * 1000);
+      }
+      const [ma, mb] = [median(a), median(b)];
+      if (mb < ma) crossover ??= n;
+      else crossover = undefined;
+      console.log(`  ${alg.padEnd(8)} ${String(n).padStart(5)} CSRs   off ${ma.toFixed(1).padStart(7)} ms   on ${mb.toFixed(1).padStart(7)} ms   ${mb < ma ? 'workers win' : 'one thread wins'}`);
+    }
+    console.log(`  ${alg}: workers win from ${crossover ?? `more than ${SIZES.at(-1)}`} CSRs (csr-parse.ts PARALLEL_MIN)`);
   }
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildCsr } from '../../src/engine/builder.js';
 import { ccmkit, jsonLines, tempDir } from '../helpers/run.js';
-import { key, pem } from '../helpers/pki.js';
+import { issue, key, pem } from '../helpers/pki.js';
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
@@ -33,4 +33,53 @@ describe('csr parse, large batch', () => {
     });
     expect(r.code).toBe(1);
   });
+});
+
+describe('csr parse, worker threads', () => {
+  // A batch mixing every kind of answer: good RSA and EC CSRs, broken
+  // signatures, a certificate where a CSR was expected, a CSR that is not DER,
+  // a file that is missing and one that is garbage.
+  const n = 700;
+  const files: string[] = [];
+  const setup = (): void => {
+    if (files.length) return;
+    const keys = [key('EC256', 1), key('RSA2048', 1), key('EC384', 1)];
+    const parts: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const der = buildCsr({ subject: [['C', 'CN'], ['CN', i % 97 === 0 ? `bad, "name"+${i} ` : `w${i}.example`]], key: keys[i % 3]! });
+      if (i % 50 === 3) der[der.length - 3]! ^= 0x40;
+      parts.push(pem('CERTIFICATE REQUEST', der));
+      if (i === 321) parts.push(pem('CERTIFICATE', issue({ cn: 'not.a.csr' }).der));
+      if (i === 444) parts.push(pem('CERTIFICATE REQUEST', Buffer.from('3081ff0201', 'hex')));
+    }
+    const big = join(tmp.dir, 'mixed.pem');
+    writeFileSync(big, parts.join(''));
+    const garbage = join(tmp.dir, 'garbage.bin');
+    writeFileSync(garbage, Buffer.from([1, 2, 3, 0, 4]));
+    files.push(big, join(tmp.dir, 'missing.csr'), garbage);
+  };
+
+  for (const json of [true, false]) {
+    it(`prints the same ${json ? 'JSON' : 'human'} output, byte for byte, with and without workers`, () => {
+      setup();
+      const args = ['csr', 'parse', ...(json ? ['--json'] : []), ...files];
+      // Workers only (the main thread takes no chunk), against the main thread only.
+      const one = ccmkit(args, { env: { ...process.env, CCMKIT_WORKERS: '0' } });
+      const many = ccmkit(args, { env: { ...process.env, CCMKIT_WORKERS: '3', CCMKIT_PARALLEL_MIN: '1', CCMKIT_PARALLEL_MAIN: '0' } });
+      expect(many.code).toBe(2);
+      expect(one.code).toBe(2);
+      expect(many.stdout).toBe(one.stdout);
+      expect(many.stderr).toBe(one.stderr);
+      if (json) {
+        const lines = jsonLines(many.stdout);
+        // Missing and garbage files first, then one line per object in input order.
+        expect(lines).toHaveLength(2 + n + 2);
+        const objs = lines.slice(2);
+        expect(objs.filter((o) => o.signature_valid === false)).toHaveLength(14);
+        expect(objs[322]!.error_code).toBe('PCA.00020401');
+        expect(objs[446]!.error_code).toBe('PCA.00020401');
+        expect(objs[0]!.subject).toBe('C=CN, CN=bad\\, \\"name\\"\\+0\\ ');
+      }
+    });
+  }
 });

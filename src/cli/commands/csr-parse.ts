@@ -1,12 +1,9 @@
-import { csrReport, parseCsrOrFail, type CsrReport } from '../../ccm/csr-report.js';
-import { verifyCsrBatch, type Csr } from '../../engine/csr.js';
-import { hasErrors } from '../../ccm/findings.js';
 import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
-import { toPem } from '../../engine/pem.js';
 import { parseArgs } from '../args.js';
-import { out, printError, printJsonLine } from '../io.js';
+import { packJobs } from '../csr-parse-pack.js';
+import { errorHuman, errorJson, renderCsrs, verifyEach, type CsrJob, type Rendered } from '../csr-parse-render.js';
 import { loadFiles } from '../load.js';
-import { printFindings } from '../report.js';
+import { runChunks, workerBudget } from '../parallel.js';
 
 export const help = `Usage: ccmkit csr parse FILE... [--json]
 
@@ -33,60 +30,58 @@ Exit codes:
   1  a CSR parsed but its signature is invalid or it is outside CCM's policy
   2  an input is not a CSR at all, or a usage error`;
 
+/**
+ * Below this many CSRs everything stays on the main thread (signatures on
+ * libuv's pool): a worker's start-up would cost more than it saves. Measured
+ * with benchmarks/csr-parse-cli.ts (crossover section).
+ */
+export const PARALLEL_MIN = 256;
+
+/** CSRs per chunk when the batch is split across threads. */
+const CHUNK = 128;
+
 export async function run(argv: string[]): Promise<number> {
   const p = parseArgs(argv, { json: { type: 'bool' } });
   if (p.positionals.length === 0) throw usageError('csr parse needs at least one FILE');
   const json = p.bool.has('json');
   const loaded = loadFiles(p.positionals);
   let worst = 0;
+  // Output is collected and written in large pieces: one write per line costs more than the report.
+  let out = '';
+  let err = '';
   const fail = (e: CcmError, code: number): void => {
-    printError(e, json);
+    if (json) out += errorJson(e);
+    else err += errorHuman(e);
     worst = Math.max(worst, code);
+  };
+  const emit = (r: Rendered): void => {
+    out += r.out;
+    err += r.err;
+    worst = Math.max(worst, r.worst);
+    if (out.length > 1 << 20) flushOut();
+  };
+  const flushOut = (): void => {
+    if (err) process.stderr.write(err);
+    if (out) process.stdout.write(out);
+    out = err = '';
   };
   for (const m of loaded.missing) fail(m.error, 2);
   for (const pr of loaded.problems) fail(pr.error, 2);
-  // Parse everything first, then verify the whole batch on the thread pool, then print in input order.
-  const parsed: ({ source: string; csr: Csr; pemLength: number } | { source: string; error: CcmError })[] = [];
-  for (const obj of loaded.objects) {
-    if (obj.kind !== 'csr') {
-      parsed.push({ source: obj.source, error: new CcmError(400, 'PCA.00020401', `Incorrect certificate signature request. ${obj.source} is a ${obj.kind}, not a CSR.`, obj.source) });
-      continue;
-    }
-    try {
-      parsed.push({ source: obj.source, csr: parseCsrOrFail(obj.der, obj.source), pemLength: toPem('CERTIFICATE REQUEST', obj.der).length });
-    } catch (e) {
-      if (!(e instanceof CcmError)) throw e;
-      parsed.push({ source: obj.source, error: e });
-    }
-  }
-  const okOnes = parsed.filter((p): p is { source: string; csr: Csr; pemLength: number } => 'csr' in p);
-  const verdicts = await verifyCsrBatch(okOnes.map((p) => p.csr));
-  const verdictOf = new Map(okOnes.map((p, i) => [p, verdicts[i]!]));
-  for (const item of parsed) {
-    if ('error' in item) {
-      fail(item.error, 2);
-      continue;
-    }
-    const report = csrReport(item.csr, item.pemLength, verdictOf.get(item));
-    if (hasErrors(report.findings)) worst = Math.max(worst, 1);
-    if (json) printJsonLine({ source: item.source, ...report });
-    else printHuman(item.source, report);
-  }
+  // Each CSR is parsed, verified and rendered in input order, in chunks, by
+  // this thread alone or with worker threads (parallel.ts); the output is the same.
+  const jobs: CsrJob[] = loaded.objects;
+  const slice = (i: number): CsrJob[] => jobs.slice(i * CHUNK, (i + 1) * CHUNK);
+  await runChunks<Rendered>({
+    chunks: Math.ceil(jobs.length / CHUNK),
+    workers: jobs.length >= Number(process.env.CCMKIT_PARALLEL_MIN ?? PARALLEL_MIN) ? workerBudget() : 0,
+    workerUrl: new URL('../csr-parse-worker.js', import.meta.url),
+    message: (i) => packJobs(slice(i), json),
+    local: (i) => renderCsrs(slice(i), json, verifyEach) as Rendered,
+    emit,
+  });
   if (loaded.objects.length === 0 && worst === 0) {
     fail(new CcmError(400, LocalCode.INPUT_UNRECOGNISED, 'no CSR found in the input.'), 2);
   }
+  flushOut();
   return worst;
-}
-
-function printHuman(source: string, r: CsrReport): void {
-  const ok = !hasErrors(r.findings);
-  out(`${source}: CSR ${ok ? 'OK' : 'REJECTED'}`);
-  out(`  subject              ${r.subject || '(empty)'}`);
-  out(`  key                  ${r.key_algorithm} ${r.key_algorithm_length}${r.ccm_key_algorithm ? ` (CCM: ${r.ccm_key_algorithm})` : ' (not a CCM key algorithm)'}`);
-  out(`  signature            ${r.signature_algorithm}, ${r.signature_valid ? 'valid' : 'INVALID'}`);
-  if (r.subject_alternative_names.length) out(`  SANs                 ${r.subject_alternative_names.map((s) => `${s.type}:${s.value}`).join(', ')}`);
-  if (r.key_usage) out(`  key usage            ${r.key_usage.join(', ')}`);
-  if (r.extended_key_usage) out(`  extended key usage   ${r.extended_key_usage.join(', ')}`);
-  if (r.basic_constraints) out(`  basic constraints    CA:${r.basic_constraints.ca ? 'TRUE' : 'FALSE'}${r.basic_constraints.path_length !== undefined ? `, pathlen:${r.basic_constraints.path_length}` : ''}`);
-  printFindings(r.findings);
 }
