@@ -13,8 +13,8 @@ import { CcmError, usageError } from '../engine/errors.js';
 import { ipToBytes, ipToString, KEY_USAGE_NAMES, type KeyUsageName, type SubjectAltName } from '../engine/extensions.js';
 import type { DistinguishedName } from '../engine/name.js';
 import { EKU_NAMES } from '../engine/oids.js';
-import type { PublicKeyInfo } from '../engine/publickey.js';
-import type { HashName } from '../engine/signature.js';
+import { publicKeyObjectOf, type PublicKeyInfo } from '../engine/publickey.js';
+import { verifySignature, type HashName } from '../engine/signature.js';
 import { CCM_KEY_ALGORITHMS, CCM_SIGNATURE_HASHES, ccmKeyAlgorithm, keyFindings, PCA_BAD_HASH, PCA_BAD_KEY } from './algorithms.js';
 import { csrReport, type CsrReport } from './csr-report.js';
 import { DN_LIMITS, dnObjectFindings } from './dn.js';
@@ -219,8 +219,14 @@ export function createCsr(req: CsrRequest, key: KeyObject, pk: PublicKeyInfo, ex
   // a wrong pairing could not go unnoticed: the signature check below would fail.
   const der = buildCsr({ subject: dnToAttributes(req.subject), key, spki: pk.spki, extensions: exts, hash: (req.hash ?? 'SHA256') as HashName });
 
-  // Read back what was written, with the same parser `csr parse` uses.
-  const report = csrReport(parseCsr(der));
+  // Read back what was written, with the same parser `csr parse` uses. The
+  // CSR must carry exactly the key's public half, and its signature must verify
+  // under it; the public KeyObject comes from the signing key (publicKeyObjectOf
+  // checks it is pk's numbers) instead of a second import.
+  const csr = parseCsr(der);
+  const sameKey = csr.publicKey.spki.equals(pk.spki);
+  const verdict = sameKey ? verifySignature(csr.signatureAlgorithm, csr.publicKey, csr.info, csr.signature, publicKeyObjectOf(key, pk)) : undefined;
+  const report = csrReport(csr, undefined, verdict ?? { valid: false, reason: 'the CSR does not carry the public key it was made for' });
   const post = [...report.findings, ...sanFindings(report.subject_alternative_names)];
   const postErr = firstError(post);
   if (postErr) throw postErr;

@@ -174,3 +174,27 @@ export function cachedPublicKeyObject(pk: PublicKeyInfo): KeyObject {
   issuerKeys.set(key, pk.spki);
   return key;
 }
+
+/**
+ * The public KeyObject of private key `priv`, when it is the key `pk`
+ * describes: derived from `priv` (no import: Node shares the key it already
+ * holds), after checking its numbers are pk's (RSA n and e, EC point). For EC
+ * the import this avoids costs more than the signature check it serves.
+ * Anything else, or a mismatch, gets pk imported as usual, so a caller can
+ * never verify with a key other than the one `pk` names.
+ */
+export function publicKeyObjectOf(priv: KeyObject, pk: PublicKeyInfo): KeyObject {
+  try {
+    const pub = createPublicKey(priv);
+    const jwk = pub.export({ format: 'jwk' });
+    if (pk.type === 'RSA' && pk.rsa && jwk.kty === 'RSA' && jwk.n === pk.rsa.n.toString('base64url') && jwk.e === pk.rsa.e.toString('base64url')) return pub;
+    if (pk.type === 'EC' && pk.ecPoint?.[0] === 0x04 && jwk.kty === 'EC' && jwk.x && jwk.y) {
+      const half = (pk.ecPoint.length - 1) / 2;
+      const crv = Object.values(CURVES).find((c) => c.name === pk.curve)?.jwk;
+      if (crv === jwk.crv && jwk.x === pk.ecPoint.subarray(1, 1 + half).toString('base64url') && jwk.y === pk.ecPoint.subarray(1 + half).toString('base64url')) return pub;
+    }
+  } catch {
+    // Fall through to the import.
+  }
+  return publicKeyObject(pk);
+}
