@@ -14,7 +14,18 @@ export interface CcmErrorBody {
   error_msg: string;
 }
 
+/**
+ * Marks CcmErrors across copies of this module: the CLI is bundled one file
+ * per command (scripts/bundle-cli.mjs), each with its own copy of this class,
+ * and the dispatcher must still recognise what a command throws.
+ */
+const BRAND = Symbol.for('ccmkit.CcmError');
+
 export class CcmError extends Error {
+  static override [Symbol.hasInstance](v: unknown): v is CcmError {
+    return typeof v === 'object' && v !== null && (v as { [BRAND]?: unknown })[BRAND] === true;
+  }
+
   constructor(
     readonly status: number,
     readonly code: string,
@@ -36,6 +47,7 @@ export class CcmError extends Error {
     return new CcmError(this.status, this.code, this.message, source);
   }
 }
+Object.defineProperty(CcmError.prototype, BRAND, { value: true });
 
 /** ccmkit's own codes, for conditions CCM has no code for. */
 export const LocalCode = {
