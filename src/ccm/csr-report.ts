@@ -9,6 +9,7 @@ import { CcmError } from '../engine/errors.js';
 import type { BasicConstraints, KeyUsageName, SubjectAltName } from '../engine/extensions.js';
 import { nameToString, toDistinguishedName, type DistinguishedName } from '../engine/name.js';
 import { toPem } from '../engine/pem.js';
+import { publicKeyProblem } from '../engine/publickey.js';
 import { ccmKeyAlgorithm, hashFindings, keyFindings } from './algorithms.js';
 import { distinguishedNameFindings } from './dn.js';
 import type { Finding } from './findings.js';
@@ -43,6 +44,11 @@ export interface CsrReport {
 export function csrReport(csr: Csr, pemLength?: number, verdict: VerifyResult = verifyCsrSignature(csr)): CsrReport {
   const pk = csr.publicKey;
   const findings: Finding[] = [];
+  const keyProblem = publicKeyProblem(pk);
+  if (keyProblem) {
+    // OpenSSL's verdict on the key itself (pkey -pubcheck; an off-curve point does not even load), first: it is the cause.
+    findings.push({ code: PCA_BAD_CSR.code, severity: 'error', field: 'csr', message: `The CSR's public key is invalid: ${keyProblem}. ${PCA_BAD_CSR.message}`, fix: 'Create the CSR again from a key made by a standard tool (ccmkit key generate, openssl genpkey).' });
+  }
   if (!verdict.valid) {
     findings.push({
       code: PCA_BAD_CSR.code,

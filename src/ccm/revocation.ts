@@ -14,6 +14,7 @@
 // million bad rows give a readable answer.
 
 import { NO_REASON, SerialIndex, type RevokedList } from '../engine/crl.js';
+import { parseJson } from '../engine/json.js';
 import type { Finding } from './findings.js';
 import { finding } from './rules.js';
 
@@ -99,12 +100,16 @@ export function parseRevokedAt(v: unknown): DateParse {
   let ms: number;
   if (typeof v === 'number' || (typeof v === 'string' && /^\d{1,16}$/.test(v.trim()))) {
     ms = typeof v === 'number' ? v : Number(v.trim());
-    if (!Number.isInteger(ms)) return { ok: false, problem: `revoked_at ${v} is not whole milliseconds` };
+    if (!Number.isInteger(ms)) return { ok: false, problem: `revoked_at ${short(String(v))} is not whole milliseconds` };
+    // Checked here, before any Date is made of it: past 8.64e15 ms a Date is invalid and toISOString throws.
+    if (ms < MIN_DATE || ms > MAX_DATE) return { ok: false, problem: `revoked_at ${short(String(v))} is out of range (epoch milliseconds from 0, 1970, to ${MAX_DATE}, 9999-12-31)` };
   } else if (typeof v === 'string') {
     const s = v.trim();
     const m = ISO.exec(s);
     if (!m) return { ok: false, problem: `revoked_at "${short(s)}" is neither ISO 8601 with a time zone (2025-05-01T12:00:00Z) nor epoch milliseconds` };
     const [, y, mo, d, h, mi, se] = m;
+    // Date.UTC reads years 0-99 as 1900-1999: "0099-01-01" must not become 1999.
+    if (+y! < 1970) return { ok: false, problem: `revoked_at "${short(s)}" is out of range (1970..9999)` };
     const base = Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +(se ?? 0));
     const check = new Date(base);
     if (+mo! < 1 || +mo! > 12 || check.getUTCDate() !== +d! || +h! > 23 || +mi! > 59 || +(se ?? 0) > 59) {
@@ -115,12 +120,16 @@ export function parseRevokedAt(v: unknown): DateParse {
     if (z !== 'Z') {
       const sign = z[0] === '-' ? -1 : 1;
       const digits = z.slice(1).replace(':', '');
-      off = sign * (+digits.slice(0, 2) * 60 + +digits.slice(2)) * 60_000;
+      const oh = +digits.slice(0, 2);
+      const om = +digits.slice(2);
+      // ISO 8601 offsets are hours 00-23 and minutes 00-59 (real zones span -12:00..+14:00).
+      if (oh > 23 || om > 59) return { ok: false, problem: `revoked_at "${short(s)}" has a time-zone offset ${short(z)} outside -23:59..+23:59` };
+      off = sign * (oh * 60 + om) * 60_000;
     }
     ms = base - off;
   } else return { ok: false, problem: 'revoked_at is missing' };
   ms = Math.floor(ms / 1000) * 1000;
-  if (ms < MIN_DATE || ms > MAX_DATE) return { ok: false, problem: `revoked_at ${new Date(ms).toISOString?.() ?? ms} is out of range (1970..9999)` };
+  if (ms < MIN_DATE || ms > MAX_DATE) return { ok: false, problem: `revoked_at ${typeof v === 'string' ? `"${short(v)}"` : short(String(v))} is out of range (1970..9999)` };
   return { ok: true, ms };
 }
 
@@ -239,7 +248,7 @@ function fastIso(b: Uint8Array, s: number, e: number): number {
   };
   const year = d2(0) * 100 + d2(2);
   const mo = d2(5), d = d2(8), h = d2(11), mi = d2(14), se = d2(17);
-  if (!(mo >= 1 && mo <= 12 && d >= 1 && h <= 23 && mi <= 59 && se <= 59)) return NaN;
+  if (!(year >= 1970 && mo >= 1 && mo <= 12 && d >= 1 && h <= 23 && mi <= 59 && se <= 59)) return NaN;
   if (d > (mo === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[mo - 1]!)) return NaN;
   return Date.UTC(year, mo - 1, d, h, mi, se);
 }
@@ -332,7 +341,7 @@ export class JsonArrayScanner {
     }
     let v: unknown;
     try {
-      v = JSON.parse(text);
+      v = parseJson(text);
     } catch (err) {
       this.error = `not valid JSON in element [${this.count}]: ${(err as Error).message.slice(0, 100)}`;
       return;
@@ -340,6 +349,9 @@ export class JsonArrayScanner {
     this.onElement(v, this.count++);
   }
 }
+
+/** Longest CSV line read: a revoked-list row is under 200 bytes; JSON elements have the same bound. */
+export const MAX_CSV_LINE = 1 << 16;
 
 export type RevokedInputBytes = Uint8Array | Iterable<Uint8Array>;
 
@@ -460,7 +472,6 @@ export function parseRevokedFile(input: RevokedInputBytes, opts: RevokedFileOpti
   };
 
   const chunks: Iterable<Uint8Array> = input instanceof Uint8Array ? [input] : input;
-  let carry: Buffer | undefined;
   let line = 0;
   let mode: 'unknown' | 'csv' | 'json' = 'unknown';
   const scanner = new JsonArrayScanner((v, n) => {
@@ -479,6 +490,7 @@ export function parseRevokedFile(input: RevokedInputBytes, opts: RevokedFileOpti
   });
   const csvLine = (b: Buffer, s: number, e: number): void => {
     line++;
+    if (e - s > MAX_CSV_LINE) return report(at(line), 'pca-crl.revoked.serial', `the line is ${e - s} bytes long; a revoked-list line is serial,revoked_at,reason (at most ${MAX_CSV_LINE} bytes)`);
     if (e > s && b[e - 1] === 0x0d) e--;
     if (line === 1 && b[s] === 0xef && b[s + 1] === 0xbb && b[s + 2] === 0xbf) s += 3; // UTF-8 BOM
     if (e === s) return;
@@ -490,37 +502,61 @@ export function parseRevokedFile(input: RevokedInputBytes, opts: RevokedFileOpti
     if (f.length < 2 || f.length > 3) return report(at(line), 'pca-crl.revoked.serial', `expected serial,revoked_at,reason but found ${f.length} field(s)`);
     row(line, unquote(f[0]!), unquote(f[1]!), f[2] === undefined ? undefined : unquote(f[2]));
   };
+  // A line split across chunks is kept as a list of pieces and joined once, when its end arrives:
+  // joining on every chunk made one 40 MB line cost O(n^2) copies (issue 10, item 13). A line past
+  // MAX_CSV_LINE is not kept at all, only measured, so any line costs O(its length) and O(1) memory.
+  let pending: Buffer[] = [];
+  let pendingLen = 0;
+  let leadingBom = false;
+  const endLine = (b: Buffer, s: number, e: number): void => {
+    if (pendingLen === 0) return csvLine(b, s, e);
+    const total = pendingLen + (e - s);
+    if (total > MAX_CSV_LINE) {
+      pending = [];
+      pendingLen = 0;
+      // csvLine only measures a line this long: a view of the right length is enough.
+      return csvLine(Buffer.alloc(0), 0, total);
+    }
+    const whole = Buffer.concat([...pending, b.subarray(s, e)]);
+    pending = [];
+    pendingLen = 0;
+    csvLine(whole, 0, whole.length);
+  };
   for (const chunk of chunks) {
-    let b = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    const b = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     if (mode === 'unknown') {
-      const probe = carry ? Buffer.concat([carry, b]) : b;
       let i = 0;
-      if (probe[0] === 0xef && probe[1] === 0xbb && probe[2] === 0xbf) i = 3;
-      while (i < probe.length && (probe[i] === 0x20 || probe[i] === 0x0a || probe[i] === 0x0d || probe[i] === 0x09)) i++;
-      if (i === probe.length) {
-        carry = probe;
+      if (!leadingBom && line === 0 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) {
+        leadingBom = true;
+        i = 3;
+      }
+      while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
+      if (i === b.length) {
+        // Only white space so far: count its lines (for messages) and drop it instead of carrying it.
+        for (let k = 0; k < b.length; k++) if (b[k] === 0x0a) line++;
         continue;
       }
-      mode = probe[i] === 0x5b || probe[i] === 0x7b ? 'json' : 'csv';
+      mode = b[i] === 0x5b || b[i] === 0x7b ? 'json' : 'csv';
       json = mode === 'json';
-      b = probe;
-      carry = undefined;
     }
     if (mode === 'json') {
       scanner.push(b);
       if (scanner.error) break;
       continue;
     }
-    if (carry) b = Buffer.concat([carry, b]);
     let pos = 0;
     for (let i = 0; i < b.length; i++) {
       if (b[i] !== 0x0a) continue;
-      csvLine(b, pos, i);
+      endLine(b, pos, i);
       pos = i + 1;
     }
-    carry = pos < b.length ? Buffer.from(b.subarray(pos)) : undefined;
+    if (pos < b.length) {
+      if (pendingLen <= MAX_CSV_LINE) pending.push(Buffer.from(b.subarray(pos)));
+      pendingLen += b.length - pos;
+      if (pendingLen > MAX_CSV_LINE) pending = [];
+    }
   }
-  if (mode === 'csv' && carry) csvLine(carry, 0, carry.length);
+  if (mode === 'csv' && pendingLen) endLine(Buffer.alloc(0), 0, 0);
   if (mode === 'json') {
     scanner.end();
     if (scanner.error) return fatal(`${opts.source}: ${scanner.error}`);

@@ -9,7 +9,10 @@ import { readInput, type InputObject } from '../engine/input.js';
 import { commonNames } from '../engine/name.js';
 import { toPem } from '../engine/pem.js';
 import { parsePrivateKey, toPkcs8, type PrivateKeyInfo } from '../engine/privatekey.js';
+import { orderBag } from '../engine/bundle.js';
 import { chainForLeaf, firstBrokenLink } from '../engine/chain.js';
+import { pairProblem, pairVerdict, type PairVerdict } from '../engine/match.js';
+import { publicKeyProblem } from '../engine/publickey.js';
 import { hostnameProblem, isIP } from './domains.js';
 import type { Finding } from './findings.js';
 import { finding } from './rules.js';
@@ -134,8 +137,13 @@ export function analyseScmImport(body: unknown, opts: ScmImportOptions): ScmImpo
 
   // --- private key ---
   if (keyText !== undefined) analysis.key = readKey(keyText, opts.password, findings, analysis);
-  if (leaf && analysis.key && analysis.key.publicKey.id !== leaf.publicKey.id) {
-    findings.push(finding('scm-import.private_key.match', 'The private key is not the key of the certificate.', 'Upload the key the CSR was made with (ccmkit key match finds it).'));
+  if (leaf && analysis.key) {
+    const verdict = keyVerdict(analysis.key, leaf, findings);
+    if (verdict === 'different-key') {
+      findings.push(finding('scm-import.private_key.match', 'The private key is not the key of the certificate.', 'Upload the key the CSR was made with (ccmkit key match finds it).'));
+    } else if (verdict === 'corrupt-key') {
+      findings.push(finding('scm-import.private_key.match', `${pairProblem(verdict, 'The private key', 'the certificate')}.`, 'Upload the intact key the CSR was made with; check it with openssl pkey -check.'));
+    }
   }
   return done();
 }
@@ -171,7 +179,25 @@ function readKey(text: string, password: string | undefined, findings: Finding[]
   }
 }
 
+/**
+ * The signing proof (engine/match.ts), on a key that may have been read
+ * lazily: loading it is where a key whose structure parses but whose numbers
+ * OpenSSL refuses shows up (SCM.0012).
+ */
+function keyVerdict(key: PrivateKeyInfo, leaf: Certificate, findings: Finding[]): PairVerdict | 'unreadable' {
+  if (key.publicKey.id !== leaf.publicKey.id) return 'different-key';
+  try {
+    return pairVerdict(key, leaf.publicKey);
+  } catch (e) {
+    if (!(e instanceof CcmError)) throw e;
+    findings.push(finding('scm-import.private_key.parse', e.message, 'Upload an RSA or EC key in PEM (PKCS#1, SEC1 or PKCS#8).'));
+    return 'unreadable';
+  }
+}
+
 function checkLeaf(leaf: Certificate, opts: ScmImportOptions, findings: Finding[], duplicateCheck?: boolean): void {
+  const keyProblem = publicKeyProblem(leaf.publicKey);
+  if (keyProblem) findings.push(finding('scm-import.certificate.parse', `The certificate's public key is invalid: ${keyProblem}.`, 'Upload the certificate exactly as the CA issued it.'));
   if (leaf.notAfter.getTime() < opts.at.getTime()) {
     findings.push(finding('scm-import.certificate.expired', `The certificate expired on ${leaf.notAfter.toISOString()}.`, 'Renew the certificate before importing it.'));
   } else if (leaf.notBefore.getTime() > opts.at.getTime()) {
@@ -220,27 +246,73 @@ function checkChainOrder(leaf: Certificate, chain: Certificate[], findings: Find
 export interface FixedScmImport {
   body: Record<string, unknown>;
   changes: string[];
+  /**
+   * Set when the corrected body would be refused for a reason the input was
+   * not: the caller must not write it (`validate scm-import --fix` never
+   * writes a body worse than its input).
+   */
+  worse?: string;
 }
 
 /**
- * `validate scm-import --fix`: the same body with the leaf split from the
- * chain, the chain reordered (strangers dropped), PEM line breaks normalised,
- * and the key decrypted. Undefined when nothing can be fixed (no leaf or no key).
+ * The leaf among every certificate of the body: the one holding the private
+ * key's public key (an end-entity one first: a CA re-issued for the same key
+ * exists); with no usable key, the one that issued no other certificate of the
+ * body (chain position). A fullchain.pem pasted root-first or
+ * intermediate-first into `certificate` thus still yields the leaf.
+ */
+function pickLeaf(a: ScmImportAnalysis, at: Date): Certificate {
+  const all = [a.leaf!, ...a.others].filter((c, i, list) => list.findIndex((x) => x.der.equals(c.der)) === i);
+  if (a.key) {
+    const id = a.key.publicKey.id;
+    const hits = all.filter((c) => c.publicKey.id === id);
+    if (hits.length) return hits.find((c) => c.extensions.basicConstraints?.ca !== true) ?? hits[0]!;
+  }
+  try {
+    return orderBag(undefined, all.map((c) => c.der), at).leaf;
+  } catch (e) {
+    if (e instanceof CcmError) return a.leaf!; // several candidates or none: keep what the body says
+    throw e;
+  }
+}
+
+/** Error findings as comparable keys (rule code and field). */
+const errorKeys = (r: ValidationResult): Set<string> => new Set(r.findings.filter((f) => f.severity === 'error').map((f) => `${f.code}:${f.field ?? ''}`));
+
+/**
+ * `validate scm-import --fix`: the same body with the leaf (picked by its key)
+ * split from the chain, the chain reordered (strangers dropped), PEM line
+ * breaks normalised, and the key decrypted. Undefined when nothing can be
+ * fixed (no certificate).
  */
 export function fixScmImport(body: unknown, opts: ScmImportOptions): FixedScmImport | undefined {
   const normalise = (v: unknown): unknown => (typeof v === 'string' ? v.replace(/\\r\\n|\\n/g, '\n') : v);
   const b = isObject(body) ? Object.fromEntries(Object.entries(body).map(([k, v]) => [k, normalise(v)])) : body;
   const a = analyseScmImport(b, opts);
-  if (!a.leaf || !a.key || !isObject(b)) return undefined;
+  if (!a.leaf || !isObject(b)) return undefined;
   const changes: string[] = [];
   if (isObject(body) && Object.entries(body).some(([k, v]) => b[k] !== v)) changes.push('normalised literal \\n escapes into line breaks');
-  const { chain: ordered, unused } = chainForLeaf(a.leaf, a.others, opts.at);
+  const leaf = pickLeaf(a, opts.at);
+  const others = [a.leaf, ...a.others].filter((c) => !c.der.equals(leaf.der));
+  const { chain: ordered, unused } = chainForLeaf(leaf, others, opts.at);
   const chainPem = ordered.map((c) => toPem('CERTIFICATE', c.der)).join('');
-  const out: Record<string, unknown> = { ...b, certificate: toPem('CERTIFICATE', a.leaf.der), private_key: a.keyEncrypted ? toPem('PRIVATE KEY', toPkcs8(a.key)) : b.private_key };
+  const out: Record<string, unknown> = { ...b, certificate: toPem('CERTIFICATE', leaf.der) };
+  if (a.key && a.keyEncrypted) out.private_key = toPem('PRIVATE KEY', toPkcs8(a.key));
   if (ordered.length) out.certificate_chain = chainPem;
   else delete out.certificate_chain;
+  if (leaf !== a.leaf) changes.push(`took the leaf from position ${[a.leaf, ...a.others].indexOf(leaf) + 1} of the certificates given (${a.key ? 'the one holding the private key' : 'the one that issued no other'})`);
   if (a.others.length && typeof b.certificate === 'string' && readInput(Buffer.from(b.certificate), 'c').objects.length > 1) changes.push('split the leaf from the chain in certificate');
-  if (ordered.some((c, i) => c !== a.others[i]) || unused.length) changes.push(`ordered the chain leaf > intermediate > root${unused.length ? `, dropping ${unused.length} unrelated certificate(s)` : ''}`);
-  if (a.keyEncrypted) changes.push('decrypted the private key (PKCS#8, unencrypted)');
-  return { body: out, changes };
+  if (ordered.some((c, i) => c !== others[i]) || unused.length) changes.push(`ordered the chain leaf > intermediate > root${unused.length ? `, dropping ${unused.length} unrelated certificate(s)` : ''}`);
+  if (a.key && a.keyEncrypted) changes.push('decrypted the private key (PKCS#8, unencrypted)');
+  const fixed: FixedScmImport = { body: out, changes };
+  // Never worse than the input: no error the input did not have, and no more errors than it had.
+  const before = a.result;
+  const after = analyseScmImport(out, { ...opts, password: undefined }).result;
+  const was = errorKeys(before);
+  const added = [...errorKeys(after)].filter((k) => !was.has(k));
+  const count = (r: ValidationResult): number => r.findings.filter((f) => f.severity === 'error').length;
+  if (added.length || count(after) > count(before)) {
+    fixed.worse = `the corrected body would be refused for ${added.length ? added.join(', ') : 'more reasons'} than the input`;
+  }
+  return fixed;
 }

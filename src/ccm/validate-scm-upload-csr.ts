@@ -9,6 +9,7 @@ import type { Finding } from './findings.js';
 import { finding } from './rules.js';
 import { isObject, toResult, typeName, type ValidationResult } from './validation.js';
 import { parsePem, PemError } from '../engine/pem.js';
+import { pairProblem, pairVerdict } from '../engine/match.js';
 import { parsePrivateKey, sniffPrivateKey } from '../engine/privatekey.js';
 import { CcmError } from '../engine/errors.js';
 import type { Csr } from '../engine/csr.js';
@@ -114,8 +115,9 @@ function privateKeyFindings(pk: unknown, csr: Csr | undefined): Finding[] {
   }
   try {
     const key = parsePrivateKey(der);
-    if (csr && key.publicKey.id !== csr.publicKey.id) {
-      out.push(finding('scm-upload-csr.private_key.match', 'private_key is not the key of the CSR.', 'Send the key the CSR was made with, or better, omit private_key.'));
+    const pair = csr ? pairVerdict(key, csr.publicKey) : 'match';
+    if (pair !== 'match') {
+      out.push(finding('scm-upload-csr.private_key.match', `${pairProblem(pair, 'private_key', 'the CSR')}.`, 'Send the key the CSR was made with, or better, omit private_key.'));
     }
   } catch (e) {
     if (!(e instanceof CcmError)) throw e;

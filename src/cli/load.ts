@@ -1,8 +1,8 @@
 // Reads every file named on the command line through the engine's input layer.
 
 import { CcmError } from '../engine/errors.js';
-import { readInput, type InputObject, type InputProblem } from '../engine/input.js';
-import { readInputFile } from './io.js';
+import type { InputObject, InputProblem, InputResult } from '../engine/input.js';
+import { readInputLarge } from './read-large.js';
 
 export interface Loaded {
   objects: InputObject[];
@@ -15,9 +15,10 @@ export interface Loaded {
 export function loadFiles(paths: string[]): Loaded {
   const res: Loaded = { objects: [], problems: [], missing: [], skipped: [] };
   for (const path of paths) {
-    let bytes: Buffer;
+    let r: InputResult;
     try {
-      bytes = readInputFile(path);
+      // Large PEM files (a CA's CRL) are decoded as they are read, never held as text.
+      r = readInputLarge(path, path === '-' ? 'stdin' : path);
     } catch (e) {
       if (e instanceof CcmError) {
         res.missing.push({ source: path, error: e });
@@ -25,7 +26,6 @@ export function loadFiles(paths: string[]): Loaded {
       }
       throw e;
     }
-    const r = readInput(bytes, path === '-' ? 'stdin' : path);
     res.objects.push(...r.objects);
     res.problems.push(...r.problems);
     res.skipped.push(...r.skipped);

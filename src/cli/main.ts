@@ -91,6 +91,8 @@ export async function main(argv: string[]): Promise<number> {
     // A bug, not a user error: say so plainly, without a stack unless asked.
     const msg = (e as Error)?.message ?? String(e);
     process.stderr.write(`ccmkit: internal error: ${msg.split('\n')[0]}\n`);
+    // --json readers get an error body even then, never an empty stdout.
+    if (json) process.stdout.write(JSON.stringify({ status: 500, error_code: 'CCMKIT.0009', error_msg: `internal error: ${msg.split('\n')[0]!.slice(0, 200)}` }) + '\n');
     if (process.env.CCMKIT_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
     return 70;
   }

@@ -3,6 +3,7 @@
 
 import { finding } from '../ccm/rules.js';
 import { toResult, type ValidationResult } from '../ccm/validation.js';
+import { parseJson } from '../engine/json.js';
 import { printFindings } from './report.js';
 import { out, printJson, readInputFile } from './io.js';
 
@@ -21,7 +22,7 @@ export function readBody(path: string, shapeRule: string): { body: unknown } | {
     return { result: toResult([finding(shapeRule, 'The body is not UTF-8 text.', 'Send the JSON body encoded as UTF-8.')]) };
   }
   try {
-    return { body: JSON.parse(text) as unknown };
+    return { body: parseJson(text) };
   } catch (e) {
     return { result: toResult([finding(shapeRule, `The body is not valid JSON (${(e as Error).message.slice(0, 80)}).`, 'Check quotes and escapes: line breaks inside strings must be written \\n.')]) };
   }

@@ -14,10 +14,11 @@
 // user's password. Pure: bytes in, named files out; the CLI zips and writes.
 
 import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
-import { parseCertificate, type Certificate } from './certificate.js';
+import { certificateFrom, type Certificate } from './certificate.js';
 import { chainForLeaf } from './chain.js';
 import { CcmError, LocalCode } from './errors.js';
 import { writeJks, DEFAULT_ALIAS } from './jks.js';
+import { requireKeyPair } from './match.js';
 import { toPem } from './pem.js';
 import { writePkcs12, type Pkcs12Profile } from './pkcs12.js';
 import { parseSpki } from './publickey.js';
@@ -100,19 +101,17 @@ export function keyPem(key: KeyObject, password?: string, eol = '\n'): string {
   return toPem('PRIVATE KEY', key.export({ type: 'pkcs8', format: 'der' }), eol);
 }
 
-/** The key must belong to the leaf (SCM.0014, the code CCM answers for a mismatched pair). */
+/** The key must belong to the leaf, proven by signing (SCM.0014, the code CCM answers for a mismatched pair). */
 export function checkKeyMatchesLeaf(key: KeyObject, leaf: Certificate): void {
-  const pub = parseSpki(createPublicKey(key).export({ type: 'spki', format: 'der' }));
-  if (pub.id !== leaf.publicKey.id) {
-    throw new CcmError(400, 'SCM.0014', 'The uploaded certificate does not match the private key: the key does not belong to the leaf certificate.');
-  }
+  const publicKey = parseSpki(createPublicKey(key).export({ type: 'spki', format: 'der' }));
+  requireKeyPair({ publicKey, keyObject: key }, leaf.publicKey, 'the private key', 'the leaf certificate');
 }
 
 const pems = (ders: Buffer[], eol = '\n'): string => ders.map((d) => toPem('CERTIFICATE', d, eol)).join('');
 
 export function buildBundle(i: BundleInput): Bundle {
   const random = i.random ?? randomBytes;
-  const leaf = parseCertificate(i.leaf);
+  const leaf = certificateFrom(i.leaf, 'the leaf certificate');
   const file = (name: string, data: string | Buffer, secret = false): BundleFile => ({ name, data: Buffer.isBuffer(data) ? data : Buffer.from(data, 'utf8'), secret });
   if (i.password !== undefined) checkExportPassword(i.password);
   if (!i.key) {
@@ -168,7 +167,7 @@ export function exportJson(type: ExportType, leaf: Buffer, chain: Buffer[], key?
   const strip = (s: string): string => s.replace(/\r\n$/, '');
   const out: ExportJson = { certificate: strip(toPem('CERTIFICATE', leaf, '\r\n')), certificate_chain: strip(pems(chain, '\r\n')) };
   if (key) {
-    checkKeyMatchesLeaf(key, parseCertificate(leaf));
+    checkKeyMatchesLeaf(key, certificateFrom(leaf, 'the leaf certificate'));
     out.private_key = keyPem(key, password, '\r\n');
   }
   return out;
@@ -197,12 +196,12 @@ export interface OrderedBag {
 export function orderBag(leafKeyId: string | undefined, ders: Buffer[], at: Date): OrderedBag {
   const seen = new Set<string>();
   const certs: Certificate[] = [];
-  for (const d of ders) {
+  ders.forEach((d, i) => {
     const k = d.toString('base64');
-    if (seen.has(k)) continue;
+    if (seen.has(k)) return;
     seen.add(k);
-    certs.push(parseCertificate(d));
-  }
+    certs.push(certificateFrom(d, `certificate ${i + 1}`));
+  });
   if (certs.length === 0) throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, 'no certificate found in the input.');
   let leaf: Certificate | undefined;
   if (leafKeyId !== undefined) {

@@ -1,7 +1,8 @@
 // X.509 certificates (RFC 5280 4.1): parsing, fingerprints, signature checks.
 
 import { createHash, type KeyObject } from 'node:crypto';
-import { ContentCache, DerError, DerReader, Tag, bitStringBytes, ctx, integerBytes, rawOf, smallInt, timeOf } from './der.js';
+import { ContentCache, DerError, DerReader, Tag, bigIntOf, bitStringBytes, ctx, integerBytes, rawOf, smallInt, timeOf } from './der.js';
+import { CcmError } from './errors.js';
 import { parseExtensions, type DecodedExtensions } from './extensions.js';
 import { parseName, type Name } from './name.js';
 import { cachedPublicKeyObject, parseSpki, type PublicKeyInfo } from './publickey.js';
@@ -100,7 +101,35 @@ export function parseCertificate(der: Uint8Array): Certificate {
   };
 }
 
+/**
+ * A serial as openssl prints it: upper-case hex of the value; a negative one
+ * (RFC 5280 forbids them, but they exist) as "-" and its magnitude in whole
+ * octets, so DER `FB` is "-05", never "FB" (which is the positive 251).
+ */
+/**
+ * parseCertificate for input from outside: a structural fault is CCM's
+ * SCM.0031 ("certificate parsing error") naming the source and the offset,
+ * the one answer inspect, export, convert and the validators give for a
+ * malformed certificate (issue 10, item 10).
+ */
+export function certificateFrom(der: Uint8Array, source: string): Certificate {
+  try {
+    return parseCertificate(der);
+  } catch (e) {
+    if (e instanceof DerError) throw malformedCertificate(source, e);
+    throw e;
+  }
+}
+
+export function malformedCertificate(source: string, e: DerError): CcmError {
+  return new CcmError(400, 'SCM.0031', `${source}: malformed certificate: ${e.message} (at byte ${e.offset}).`, source);
+}
+
 export function serialHex(bytes: Uint8Array): string {
+  if (bytes.length > 0 && (bytes[0]! & 0x80) !== 0) {
+    const hex = (-bigIntOf(bytes, true)).toString(16).toUpperCase();
+    return '-' + (hex.length % 2 ? '0' + hex : hex);
+  }
   let b = Buffer.from(bytes);
   // The 0x00 sign octet of a positive serial is not part of the number.
   if (b.length > 1 && b[0] === 0 && (b[1]! & 0x80) !== 0) b = b.subarray(1);

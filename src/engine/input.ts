@@ -9,8 +9,9 @@
 
 import { DerError, DerReader, Tag, bitString, nullValue, oid, readTlv, seq } from './der.js';
 import { CcmError, LocalCode } from './errors.js';
+import { JsonDepthError, parseJson } from './json.js';
 import { OID } from './oids.js';
-import { looksLikePem, parsePem, PemError, unescapeJsonPem } from './pem.js';
+import { looksLikePem, parsePem, PemError, unescapeJsonPem, type PemBlock } from './pem.js';
 import { sniffPrivateKey, type PrivateKeyFormat } from './privatekey.js';
 
 export type ObjectKind = 'certificate' | 'csr' | 'crl' | 'private-key' | 'public-key' | 'pkcs12' | 'jks' | 'jceks' | 'zip';
@@ -101,7 +102,17 @@ export function readInput(bytes: Uint8Array, name: string): InputResult {
       text = undefined;
     }
   }
-  if (text !== undefined && looksLikePem(text)) return readPemText(res, name, textFromJson(text));
+  if (text !== undefined && looksLikePem(text)) {
+    let pemText: string;
+    try {
+      pemText = textFromJson(text);
+    } catch (e) {
+      if (!(e instanceof JsonDepthError)) throw e;
+      res.problems.push({ source: name, error: new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${name}: ${e.message}; no CCM body does.`, name) });
+      return res;
+    }
+    return readPemText(res, name, pemText);
+  }
   if (text !== undefined && buf[0] !== 0x30) {
     const b64 = text.replace(/\s+/g, '');
     if (/^[A-Za-z0-9+/]+={0,2}$/.test(b64) && b64.length % 4 === 0) {
@@ -119,29 +130,37 @@ function one(res: InputResult, name: string, kind: ObjectKind, der: Buffer, enco
   return res;
 }
 
-/** JSON bodies: pull out the PEM-bearing strings, in field order. */
+/**
+ * JSON bodies: pull out the PEM-bearing strings, in field order. Throws
+ * JsonDepthError for JSON nested past MAX_JSON_DEPTH; the walk keeps its own
+ * stack anyway, so no input can exhaust the call stack.
+ */
 function textFromJson(text: string): string {
   const t = text.trimStart();
   if (t[0] !== '{' && t[0] !== '[' && t[0] !== '"') return unescapeJsonPem(text);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(t);
-  } catch {
+    parsed = parseJson(t);
+  } catch (e) {
+    if (e instanceof JsonDepthError) throw e;
     return unescapeJsonPem(text);
   }
   const parts: string[] = [];
-  const walk = (v: unknown): void => {
+  const stack: unknown[] = [parsed];
+  while (stack.length) {
+    const v = stack.pop();
     if (typeof v === 'string') {
       if (looksLikePem(v)) parts.push(unescapeJsonPem(v));
-    } else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
+    } else if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
       // CCM export bodies repeat leaf + chain in entire_certificate: read it only when nothing else is there.
       const skipEntire = typeof o.certificate === 'string' && looksLikePem(o.certificate);
-      for (const [k, val] of Object.entries(o)) if (!(skipEntire && k === 'entire_certificate')) walk(val);
+      const fields = Object.entries(o).filter(([k]) => !(skipEntire && k === 'entire_certificate'));
+      for (let i = fields.length - 1; i >= 0; i--) stack.push(fields[i]![1]);
     }
-  };
-  walk(parsed);
+  }
   return parts.join('\n');
 }
 
@@ -157,37 +176,49 @@ function readPemText(res: InputResult, name: string, text: string): InputResult 
     }
     throw e;
   }
-  blocks.forEach((b, i) => {
-    const source = `${name}#${i + 1}`;
-    if (IGNORED_LABELS.has(b.label)) {
-      res.skipped.push({ source, label: b.label });
-      return;
-    }
-    const kind = LABELS[b.label];
-    if (!kind) {
-      res.problems.push({ source, error: new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${source}: PEM label "${b.label}" is not one ccmkit reads.`, source) });
-      return;
-    }
-    if (b.der.length > limitFor(kind)) {
-      res.problems.push({ source, error: tooLarge(source, b.der.length, limitFor(kind)) });
-      return;
-    }
-    if (b.headers['Proc-Type']?.includes('ENCRYPTED')) {
-      // Legacy OpenSSL encryption: the DER is ciphertext; OpenSSL decrypts the PEM text.
-      res.objects.push({ kind, source, der: b.der, encoding: 'pem', label: b.label, legacyPem: b.text.replace(/\r\n/g, '\n') });
-      return;
-    }
-    let der = b.der;
-    if (b.label === 'RSA PUBLIC KEY') der = rsaPublicToSpki(der);
-    const obj: InputObject = { kind, source, der, encoding: 'pem', label: b.label };
-    if (kind === 'private-key') {
-      const f = sniffPrivateKey(der);
-      if (f) obj.keyFormat = f;
-    }
-    res.objects.push(obj);
-  });
+  blocks.forEach((b, i) => addBlock(res, `${name}#${i + 1}`, b));
   if (blocks.length === 0) res.problems.push({ source: name, error: unrecognised(name, `${name} has no complete PEM block`) });
   return res;
+}
+
+/**
+ * The objects of PEM blocks decoded elsewhere: by PemStreamDecoder, for files
+ * too large to hold as text (a CA's CRL of millions of entries).
+ */
+export function readDecodedPem(blocks: readonly { label: string; der: Buffer }[], name: string): InputResult {
+  const res: InputResult = { objects: [], problems: [], skipped: [] };
+  blocks.forEach((b, i) => addBlock(res, `${name}#${i + 1}`, { ...b, headers: {}, text: '' }));
+  if (blocks.length === 0) res.problems.push({ source: name, error: unrecognised(name, `${name} has no complete PEM block`) });
+  return res;
+}
+
+function addBlock(res: InputResult, source: string, b: Pick<PemBlock, 'label' | 'der' | 'headers' | 'text'>): void {
+  if (IGNORED_LABELS.has(b.label)) {
+    res.skipped.push({ source, label: b.label });
+    return;
+  }
+  const kind = LABELS[b.label];
+  if (!kind) {
+    res.problems.push({ source, error: new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${source}: PEM label "${b.label}" is not one ccmkit reads.`, source) });
+    return;
+  }
+  if (b.der.length > limitFor(kind)) {
+    res.problems.push({ source, error: tooLarge(source, b.der.length, limitFor(kind)) });
+    return;
+  }
+  if (b.headers['Proc-Type']?.includes('ENCRYPTED')) {
+    // Legacy OpenSSL encryption: the DER is ciphertext; OpenSSL decrypts the PEM text.
+    res.objects.push({ kind, source, der: b.der, encoding: 'pem', label: b.label, legacyPem: b.text.replace(/\r\n/g, '\n') });
+    return;
+  }
+  let der = b.der;
+  if (b.label === 'RSA PUBLIC KEY') der = rsaPublicToSpki(der);
+  const obj: InputObject = { kind, source, der, encoding: 'pem', label: b.label };
+  if (kind === 'private-key') {
+    const f = sniffPrivateKey(der);
+    if (f) obj.keyFormat = f;
+  }
+  res.objects.push(obj);
 }
 
 function tooLarge(source: string, n: number, limit: number): CcmError {

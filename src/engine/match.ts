@@ -7,6 +7,7 @@
 // wrong (a PKCS#1 file with a tampered exponent still carries the right n, e).
 
 import { sign, verify, type KeyObject } from 'node:crypto';
+import { CcmError } from './errors.js';
 import { publicKeyObject, type PublicKeyInfo } from './publickey.js';
 
 export interface KeyHolder {
@@ -29,15 +30,58 @@ export interface MatchResult {
 
 const PROOF_MESSAGE = Buffer.from('ccmkit key-pair proof');
 
-/** True when `priv` signs something `pub` verifies. */
-export function provesPair(priv: KeyObject, pub: PublicKeyInfo): boolean {
+/**
+ * THE proof that a private key belongs to a public key (a certificate's, a
+ * CSR's): sign a fixed message with the private key, verify it with the public
+ * key. Every path that pairs a key with a certificate goes through here (key
+ * match, SCM import pre-flight and --fix, export, convert, csr create, crl
+ * build, the offline CA).
+ *
+ * Comparing public keys is not enough: a key file carries its public half
+ * next to the private one, and a file whose n and e (or SEC1 publicKey) are the
+ * certificate's but whose p, q, d (or scalar) belong to another key "matches"
+ * by public key while every signature it makes is wrong (issue 10, item 1).
+ */
+export function proveKeyPair(priv: KeyObject, pub: PublicKeyInfo): boolean {
   try {
     const type = priv.asymmetricKeyType;
-    const hash = type === 'ed25519' || type === 'ed448' ? null : 'sha256';
+    // EdDSA signs the message itself; an RSA-PSS key may be restricted to one hash (RFC 4055 parameters).
+    const pssHash = type === 'rsa-pss' ? priv.asymmetricKeyDetails?.hashAlgorithm : undefined;
+    const hash = type === 'ed25519' || type === 'ed448' ? null : (pssHash ?? 'sha256');
     const sig = sign(hash, PROOF_MESSAGE, priv);
     return verify(hash, PROOF_MESSAGE, publicKeyObject(pub), sig);
   } catch {
     return false;
+  }
+}
+
+export type PairVerdict = 'match' | 'different-key' | 'corrupt-key';
+
+/**
+ * Whether `key` is the private key of `pub`: 'different-key' when the public
+ * keys differ (no signing needed), 'corrupt-key' when the key carries `pub`
+ * but cannot sign for it, 'match' when the signing proof holds.
+ */
+export function pairVerdict(key: { publicKey: PublicKeyInfo; keyObject: KeyObject }, pub: PublicKeyInfo): PairVerdict {
+  if (key.publicKey.id !== pub.id) return 'different-key';
+  return proveKeyPair(key.keyObject, pub) ? 'match' : 'corrupt-key';
+}
+
+/** Why a pair failed, in one sentence (no key material). */
+export function pairProblem(verdict: Exclude<PairVerdict, 'match'>, keyWhat = 'the private key', pubWhat = 'the certificate'): string {
+  return verdict === 'different-key'
+    ? `${keyWhat} is not the key of ${pubWhat}`
+    : `${keyWhat} carries the public key of ${pubWhat} but its private part does not match it: a signature made with it does not verify (corrupt or tampered key)`;
+}
+
+/**
+ * Throws CCM's SCM.0014 ("the certificate does not match the private key")
+ * unless `key` proves it belongs to `pub` by signing.
+ */
+export function requireKeyPair(key: { publicKey: PublicKeyInfo; keyObject: KeyObject }, pub: PublicKeyInfo, keyWhat?: string, pubWhat?: string): void {
+  const v = pairVerdict(key, pub);
+  if (v !== 'match') {
+    throw new CcmError(400, 'SCM.0014', `The uploaded certificate does not match the private key: ${pairProblem(v, keyWhat, pubWhat)}.`);
   }
 }
 
@@ -63,7 +107,7 @@ export function matchKeys(
     const s = byId.get(k.publicKey.id);
     let matched = false;
     if (s) {
-      const proofOk = !opts.prove || !k.keyObject || provesPair(k.keyObject, k.publicKey);
+      const proofOk = !opts.prove || !k.keyObject || proveKeyPair(k.keyObject, k.publicKey);
       const groups = [
         ['certificate', s.cert, usedCerts],
         ['csr', s.csr, usedCsrs],

@@ -5,11 +5,11 @@
 // encryption parameters before any expensive KDF runs); the key maths is
 // Node's, which derives the public key whatever the format carries.
 
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { DerReader, Tag, bitString, ctx, nullValue, oid, oidOf, rawOf, seq, smallInt } from './der.js';
+import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { DerReader, Tag, bitString, bytesOf, ctx, integerBytes, nullValue, oid, oidOf, rawOf, seq, smallInt, type Tlv } from './der.js';
 import { CcmError, LocalCode } from './errors.js';
-import { OID } from './oids.js';
-import { parseSpki, type PublicKeyInfo } from './publickey.js';
+import { CURVES, OID } from './oids.js';
+import { MAX_RSA_BITS, parseSpki, type PublicKeyInfo } from './publickey.js';
 
 export type PrivateKeyFormat = 'pkcs1' | 'sec1' | 'pkcs8' | 'encrypted-pkcs8';
 
@@ -32,8 +32,14 @@ const PBE_NAMES: Record<string, string> = {
   '1.2.840.113549.1.12.1.3': 'pbeWithSHAAnd3-KeyTripleDES-CBC',
   '1.2.840.113549.1.12.1.6': 'pbeWithSHAAnd40BitRC2-CBC',
   '1.2.840.113549.1.12.1.1': 'pbeWithSHAAnd128BitRC4',
-  '1.2.840.113549.1.5.3': 'pbeWithMD5AndDES-CBC',
-  '1.2.840.113549.1.5.10': 'pbeWithSHA1AndDES-CBC',
+  '1.2.840.113549.1.12.1.2': 'pbeWithSHAAnd40BitRC4',
+  '1.2.840.113549.1.12.1.5': 'pbeWithSHAAnd128BitRC2-CBC',
+  '1.2.840.113549.1.5.1': 'pbeWithMD2AndDES-CBC (PBES1)',
+  '1.2.840.113549.1.5.3': 'pbeWithMD5AndDES-CBC (PBES1)',
+  '1.2.840.113549.1.5.4': 'pbeWithMD2AndRC2-CBC (PBES1)',
+  '1.2.840.113549.1.5.6': 'pbeWithMD5AndRC2-CBC (PBES1)',
+  '1.2.840.113549.1.5.10': 'pbeWithSHA1AndDES-CBC (PBES1)',
+  '1.2.840.113549.1.5.11': 'pbeWithSHA1AndRC2-CBC (PBES1)',
   [OID.pbes2]: 'PBES2',
 };
 
@@ -96,7 +102,17 @@ const CIPHERS: Record<string, string> = {
 function isBadDecrypt(e: unknown): boolean {
   const msg = String((e as Error)?.message ?? '');
   const code = String((e as { code?: string })?.code ?? '');
+  // A wrong password usually fails the padding check (bad decrypt); about 1 in 256 decrypts to
+  // garbage the DER decoder then refuses ("DECODER routines::unsupported"): both mean the password.
   return /bad decrypt|BAD_DECRYPT|wrong final block|unsupported|decrypt/i.test(msg + code);
+}
+
+/**
+ * OpenSSL 3 cannot run the cipher or KDF at all (PBES1 MD5/SHA1-DES, RC2, RC4, PBES2 with DES:
+ * moved to its legacy provider). Then the password was never tried, so it must not be blamed.
+ */
+function isUnsupportedScheme(e: unknown): boolean {
+  return (e as { code?: string })?.code === 'ERR_OSSL_EVP_UNSUPPORTED';
 }
 
 /**
@@ -108,12 +124,14 @@ export function parsePrivateKey(der: Uint8Array, opts: { password?: string; pem?
   const buf = Buffer.from(der.buffer, der.byteOffset, der.length);
   const format = opts.pem ? 'pkcs1' : sniffPrivateKey(buf);
   if (!format) throw keyError('not a private key in PKCS#1, SEC1 or PKCS#8 form');
+  // Refused before any work: every signature with a 32,768-bit key costs seconds (issue 10, item 13).
+  const structural = !opts.pem && format !== 'encrypted-pkcs8' ? fromStructure(buf, format) : undefined;
+  refuseHugeRsa(structural?.publicKey.type === 'RSA' ? structural.publicKey.bits : undefined, 'RSA');
   if (opts.lazy && !opts.pem && format !== 'encrypted-pkcs8') {
-    const structural = publicKeyFromStructure(buf, format);
     if (structural) {
       let loaded: KeyObject | undefined;
-      return Object.defineProperty({ format, publicKey: structural } as Omit<PrivateKeyInfo, 'keyObject'>, 'keyObject', {
-        get: () => (loaded ??= loadPlain(buf, format)),
+      return Object.defineProperty({ format, publicKey: structural.publicKey } as Omit<PrivateKeyInfo, 'keyObject'>, 'keyObject', {
+        get: () => (loaded ??= loadFromJwk(structural.jwk) ?? loadPlain(buf, format)),
         enumerable: true,
       }) as PrivateKeyInfo;
     }
@@ -124,7 +142,8 @@ export function parsePrivateKey(der: Uint8Array, opts: { password?: string; pem?
     if (opts.pem) {
       // Legacy "Proc-Type: 4,ENCRYPTED" PEM: only OpenSSL's PEM reader knows the scheme.
       if (opts.password === undefined) throw passwordRequired();
-      encryption = { scheme: 'legacy PEM encryption' };
+      const dek = /DEK-Info:\s*([A-Za-z0-9-]{1,32})/.exec(opts.pem)?.[1];
+      encryption = { scheme: `legacy PEM encryption${dek ? ` (${dek})` : ''}` };
       keyObject = createPrivateKey({ key: opts.pem, format: 'pem', passphrase: opts.password });
     } else if (format === 'encrypted-pkcs8') {
       try {
@@ -143,12 +162,20 @@ export function parsePrivateKey(der: Uint8Array, opts: { password?: string; pem?
   } catch (e) {
     if (e instanceof CcmError) throw e;
     if (encryption) {
+      if (isUnsupportedScheme(e)) {
+        throw new CcmError(
+          400,
+          LocalCode.UNSUPPORTED,
+          `The private key is encrypted with ${encryption.scheme}, a scheme this OpenSSL no longer runs (legacy DES/RC2/RC4 encryption); the password was not checked. Re-encrypt it: openssl pkcs8 -topk8 -v2 aes-256-cbc -provider legacy -provider default -in old.key -out new.key.`,
+        );
+      }
       if (isBadDecrypt(e)) {
         throw new CcmError(400, LocalCode.WRONG_PASSWORD, 'Wrong password: the private key could not be decrypted with the password given.');
       }
     }
     throw keyError(`the private key could not be loaded (${shortReason(e)})`);
   }
+  refuseHugeRsa(keyObject.asymmetricKeyDetails?.modulusLength, keyObject.asymmetricKeyType);
   let publicKey: PublicKeyInfo;
   try {
     const spki = createPublicKey(keyObject).export({ type: 'spki', format: 'der' });
@@ -161,6 +188,12 @@ export function parsePrivateKey(der: Uint8Array, opts: { password?: string; pem?
   return out;
 }
 
+function refuseHugeRsa(bits: number | undefined, type: string | undefined): void {
+  if (bits !== undefined && bits > MAX_RSA_BITS && (type === 'RSA' || type === 'rsa' || type === 'rsa-pss')) {
+    throw keyError(`the RSA modulus has ${bits} bits; ccmkit, like OpenSSL, refuses more than ${MAX_RSA_BITS}`);
+  }
+}
+
 function loadPlain(buf: Buffer, format: 'pkcs1' | 'sec1' | 'pkcs8'): KeyObject {
   try {
     return createPrivateKey({ key: buf, format: 'der', type: format });
@@ -170,48 +203,96 @@ function loadPlain(buf: Buffer, format: 'pkcs1' | 'sec1' | 'pkcs8'): KeyObject {
 }
 
 /**
+ * The same numbers as a JWK: Node imports an RSA JWK in ~5 us where the DER
+ * route through OpenSSL's decoder chain costs ~300 us (PKCS#8), which matters
+ * now that every pre-flight body proves its key by signing. The JWK carries
+ * exactly the integers the file holds, so it is the same key; when Node will
+ * not take it (odd encodings, zero CRT values), the DER route decides.
+ */
+function loadFromJwk(jwk: JsonWebKey | undefined): KeyObject | undefined {
+  if (!jwk) return undefined;
+  try {
+    return createPrivateKey({ key: jwk, format: 'jwk' });
+  } catch {
+    return undefined;
+  }
+}
+
+interface Structural {
+  publicKey: PublicKeyInfo;
+  jwk?: JsonWebKey;
+}
+
+/**
  * The public key a private-key structure carries, read without loading the
  * key: n and e of RSA keys, the optional publicKey of SEC1 EC keys. Node's
- * private-key import costs ~0.5 ms (OpenSSL's decoder chain) where this costs
+ * private-key import costs ~0.3 ms (OpenSSL's decoder chain) where this costs
  * a few microseconds, which is what lets pre-flight run thousands of bodies a
  * second. Undefined when the structure does not carry it (EC keys without the
  * optional public key, EdDSA): the caller then loads the key.
  */
-function publicKeyFromStructure(buf: Buffer, format: 'pkcs1' | 'sec1' | 'pkcs8'): PublicKeyInfo | undefined {
+function fromStructure(buf: Buffer, format: 'pkcs1' | 'sec1' | 'pkcs8'): Structural | undefined {
   try {
     const r = DerReader.of(buf, new DerReader(buf).expect(Tag.SEQUENCE, 'key'));
-    if (format === 'pkcs1') return rsaSpki(buf, r);
-    if (format === 'sec1') return ecSpki(buf, r, undefined);
+    if (format === 'pkcs1') return rsaParts(buf, r);
+    if (format === 'sec1') return ecParts(buf, r, undefined);
     r.expect(Tag.INTEGER, 'version');
     const alg = r.enter(Tag.SEQUENCE, 'privateKeyAlgorithm');
     const algOid = oidOf(buf, alg.expect(Tag.OID, 'algorithm'));
     const params = alg.more() ? alg.next() : undefined;
     const inner = r.expect(Tag.OCTET_STRING, 'privateKey');
     const ir = DerReader.of(buf, new DerReader(buf, inner.body, inner.end).expect(Tag.SEQUENCE, 'inner key'));
-    if (algOid === OID.rsaEncryption) return rsaSpki(buf, ir);
-    if (algOid === OID.ecPublicKey && params?.tag === Tag.OID) return ecSpki(buf, ir, rawOf(buf, params));
+    if (algOid === OID.rsaEncryption) return rsaParts(buf, ir);
+    if (algOid === OID.ecPublicKey && params?.tag === Tag.OID) return ecParts(buf, ir, params);
     return undefined;
   } catch {
     return undefined;
   }
 }
 
-function rsaSpki(buf: Buffer, r: DerReader): PublicKeyInfo {
-  if (smallInt(buf, r.expect(Tag.INTEGER, 'version')) !== 0) throw new Error('multi-prime');
-  const n = rawOf(buf, r.expect(Tag.INTEGER, 'n'));
-  const e = rawOf(buf, r.expect(Tag.INTEGER, 'e'));
-  return parseSpki(seq(seq(oid(OID.rsaEncryption), nullValue()), bitString(seq(n, e))));
+/** Unsigned big-endian magnitude of an INTEGER, base64url, as JWK wants it. */
+function b64u(buf: Buffer, t: Tlv): string {
+  let b = integerBytes(buf, t);
+  while (b.length > 1 && b[0] === 0) b = b.subarray(1);
+  return b.toString('base64url');
 }
 
-function ecSpki(buf: Buffer, r: DerReader, curveFromAlg: Buffer | undefined): PublicKeyInfo | undefined {
+function rsaParts(buf: Buffer, r: DerReader): Structural {
+  if (smallInt(buf, r.expect(Tag.INTEGER, 'version')) !== 0) throw new Error('multi-prime');
+  const nT = r.expect(Tag.INTEGER, 'n');
+  const eT = r.expect(Tag.INTEGER, 'e');
+  const publicKey = parseSpki(seq(seq(oid(OID.rsaEncryption), nullValue()), bitString(seq(rawOf(buf, nT), rawOf(buf, eT)))));
+  let jwk: JsonWebKey | undefined;
+  try {
+    const [d, p, q, dp, dq, qi] = ['d', 'p', 'q', 'dp', 'dq', 'qi'].map((w) => b64u(buf, r.expect(Tag.INTEGER, w)));
+    jwk = { kty: 'RSA', n: b64u(buf, nT), e: b64u(buf, eT), d, p, q, dp, dq, qi };
+  } catch {
+    jwk = undefined; // the DER route reports it
+  }
+  return jwk ? { publicKey, jwk } : { publicKey };
+}
+
+function ecParts(buf: Buffer, r: DerReader, curveFromAlg: Tlv | undefined): Structural | undefined {
   r.expect(Tag.INTEGER, 'version');
-  r.expect(Tag.OCTET_STRING, 'privateKey');
+  const dT = r.expect(Tag.OCTET_STRING, 'privateKey');
   const p = r.optional(ctx(0));
-  const curve = curveFromAlg ?? (p ? rawOf(buf, DerReader.of(buf, p).expect(Tag.OID, 'curve')) : undefined);
+  const curveT = curveFromAlg ?? (p ? DerReader.of(buf, p).expect(Tag.OID, 'curve') : undefined);
   const pubT = r.optional(ctx(1));
-  if (!curve || !pubT) return undefined;
+  if (!curveT || !pubT) return undefined;
   const pub = DerReader.of(buf, pubT).expect(Tag.BIT_STRING, 'publicKey');
-  return parseSpki(seq(seq(oid(OID.ecPublicKey), curve), rawOf(buf, pub)));
+  const publicKey = parseSpki(seq(seq(oid(OID.ecPublicKey), rawOf(buf, curveT)), rawOf(buf, pub)));
+  const crv = CURVES[oidOf(buf, curveT)]?.jwk;
+  const point = publicKey.ecPoint;
+  if (!crv || !point || point[0] !== 0x04 || point.length % 2 !== 1) return { publicKey };
+  const half = (point.length - 1) / 2;
+  const d = bytesOf(buf, dT);
+  if (d.length > half) return { publicKey };
+  // RFC 5915: the scalar is the field size in octets; some writers drop leading zeros, JWK wants them back.
+  const dFull = Buffer.concat([Buffer.alloc(half - d.length), d]);
+  return {
+    publicKey,
+    jwk: { kty: 'EC', crv, d: dFull.toString('base64url'), x: point.subarray(1, 1 + half).toString('base64url'), y: point.subarray(1 + half).toString('base64url') },
+  };
 }
 
 /** The unencrypted PKCS#8 DER of a parsed key. */

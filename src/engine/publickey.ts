@@ -198,3 +198,91 @@ export function publicKeyObjectOf(priv: KeyObject, pk: PublicKeyInfo): KeyObject
   }
   return publicKeyObject(pk);
 }
+
+// ---- validity: the checks OpenSSL makes before it will use a public key ----
+
+/** Short Weierstrass curves y^2 = x^3 + ax + b over GF(p), by the names parseSpki gives (SEC 2, FIPS 186-4 D.1.2). */
+const CURVE_EQUATIONS: Record<string, { p: bigint; a: bigint; b: bigint }> = {
+  'P-256': {
+    p: 2n ** 256n - 2n ** 224n + 2n ** 192n + 2n ** 96n - 1n,
+    a: -3n,
+    b: 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn,
+  },
+  'P-384': {
+    p: 2n ** 384n - 2n ** 128n - 2n ** 96n + 2n ** 32n - 1n,
+    a: -3n,
+    b: 0xb3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875ac656398d8a2ed19d2a85c8edd3ec2aefn,
+  },
+  'P-521': {
+    p: 2n ** 521n - 1n,
+    a: -3n,
+    b: 0x0051953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef109e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b503f00n,
+  },
+  'P-224': { p: 2n ** 224n - 2n ** 96n + 1n, a: -3n, b: 0xb4050a850c04b3abf54132565044b0b7d7bfd8ba270b39432355ffb4n },
+  secp256k1: { p: 2n ** 256n - 2n ** 32n - 977n, a: 0n, b: 7n },
+};
+
+/** OpenSSL refuses RSA moduli above this (OPENSSL_RSA_MAX_MODULUS_BITS): nothing can verify with them. */
+export const MAX_RSA_BITS = 16384;
+
+const problemCache = new WeakMap<PublicKeyInfo, string | null>();
+
+/**
+ * Why OpenSSL would refuse this public key, or undefined when it would take
+ * it: the verdict of `openssl pkey -pubin -pubcheck` for RSA (modulus odd and
+ * at most 16,384 bits, exponent odd, above 1, at most 256 bits, below the
+ * modulus; the Miller-Rabin and small-factor tests on n are left out: they
+ * cost milliseconds), and for EC what makes OpenSSL fail to load the key at
+ * all ("point is not on curve"). An RSA key with e = 1 "verifies" any
+ * signature equal to the padded hash, so `openssl req -verify` says OK; the
+ * key is still invalid, and says so here.
+ *
+ * Cost: RSA a few byte checks; an uncompressed P-256 point ~3 us of BigInt
+ * arithmetic; compressed points are left to OpenSSL's import.
+ */
+export function publicKeyProblem(pk: PublicKeyInfo): string | undefined {
+  const hit = problemCache.get(pk);
+  if (hit !== undefined) return hit ?? undefined;
+  const found = computeProblem(pk);
+  problemCache.set(pk, found ?? null);
+  return found;
+}
+
+function computeProblem(pk: PublicKeyInfo): string | undefined {
+  if ((pk.type === 'RSA' || pk.type === 'RSA-PSS') && pk.rsa) {
+    const { n, e } = pk.rsa;
+    if (pk.bits > MAX_RSA_BITS) return `RSA modulus of ${pk.bits} bits is too large (OpenSSL refuses more than ${MAX_RSA_BITS})`;
+    if (n.length === 0 || (n[n.length - 1]! & 1) === 0) return 'invalid RSA modulus (it is even)';
+    const eBits = bitLength(e);
+    if ((e[e.length - 1]! & 1) === 0 || eBits <= 1 || eBits > 256) return `RSA public exponent out of range (e = ${eBits <= 48 ? BigInt('0x' + (e.toString('hex') || '0')).toString() : `${eBits} bits`}; it must be odd, above 1 and at most 256 bits)`;
+    if (eBits >= pk.bits) return 'RSA public exponent is not smaller than the modulus';
+    return undefined;
+  }
+  if (pk.type === 'EC' && pk.ecPoint && pk.curve) {
+    const eq = CURVE_EQUATIONS[pk.curve];
+    const pt = pk.ecPoint;
+    const size = (pk.bits + 7) >> 3;
+    if (pt.length === 1 && pt[0] === 0) return `EC point is the point at infinity, not a public key on ${pk.curve}`;
+    if (pt[0] === 0x04) {
+      if (pt.length !== 1 + 2 * size) return `EC point has ${pt.length} octets; an uncompressed ${pk.curve} point has ${1 + 2 * size}`;
+      if (!eq) return undefined;
+      const x = BigInt('0x' + pt.subarray(1, 1 + size).toString('hex'));
+      const y = BigInt('0x' + pt.subarray(1 + size).toString('hex'));
+      if (x >= eq.p || y >= eq.p) return `EC point coordinates are not below the ${pk.curve} field prime`;
+      const rhs = (((x * x + eq.a) * x + eq.b) % eq.p + eq.p) % eq.p;
+      if ((y * y) % eq.p !== rhs) return `EC point is not on the curve ${pk.curve} (OpenSSL cannot load this public key)`;
+      return undefined;
+    }
+    if (pt[0] === 0x02 || pt[0] === 0x03) {
+      if (pt.length !== 1 + size) return `EC point has ${pt.length} octets; a compressed ${pk.curve} point has ${1 + size}`;
+      try {
+        createPublicKey({ key: pk.spki, format: 'der', type: 'spki' });
+        return undefined;
+      } catch {
+        return eq ? `EC point is not on the curve ${pk.curve} (OpenSSL cannot load this public key)` : undefined;
+      }
+    }
+    return `EC point encoding 0x${pt[0]?.toString(16).padStart(2, '0') ?? ''} is not one OpenSSL reads`;
+  }
+  return undefined;
+}

@@ -35,6 +35,7 @@ import { DerError, integerContent } from '../engine/der.js';
 import { CcmError, LocalCode } from '../engine/errors.js';
 import { readInput } from '../engine/input.js';
 import { nameToString } from '../engine/name.js';
+import { pairProblem, pairVerdict } from '../engine/match.js';
 import { parsePrivateKey, type PrivateKeyInfo } from '../engine/privatekey.js';
 import type { SignatureAlgorithm } from '../engine/signature.js';
 
@@ -151,8 +152,11 @@ export function buildCrlRequest(req: BuildCrlRequest): BuildCrlResult {
   const ca = loadCertificate(req.caCert, 'CA certificate');
   const key = loadKey(req.caKey, req.password);
   findings.push(...keyFindings(ca.publicKey, 'ca_certificate'));
-  if (key.publicKey.id !== ca.publicKey.id) {
-    err('pca-crl.ca_key.match', `${req.caKey.source} is not the private key of ${req.caCert.source} (${nameToString(ca.subject)}).`, 'Give the key the CA certificate was issued for.');
+  const pair = pairVerdict(key, ca.publicKey);
+  if (pair !== 'match') {
+    const caName = `${req.caCert.source} (${nameToString(ca.subject)})`;
+    const why = pair === 'different-key' ? `${req.caKey.source} is not the private key of ${caName}` : pairProblem(pair, req.caKey.source, caName);
+    err('pca-crl.ca_key.match', `${why}.`, 'Give the key the CA certificate was issued for.');
   }
   if (!ca.extensions.basicConstraints?.ca) {
     err('pca-crl.ca_cert.crl_sign', `${req.caCert.source} (${nameToString(ca.subject)}) is not a CA certificate (basicConstraints cA is not set).`, 'Sign CRLs with the CA certificate of the issuing CA.');

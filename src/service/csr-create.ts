@@ -11,6 +11,7 @@ import { validateScmUploadCsr } from '../ccm/validate-scm-upload-csr.js';
 import type { ValidationResult } from '../ccm/validation.js';
 import { CcmError, LocalCode } from '../engine/errors.js';
 import { readInput } from '../engine/input.js';
+import { proveKeyPair } from '../engine/match.js';
 import { parsePrivateKey, type PrivateKeyInfo } from '../engine/privatekey.js';
 
 /** Exactly one private key from a file's bytes (PEM, DER, encrypted PKCS#8, legacy encrypted PEM). */
@@ -44,6 +45,11 @@ export interface CsrCreateResult {
 
 /** `at`: the time of the check (a body's validity.start_from is compared with it). */
 export function csrCreate(o: { key: PrivateKeyInfo; request: CsrRequest; expectedAlgorithm?: string; body?: BodyRequest; at: Date }): CsrCreateResult {
+  // The CSR pairs the key with the public half its file carries: prove that pair before signing,
+  // so a tampered key is named as such rather than surfacing as a CSR whose signature fails.
+  if (!proveKeyPair(o.key.keyObject, o.key.publicKey)) {
+    throw new CcmError(400, 'SCM.0012', 'The private key failed to be resolved: its private part does not match the public key it carries (a signature made with it does not verify: corrupt or tampered key).');
+  }
   const made = createCsr(o.request, o.key.keyObject, o.key.publicKey, o.expectedAlgorithm);
   const res: CsrCreateResult = { der: made.der, pem: csrBodyString(made.der) + '\n', report: made.report, warnings: made.findings };
   if (!o.body) return res;

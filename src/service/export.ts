@@ -9,11 +9,13 @@
 import type { KeyObject } from 'node:crypto';
 import { validateScmImport } from '../ccm/scm-import.js';
 import { buildBundle, exportJson, keyPem, orderBag, zipName, type Bundle, type ExportJson, type ExportType } from '../engine/bundle.js';
-import type { Certificate } from '../engine/certificate.js';
+import { certificateFrom, type Certificate } from '../engine/certificate.js';
 import { DerError } from '../engine/der.js';
 import { CcmError, LocalCode } from '../engine/errors.js';
 import { readInput, type InputObject } from '../engine/input.js';
 import { readJks } from '../engine/jks.js';
+import { parseJson } from '../engine/json.js';
+import { requireKeyPair } from '../engine/match.js';
 import { toPem } from '../engine/pem.js';
 import { readPkcs12 } from '../engine/pkcs12.js';
 import { parsePrivateKey, type PrivateKeyInfo } from '../engine/privatekey.js';
@@ -72,12 +74,18 @@ function addKey(m: Material, der: Buffer, source: string, o: GatherOptions, obj?
   }
 }
 
+/** Every certificate is parsed where it is read, so a malformed one is SCM.0031 naming its source (as inspect says), not a crash later. */
+function addCertificate(m: Material, der: Buffer, source: string): void {
+  certificateFrom(der, source);
+  m.certificates.push({ source, der });
+}
+
 function addObject(m: Material, obj: InputObject, o: GatherOptions, depth: number): void {
   const src = obj.source;
   try {
     switch (obj.kind) {
       case 'certificate':
-        m.certificates.push({ source: src, der: obj.der });
+        addCertificate(m, obj.der, src);
         return;
       case 'private-key':
         addKey(m, obj.der, src, o, obj);
@@ -86,7 +94,7 @@ function addObject(m: Material, obj: InputObject, o: GatherOptions, depth: numbe
         const p = readPkcs12(obj.der, { password: o.password });
         m.notes.push(`${src}: PKCS#12, ${p.keys.length} key(s), ${p.certificates.length} certificate(s)${p.mac ? `, MAC ${p.mac.hash} x${p.mac.iterations}` : ', no MAC'}${p.schemes.length ? `, ${[...new Set(p.schemes)].join(' + ')}` : ''}`);
         p.keys.forEach((k, i) => addKey(m, k.der, `${src}/key${i + 1}`, {}));
-        p.certificates.forEach((c, i) => m.certificates.push({ source: `${src}/cert${i + 1}`, der: c.der }));
+        p.certificates.forEach((c, i) => addCertificate(m, c.der, `${src}/cert${i + 1}`));
         return;
       }
       case 'jks':
@@ -103,7 +111,7 @@ function addObject(m: Material, obj: InputObject, o: GatherOptions, depth: numbe
         for (const e of ks.entries) {
           if (e.kind === 'private-key' && !keyEntries.includes(e)) continue;
           if (e.key) addKey(m, e.key, `${src}/${e.alias}`, {});
-          e.certificates.forEach((c, i) => m.certificates.push({ source: `${src}/${e.alias}#${i + 1}`, der: c }));
+          e.certificates.forEach((c, i) => addCertificate(m, c, `${src}/${e.alias}#${i + 1}`));
         }
         return;
       }
@@ -144,6 +152,8 @@ export function resolve(m: Material, at: Date): Resolved {
   }
   const key = [...distinct.values()][0];
   const bag = orderBag(key?.key.publicKey.id, m.certificates.map((c) => c.der), at);
+  // The leaf was picked by public key; the key must also prove it by signing (issue 10, item 1).
+  if (key) requireKeyPair(key.key, bag.leaf.publicKey, key.source, 'the leaf certificate');
   return { leaf: bag.leaf, chain: bag.chain, key: key?.key.keyObject, unrelated: bag.unrelated, notes: m.notes };
 }
 
@@ -151,9 +161,9 @@ export function resolve(m: Material, at: Date): Resolved {
 export function materialFromExportJson(text: string, source: string, password?: string): Material {
   let body: unknown;
   try {
-    body = JSON.parse(text);
-  } catch {
-    throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${source}: not JSON.`, source);
+    body = parseJson(text);
+  } catch (e) {
+    throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${source}: not JSON (${String((e as Error).message).slice(0, 80)}).`, source);
   }
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${source}: not a CCM export body (a JSON object).`, source);
   const b = body as Record<string, unknown>;

@@ -2,7 +2,7 @@
 
 import { createHash } from 'node:crypto';
 import { ccmKeyAlgorithm, describeKey } from '../ccm/algorithms.js';
-import { parseCertificate, sha256Fingerprint } from '../engine/certificate.js';
+import { malformedCertificate, parseCertificate, sha256Fingerprint } from '../engine/certificate.js';
 import { parseCsr, verifyCsrSignature } from '../engine/csr.js';
 import { DerError } from '../engine/der.js';
 import { CcmError, LocalCode } from '../engine/errors.js';
@@ -10,7 +10,7 @@ import type { SubjectAltName } from '../engine/extensions.js';
 import type { InputObject } from '../engine/input.js';
 import { nameToString } from '../engine/name.js';
 import { parsePrivateKey } from '../engine/privatekey.js';
-import { parseSpki, type PublicKeyInfo } from '../engine/publickey.js';
+import { parseSpki, publicKeyProblem, type PublicKeyInfo } from '../engine/publickey.js';
 import { parseCrl } from '../engine/crl.js';
 
 export interface Inspected {
@@ -33,6 +33,8 @@ export interface Inspected {
   sha256?: string;
   /** SHA-256 of the SubjectPublicKeyInfo: equal for a key and its certificate. */
   public_key_sha256?: string;
+  /** Why OpenSSL would refuse the public key (off-curve EC point, RSA e = 1...); absent when it is valid. */
+  public_key_problem?: string;
   this_update?: string;
   next_update?: string | null;
   revoked_count?: number;
@@ -41,12 +43,22 @@ export interface Inspected {
 
 const iso = (d: Date): string => d.toISOString().replace('.000Z', 'Z');
 
-function keyFields(pk: PublicKeyInfo): Pick<Inspected, 'key_algorithm' | 'ccm_key_algorithm' | 'public_key_sha256'> {
-  return {
+function keyFields(pk: PublicKeyInfo): Pick<Inspected, 'key_algorithm' | 'ccm_key_algorithm' | 'public_key_sha256' | 'public_key_problem'> {
+  const out: Pick<Inspected, 'key_algorithm' | 'ccm_key_algorithm' | 'public_key_sha256' | 'public_key_problem'> = {
     key_algorithm: describeKey(pk),
     ccm_key_algorithm: ccmKeyAlgorithm(pk) ?? null,
     public_key_sha256: createHash('sha256').update(pk.spki).digest('hex'),
   };
+  const problem = publicKeyProblem(pk);
+  if (problem) out.public_key_problem = problem;
+  return out;
+}
+
+/** The error an invalid public key makes of an inspected object (inspect exits 1 for it), in the object kind's CCM code. */
+export function publicKeyError(o: Inspected): CcmError | undefined {
+  if (!o.public_key_problem) return undefined;
+  const code = o.kind === 'certificate' ? 'SCM.0031' : o.kind === 'csr' ? 'PCA.00020401' : o.kind === 'private-key' ? 'SCM.0012' : LocalCode.INPUT_UNRECOGNISED;
+  return new CcmError(400, code, `${o.source}: invalid public key: ${o.public_key_problem}.`, o.source);
 }
 
 /** Summarises one object. Throws CcmError (with its source) when the object is malformed. */
@@ -110,7 +122,8 @@ export function inspectObject(obj: InputObject, password?: string): Inspected {
   } catch (e) {
     if (e instanceof CcmError) throw e.source ? e : e.withSource(obj.source);
     if (e instanceof DerError) {
-      const code = obj.kind === 'certificate' ? 'SCM.0031' : obj.kind === 'csr' ? 'PCA.00020401' : obj.kind === 'private-key' ? 'SCM.0012' : LocalCode.INPUT_UNREADABLE;
+      if (obj.kind === 'certificate') throw malformedCertificate(obj.source, e);
+      const code = obj.kind === 'csr' ? 'PCA.00020401' : obj.kind === 'private-key' ? 'SCM.0012' : LocalCode.INPUT_UNREADABLE;
       throw new CcmError(400, code, `${obj.source}: malformed ${obj.kind}: ${e.message} (at byte ${e.offset}).`, obj.source);
     }
     throw e;

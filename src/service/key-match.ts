@@ -1,6 +1,6 @@
 // `key match`: which private key belongs to which certificate or CSR in a bag.
 
-import { parseCertificate } from '../engine/certificate.js';
+import { malformedCertificate, parseCertificate } from '../engine/certificate.js';
 import { parseCsr } from '../engine/csr.js';
 import { DerError } from '../engine/der.js';
 import { CcmError } from '../engine/errors.js';
@@ -31,6 +31,7 @@ export function matchBag(objects: InputObject[], password?: string): BagMatch {
       }
     } catch (e) {
       if (e instanceof CcmError) errors.push(e.source ? e : e.withSource(o.source));
+      else if (e instanceof DerError && o.kind === 'certificate') errors.push(malformedCertificate(o.source, e));
       else if (e instanceof DerError) {
         errors.push(new CcmError(400, PARSE_CODE[o.kind] ?? 'CCMKIT.0002', `${o.source}: malformed ${o.kind}: ${e.message}.`, o.source));
       } else throw e;

@@ -2,6 +2,7 @@ import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
 import { checkRequest, loadCertificate, loadCrl } from '../../service/crl.js';
 import { parseAt, parseArgs, type Parsed } from '../args.js';
 import { out, printError, printJson, readInputFile } from '../io.js';
+import { readCrlFile } from '../read-large.js';
 
 export const help = `Usage: ccmkit crl check --crl F --certificate F [--ca-cert F] [--at ISO8601] [--json]
 
@@ -49,7 +50,7 @@ export async function run(argv: string[]): Promise<number> {
 
 function check(p: Parsed, json: boolean): number {
   const file = (flag: string): { bytes: Buffer; source: string } => ({ bytes: readInputFile(p.str.get(flag)!), source: p.str.get(flag)! });
-  const crlFile = file('crl');
+  const crlFile = readCrlFile(p.str.get('crl')!);
   const crl = loadCrl(crlFile);
   const cert = loadCertificate(file('certificate'), 'certificate');
   const ca = p.str.has('ca-cert') ? loadCertificate(file('ca-cert'), 'CA certificate') : undefined;

@@ -3,6 +3,7 @@ import { usageError } from '../../engine/errors.js';
 import { crlView, entryView, loadCertificate, loadCrl } from '../../service/crl.js';
 import { parseArgs } from '../args.js';
 import { out, readInputFile } from '../io.js';
+import { readCrlFile } from '../read-large.js';
 import { writeStdout } from '../write.js';
 
 export const help = `Usage: ccmkit crl inspect F [--ca-cert F] [--limit N] [--json]
@@ -36,7 +37,7 @@ export async function run(argv: string[]): Promise<number> {
   const limitText = p.str.get('limit');
   if (limitText !== undefined && !/^\d+$/.test(limitText)) throw usageError('--limit takes a non-negative integer');
   const limit = limitText === undefined ? Infinity : Number(limitText);
-  const crl = loadCrl({ bytes: readInputFile(path), source: path });
+  const crl = loadCrl(readCrlFile(path));
   const ca = p.str.has('ca-cert') ? loadCertificate({ bytes: readInputFile(p.str.get('ca-cert')!), source: p.str.get('ca-cert')! }, 'CA certificate') : undefined;
   const view = crlView(crl, path, ca);
   let entryProblems = 0;

@@ -2,6 +2,7 @@ import { parseValidityArg } from '../../ccm/csr-bodies.js';
 import { dnFromJson, parseSanArg, type CsrRequest } from '../../ccm/csr-request.js';
 import type { DistinguishedName } from '../../engine/name.js';
 import { CcmError, usageError } from '../../engine/errors.js';
+import { parseJson } from '../../engine/json.js';
 import { csrCreate, loadOnePrivateKey, type BodyRequest } from '../../service/csr-create.js';
 import { parseArgs } from '../args.js';
 import { printJson, readInputFile, refuseSecretFlags, secretFrom, writeNewFile } from '../io.js';
@@ -116,7 +117,7 @@ export async function run(argv: string[]): Promise<number> {
     if (dnFlags.length) throw usageError(`give --subject-json or --${dnFlags[0]![0]}, not both`);
     let v: unknown;
     try {
-      v = JSON.parse(readInputFile(sj).toString('utf8'));
+      v = parseJson(readInputFile(sj).toString('utf8'));
     } catch (e) {
       if (e instanceof CcmError) throw e;
       throw new CcmError(400, 'PCA.00020101', `${sj} is not JSON. Incorrect certificate distinguished name.`, sj);

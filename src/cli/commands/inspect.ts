@@ -1,5 +1,5 @@
 import { CcmError, usageError } from '../../engine/errors.js';
-import { inspectObject, type Inspected } from '../../service/inspect.js';
+import { inspectObject, publicKeyError, type Inspected } from '../../service/inspect.js';
 import { parseArgs } from '../args.js';
 import { out, passwordFrom, printError, printJson } from '../io.js';
 import { loadFiles } from '../load.js';
@@ -38,7 +38,10 @@ export async function run(argv: string[]): Promise<number> {
   const errors: CcmError[] = [...loaded.missing.map((m) => m.error), ...loaded.problems.map((m) => m.error)];
   for (const obj of loaded.objects) {
     try {
-      objects.push(inspectObject(obj, password));
+      const o = inspectObject(obj, password);
+      objects.push(o);
+      const invalid = publicKeyError(o);
+      if (invalid) errors.push(invalid);
     } catch (e) {
       if (e instanceof CcmError) errors.push(e);
       else throw e;
@@ -71,5 +74,6 @@ function printHuman(o: Inspected): void {
   if (o.signature_algorithm) row('signature', `${o.signature_algorithm}${o.signature_valid === undefined ? '' : o.signature_valid ? ', valid' : ', INVALID'}`);
   row('sha256', o.sha256);
   row('key sha256', o.public_key_sha256);
+  row('key INVALID', o.public_key_problem);
   row('note', o.note);
 }

@@ -24,8 +24,9 @@ key parses and is not password-protected (SCM.0012) and matches (SCM.0014), expi
 Options:
   --at ISO8601           time of the check (default: now)
   --existing SHA256      fingerprint of a certificate already in SCM (repeatable)
-  --fix -o FIXED.json    write a corrected body (leaf split from the chain, chain
-                         ordered, line breaks normalised, key decrypted), then validate it
+  --fix -o FIXED.json    write a corrected body (the leaf picked by its key, split from
+                         the chain, chain ordered, line breaks normalised, key decrypted),
+                         then validate it; nothing is written if it would be worse
   --password P           with --fix: the key's password (or --passphrase-file, $CCMKIT_PASSPHRASE)
   --json                 {"valid","status","error_code","error_msg","findings":[...]}
 
@@ -85,9 +86,11 @@ export async function run(argv: string[]): Promise<number> {
   if (!p.bool.has('fix')) return printResult(analyseScmImport(body, opts).result, json);
 
   const fixed = fixScmImport(body, opts);
-  if (!fixed) {
+  if (!fixed || fixed.worse) {
+    // Nothing is written: a "fix" must never leave the user with a body CCM likes less than the input.
     const r = analyseScmImport(body, opts).result;
-    const why = r.valid ? r : { ...r, findings: [...r.findings, { ...finding('scm-import.body.shape', 'Nothing to fix: the body needs a readable certificate and private key first.'), severity: 'info' as const }] };
+    const note = fixed?.worse ? `Nothing written: ${fixed.worse}.` : 'Nothing to fix: the body needs a readable certificate first.';
+    const why = r.valid && !fixed?.worse ? r : { ...r, findings: [...r.findings, { ...finding('scm-import.body.shape', note), severity: 'info' as const }] };
     printResult(toResult(why.findings), json);
     return 1;
   }
