@@ -2,14 +2,13 @@
 // CSR objects packed into one buffer, answers with the rendered text.
 
 import { parentPort } from 'node:worker_threads';
-import { renderCsrs, verifyEach, type Rendered } from './csr-parse-render.js';
+import { renderCsrs, verifyInThread } from './csr-parse-render.js';
 import { unpackJobs, type PackedJobs } from './csr-parse-pack.js';
 
 const port = parentPort!;
-port.on('message', (m: { id: number; data: PackedJobs }) => {
+port.on('message', async (m: { id: number; data: PackedJobs }) => {
   try {
-    const r = renderCsrs(unpackJobs(m.data), m.data.json, verifyEach) as Rendered;
-    port.postMessage({ id: m.id, result: r });
+    port.postMessage({ id: m.id, result: await renderCsrs(unpackJobs(m.data), m.data.json, verifyInThread) });
   } catch (e) {
     port.postMessage({ id: m.id, fatal: `worker: ${(e as Error)?.message ?? String(e)}` });
   }

@@ -27,7 +27,7 @@ export interface ChunkRunner<R> {
   /** The message for chunk i and the buffers it transfers. */
   message: (i: number) => { data: unknown; transfer: ArrayBuffer[] };
   /** Chunk i on this thread. */
-  local: (i: number) => R;
+  local: (i: number) => R | Promise<R>;
   /** Results, in chunk order. */
   emit: (r: R) => void;
 }
@@ -83,7 +83,7 @@ export async function runChunks<R>(o: ChunkRunner<R>): Promise<void> {
     // This thread takes chunks too, yielding between them so worker results and requests are handled.
     while (mainTakes && next < o.chunks && !failure) {
       const i = next++;
-      done.set(i, o.local(i));
+      done.set(i, await o.local(i));
       flush();
       if (pool.length) await new Promise((r) => setImmediate(r));
     }

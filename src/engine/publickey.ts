@@ -7,7 +7,7 @@
 // PKCS#1 (the BIT STRING content of an RSA SPKI *is* PKCS#1) and the EC key as
 // JWK, and only fall back to SPKI for the algorithms nothing hot uses.
 
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, KeyObject, webcrypto } from 'node:crypto';
 import { ContentCache, DerError, DerReader, Tag, bitStringBytes, integerBytes, oidOf, rawOf } from './der.js';
 import { CURVES, OID } from './oids.js';
 
@@ -158,6 +158,30 @@ export function publicKeyObject(pk: PublicKeyInfo): KeyObject {
     }
   }
   return createPublicKey({ key: pk.spki, format: 'der', type: 'spki' });
+}
+
+/** The curves WebCrypto imports raw points for: all three have cofactor 1, so a point on the curve is a valid public key. */
+const RAW_EC_CURVES = new Set(['P-256', 'P-384', 'P-521']);
+
+/**
+ * The KeyObject publicKeyObject would give, for an uncompressed point on
+ * P-256/384/521, by WebCrypto's raw import, which Node runs synchronously but
+ * hands back as a promise. It checks the point is on the curve, as the JWK
+ * import does, but skips the order multiplication of OpenSSL's full key check
+ * (redundant with cofactor 1), and the key it makes verifies without being
+ * converted for OpenSSL 3's provider first: import plus verify take about a
+ * quarter fewer instructions, for batches (csr parse) where EC keys are
+ * imported once each. Undefined when this route does not apply or refuses the
+ * key: the caller then uses publicKeyObject, whose verdict and message stand.
+ */
+export async function publicKeyObjectRaw(pk: PublicKeyInfo): Promise<KeyObject | undefined> {
+  if (pk.type !== 'EC' || pk.ecPoint?.[0] !== 0x04 || !pk.curve || !RAW_EC_CURVES.has(pk.curve)) return undefined;
+  try {
+    const key = await webcrypto.subtle.importKey('raw', pk.ecPoint, { name: 'ECDSA', namedCurve: pk.curve }, true, ['verify']);
+    return KeyObject.from(key);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
 import { parseArgs } from '../args.js';
 import { packJobs } from '../csr-parse-pack.js';
-import { errorHuman, errorJson, renderCsrs, verifyEach, type CsrJob, type Rendered } from '../csr-parse-render.js';
+import { errorHuman, errorJson, renderCsrs, verifyInThread, type CsrJob, type Rendered } from '../csr-parse-render.js';
 import { loadFiles } from '../load.js';
 import { runChunks, workerBudget } from '../parallel.js';
 
@@ -31,9 +31,9 @@ Exit codes:
   2  an input is not a CSR at all, or a usage error`;
 
 /**
- * Below this many CSRs everything stays on the main thread (signatures on
- * libuv's pool): a worker's start-up would cost more than it saves. Measured
- * with benchmarks/csr-parse-cli.ts (crossover section).
+ * Below this many CSRs everything stays on the main thread: a worker's
+ * start-up would cost more than it saves. Measured with
+ * benchmarks/csr-parse-cli.ts (crossover section).
  */
 export const PARALLEL_MIN = 256;
 
@@ -76,7 +76,7 @@ export async function run(argv: string[]): Promise<number> {
     workers: jobs.length >= Number(process.env.CCMKIT_PARALLEL_MIN ?? PARALLEL_MIN) ? workerBudget() : 0,
     workerUrl: new URL('../csr-parse-worker.js', import.meta.url),
     message: (i) => packJobs(slice(i), json),
-    local: (i) => renderCsrs(slice(i), json, verifyEach) as Rendered,
+    local: (i) => renderCsrs(slice(i), json, verifyInThread),
     emit,
   });
   if (loaded.objects.length === 0 && worst === 0) {
