@@ -2,28 +2,74 @@
 // through together, and hands the results back in chunk order as soon as each
 // is ready (so output streams, and stays in input order).
 //
-// Why worker threads: for `csr parse` on thousands of CSRs the main thread's
-// own work (parsing, key import, reports, JSON) is what limits the rate, not
-// the signature maths; libuv's pool only offloads the latter. Workers are
-// started only for batches above a measured crossover (benchmarks/
-// csr-parse-cli.ts), so a single CSR never pays for one. A worker gets chunks
-// only once it has loaded and said so, two at a time, so the main thread never
-// waits on a chunk queued behind a worker's start-up.
+// Why worker threads: for `csr parse` on thousands of CSRs the work per CSR
+// (parsing, key import, signature check, report, JSON) all runs in JavaScript's
+// thread or synchronously under it; libuv's pool would only take the signature
+// maths, and submitting a job there costs about what an RSA verify does.
+// Workers are started only for batches above a measured crossover
+// (benchmarks/csr-parse-cli.ts), so a single CSR never pays for one; they can
+// be started before the inputs are read, so their start-up overlaps it. A
+// worker gets chunks only once it has loaded and said so, two at a time, so
+// the main thread never waits on a chunk queued behind a worker's start-up.
 
-import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 
 /** Worker threads to use besides the main one: CCMKIT_WORKERS, else one per spare core (at most 7). */
-export function workerBudget(): number {
+export async function workerBudget(): Promise<number> {
   const env = process.env.CCMKIT_WORKERS;
   if (env !== undefined && /^\d+$/.test(env)) return Math.min(Number(env), 64);
+  const { availableParallelism } = await import('node:os');
   return Math.max(0, Math.min(availableParallelism() - 1, 7));
+}
+
+type FromWorker = { ready: true } | { id: number; result: unknown } | { id: number; fatal: string };
+
+export interface WorkerPool {
+  workers: Worker[];
+  /** Workers that have loaded their code. */
+  ready: Set<Worker>;
+  failure?: Error;
+  /** Set by runChunks while it runs. */
+  onMessage?: (w: Worker, m: FromWorker) => void;
+  onChange?: () => void;
+  close(): void;
+}
+
+/** Starts up to `count` workers running `url` (none when count is 0). */
+export async function startWorkers(url: URL, count: number): Promise<WorkerPool | undefined> {
+  if (count <= 0) return undefined;
+  // Loaded only when used: a single CSR should not pay for the module.
+  const { Worker } = await import('node:worker_threads');
+  const pool: WorkerPool = {
+    workers: [],
+    ready: new Set(),
+    close() {
+      // Workers hold no state worth waiting for; unref so exit is not delayed by their teardown.
+      for (const w of this.workers) {
+        w.unref();
+        void w.terminate();
+      }
+    },
+  };
+  for (let k = 0; k < count; k++) {
+    const w = new Worker(url);
+    pool.workers.push(w);
+    w.on('message', (m: FromWorker) => {
+      if ('ready' in m) pool.ready.add(w);
+      pool.onMessage?.(w, m);
+      pool.onChange?.();
+    });
+    w.on('error', (e) => {
+      pool.failure ??= e;
+      pool.onChange?.();
+    });
+  }
+  return pool;
 }
 
 export interface ChunkRunner<R> {
   chunks: number;
-  workers: number;
-  workerUrl: URL;
+  pool?: WorkerPool;
   /** The message for chunk i and the buffers it transfers. */
   message: (i: number) => { data: unknown; transfer: ArrayBuffer[] };
   /** Chunk i on this thread. */
@@ -32,13 +78,13 @@ export interface ChunkRunner<R> {
   emit: (r: R) => void;
 }
 
-type FromWorker<R> = { ready: true } | { id: number; result: R } | { id: number; fatal: string };
-
+/** Runs every chunk once, here or in the pool's workers; closes the pool. */
 export async function runChunks<R>(o: ChunkRunner<R>): Promise<void> {
+  const pool = o.pool;
   const done = new Map<number, R>();
   let next = 0;
   let emitted = 0;
-  let failure: Error | undefined;
+  const failed = (): boolean => pool?.failure !== undefined;
   const flush = (): void => {
     while (done.has(emitted)) {
       const r = done.get(emitted)!;
@@ -46,59 +92,50 @@ export async function runChunks<R>(o: ChunkRunner<R>): Promise<void> {
       o.emit(r);
     }
   };
-  let wake: (() => void) | undefined;
-  const pool: Worker[] = [];
   const give = (w: Worker): void => {
-    if (next >= o.chunks || failure) return;
+    if (next >= o.chunks || failed()) return;
     const i = next++;
     const m = o.message(i);
     w.postMessage({ id: i, data: m.data }, m.transfer);
   };
-  const spawn = Math.min(o.workers, o.chunks - 1);
-  // Loaded only when used: a single CSR should not pay for the module.
-  const WorkerClass = spawn > 0 ? (await import('node:worker_threads')).Worker : undefined;
-  for (let k = 0; k < spawn; k++) {
-    const w = new WorkerClass!(o.workerUrl);
-    pool.push(w);
-    w.on('message', (m: FromWorker<R>) => {
+  let wake: (() => void) | undefined;
+  if (pool) {
+    pool.onMessage = (w, m) => {
       if ('ready' in m) {
         give(w);
         give(w);
       } else if ('fatal' in m) {
-        failure ??= new Error(m.fatal);
+        pool.failure ??= new Error(m.fatal);
       } else {
-        done.set(m.id, m.result);
+        done.set(m.id, m.result as R);
         give(w);
       }
-      wake?.();
-    });
-    w.on('error', (e) => {
-      failure ??= e;
-      wake?.();
-    });
+    };
+    pool.onChange = () => wake?.();
+    // Workers that became ready while the inputs were read.
+    for (const w of pool.ready) {
+      give(w);
+      give(w);
+    }
   }
   // CCMKIT_PARALLEL_MAIN=0 (tests only) leaves every chunk to the workers, so they are sure to run.
-  const mainTakes = pool.length === 0 || process.env.CCMKIT_PARALLEL_MAIN !== '0';
+  const mainTakes = !pool || process.env.CCMKIT_PARALLEL_MAIN !== '0';
   try {
     // This thread takes chunks too, yielding between them so worker results and requests are handled.
-    while (mainTakes && next < o.chunks && !failure) {
+    while (mainTakes && next < o.chunks && !failed()) {
       const i = next++;
       done.set(i, await o.local(i));
       flush();
-      if (pool.length) await new Promise((r) => setImmediate(r));
+      if (pool) await new Promise((r) => setImmediate(r));
     }
-    while (emitted < o.chunks && !failure) {
+    while (emitted < o.chunks && !failed()) {
       flush();
       if (emitted < o.chunks) await new Promise<void>((r) => (wake = r));
       wake = undefined;
       flush();
     }
-    if (failure) throw failure;
+    if (pool?.failure) throw pool.failure;
   } finally {
-    // Workers hold no state worth waiting for; unref so exit is not delayed by their teardown.
-    for (const w of pool) {
-      w.unref();
-      void w.terminate();
-    }
+    pool?.close();
   }
 }

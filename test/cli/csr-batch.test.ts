@@ -1,6 +1,6 @@
 // A `csr parse` batch verifies on the thread pool, many signatures in flight:
 // every verdict must still belong to its own CSR and come out in input order.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildCsr } from '../../src/engine/builder.js';
@@ -82,4 +82,14 @@ describe('csr parse, worker threads', () => {
       }
     });
   }
+
+  it('starts its workers after reading when the batch size is only known then (stdin)', () => {
+    setup();
+    const input = readFileSync(files[0]!);
+    const one = ccmkit(['csr', 'parse', '--json', '-'], { input, env: { ...process.env, CCMKIT_WORKERS: '0' } });
+    const many = ccmkit(['csr', 'parse', '--json', '-'], { input, env: { ...process.env, CCMKIT_WORKERS: '2', CCMKIT_PARALLEL_MAIN: '0' } });
+    expect(many.stdout).toBe(one.stdout);
+    expect(jsonLines(many.stdout)).toHaveLength(n + 2);
+    expect(many.code).toBe(2);
+  });
 });

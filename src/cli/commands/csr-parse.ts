@@ -1,9 +1,10 @@
+import { statSync } from 'node:fs';
 import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
 import { parseArgs } from '../args.js';
 import { packJobs } from '../csr-parse-pack.js';
 import { errorHuman, errorJson, renderCsrs, verifyInThread, type CsrJob, type Rendered } from '../csr-parse-render.js';
 import { loadFiles } from '../load.js';
-import { runChunks, workerBudget } from '../parallel.js';
+import { runChunks, startWorkers, workerBudget } from '../parallel.js';
 
 export const help = `Usage: ccmkit csr parse FILE... [--json]
 
@@ -40,10 +41,19 @@ export const PARALLEL_MIN = 256;
 /** CSRs per chunk when the batch is split across threads. */
 const CHUNK = 128;
 
+/** About the smallest PEM CSR (EC P-256, a short name, no extensions): a file may hold one CSR per this many bytes. */
+const MIN_CSR_PEM_BYTES = 400;
+
+const WORKER_URL = (): URL => new URL('../csr-parse-worker.js', import.meta.url);
+
 export async function run(argv: string[]): Promise<number> {
   const p = parseArgs(argv, { json: { type: 'bool' } });
   if (p.positionals.length === 0) throw usageError('csr parse needs at least one FILE');
   const json = p.bool.has('json');
+  const min = Number(process.env.CCMKIT_PARALLEL_MIN ?? PARALLEL_MIN);
+  // A batch that may be large starts its workers now, so they load while the files are read.
+  const estimate = mostCsrs(p.positionals);
+  let pool = estimate >= min ? await startWorkers(WORKER_URL(), Math.min(await workerBudget(), Math.ceil(estimate / CHUNK) - 1)) : undefined;
   const loaded = loadFiles(p.positionals);
   let worst = 0;
   // Output is collected and written in large pieces: one write per line costs more than the report.
@@ -70,11 +80,15 @@ export async function run(argv: string[]): Promise<number> {
   // Each CSR is parsed, verified and rendered in input order, in chunks, by
   // this thread alone or with worker threads (parallel.ts); the output is the same.
   const jobs: CsrJob[] = loaded.objects;
+  const chunks = Math.ceil(jobs.length / CHUNK);
+  if (jobs.length < min || chunks < 2) {
+    pool?.close();
+    pool = undefined;
+  } else pool ??= await startWorkers(WORKER_URL(), Math.min(await workerBudget(), chunks - 1));
   const slice = (i: number): CsrJob[] => jobs.slice(i * CHUNK, (i + 1) * CHUNK);
   await runChunks<Rendered>({
-    chunks: Math.ceil(jobs.length / CHUNK),
-    workers: jobs.length >= Number(process.env.CCMKIT_PARALLEL_MIN ?? PARALLEL_MIN) ? workerBudget() : 0,
-    workerUrl: new URL('../csr-parse-worker.js', import.meta.url),
+    chunks,
+    ...(pool ? { pool } : {}),
     message: (i) => packJobs(slice(i), json),
     local: (i) => renderCsrs(slice(i), json, verifyInThread),
     emit,
@@ -84,4 +98,18 @@ export async function run(argv: string[]): Promise<number> {
   }
   flushOut();
   return worst;
+}
+
+/** The most CSRs these files may hold, from their number and sizes (stdin counts as one: decided after reading). */
+function mostCsrs(paths: string[]): number {
+  let bytes = 0;
+  for (const path of paths) {
+    if (path === '-') continue;
+    try {
+      bytes += statSync(path).size;
+    } catch {
+      // Reading reports it.
+    }
+  }
+  return Math.max(paths.length, Math.floor(bytes / MIN_CSR_PEM_BYTES));
 }
