@@ -26,6 +26,13 @@ Examples:
   ccmkit csr parse --json *.csr | jq -r 'select(.signature_valid|not) .source'
   echo '{"csr":"-----BEGIN CERTIFICATE REQUEST-----\\n..."}' | ccmkit csr parse -
 
+Large batches (256 CSRs or more) are parsed by this thread and worker
+threads together; the output is the same, in the same order.
+
+Environment:
+  CCMKIT_WORKERS=N  worker threads for large batches (default: one per spare
+                    core, at most 7; 0: none)
+
 Exit codes:
   0  every CSR parsed, has a valid signature and fits CCM's policy
   1  a CSR parsed but its signature is invalid or it is outside CCM's policy
