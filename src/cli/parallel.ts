@@ -68,7 +68,14 @@ export async function startWorkers(url: URL, count: number): Promise<WorkerPool 
 }
 
 export interface ChunkRunner<R> {
-  chunks: number;
+  /** Chunks that can be handed out so far; the final count once `more` has returned false. */
+  chunks: () => number;
+  /**
+   * Reads more input on this thread, between the chunks it hands out, so
+   * workers start on the first chunks while the rest is read; false once
+   * everything is read. Results are emitted only after that.
+   */
+  more?: () => boolean;
   pool?: WorkerPool;
   /** The message for chunk i and the buffers it transfers. */
   message: (i: number) => { data: unknown; transfer: ArrayBuffer[] };
@@ -78,59 +85,71 @@ export interface ChunkRunner<R> {
   emit: (r: R) => void;
 }
 
+/** Chunks a worker may have queued: one running, one waiting, so it never idles between messages. */
+const IN_FLIGHT = 2;
+
 /** Runs every chunk once, here or in the pool's workers; closes the pool. */
 export async function runChunks<R>(o: ChunkRunner<R>): Promise<void> {
   const pool = o.pool;
   const done = new Map<number, R>();
   let next = 0;
   let emitted = 0;
+  let reading = o.more !== undefined;
   const failed = (): boolean => pool?.failure !== undefined;
   const flush = (): void => {
+    if (reading) return;
     while (done.has(emitted)) {
       const r = done.get(emitted)!;
       done.delete(emitted++);
       o.emit(r);
     }
   };
-  const give = (w: Worker): void => {
-    if (next >= o.chunks || failed()) return;
-    const i = next++;
-    const m = o.message(i);
-    w.postMessage({ id: i, data: m.data }, m.transfer);
+  const inFlight = new Map<Worker, number>();
+  const topUp = (w: Worker): void => {
+    if (!pool?.ready.has(w)) return;
+    while ((inFlight.get(w) ?? 0) < IN_FLIGHT && next < o.chunks() && !failed()) {
+      const i = next++;
+      const m = o.message(i);
+      w.postMessage({ id: i, data: m.data }, m.transfer);
+      inFlight.set(w, (inFlight.get(w) ?? 0) + 1);
+    }
   };
   let wake: (() => void) | undefined;
   if (pool) {
     pool.onMessage = (w, m) => {
-      if ('ready' in m) {
-        give(w);
-        give(w);
-      } else if ('fatal' in m) {
-        pool.failure ??= new Error(m.fatal);
-      } else {
+      if ('fatal' in m) pool.failure ??= new Error(m.fatal);
+      else if ('result' in m) {
         done.set(m.id, m.result as R);
-        give(w);
+        inFlight.set(w, inFlight.get(w)! - 1);
       }
+      topUp(w);
     };
     pool.onChange = () => wake?.();
-    // Workers that became ready while the inputs were read.
-    for (const w of pool.ready) {
-      give(w);
-      give(w);
-    }
   }
+  const topUpAll = (): void => {
+    for (const w of pool?.workers ?? []) topUp(w);
+  };
   // CCMKIT_PARALLEL_MAIN=0 (tests only) leaves every chunk to the workers, so they are sure to run.
   const mainTakes = !pool || process.env.CCMKIT_PARALLEL_MAIN !== '0';
+  const yieldToWorkers = (): Promise<unknown> => new Promise((r) => setImmediate(r));
   try {
-    // This thread takes chunks too, yielding between them so worker results and requests are handled.
-    while (mainTakes && next < o.chunks && !failed()) {
+    // Read, handing out chunks as they fill; then take chunks here too,
+    // yielding between them so worker results and requests are handled.
+    while (reading && !failed()) {
+      reading = o.more!();
+      topUpAll();
+      if (pool) await yieldToWorkers();
+    }
+    topUpAll();
+    while (mainTakes && next < o.chunks() && !failed()) {
       const i = next++;
       done.set(i, await o.local(i));
       flush();
-      if (pool) await new Promise((r) => setImmediate(r));
+      if (pool) await yieldToWorkers();
     }
-    while (emitted < o.chunks && !failed()) {
+    while (emitted < o.chunks() && !failed()) {
       flush();
-      if (emitted < o.chunks) await new Promise<void>((r) => (wake = r));
+      if (emitted < o.chunks()) await new Promise<void>((r) => (wake = r));
       wake = undefined;
       flush();
     }

@@ -83,6 +83,29 @@ describe('csr parse, worker threads', () => {
     });
   }
 
+  it('hands out chunks while it is still reading many files; errors found late still print first', () => {
+    setup();
+    const ec = key('EC256', 1);
+    const paths: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const f = join(tmp.dir, `one-${i}.csr`);
+      if (i === 150) paths.push(join(tmp.dir, 'not-there.csr'));
+      if (i === 399) writeFileSync(f, 'not a csr');
+      else writeFileSync(f, pem('CERTIFICATE REQUEST', buildCsr({ subject: [['CN', `f${i}.example`]], key: ec })));
+      paths.push(f);
+    }
+    const one = ccmkit(['csr', 'parse', '--json', ...paths], { env: { ...process.env, CCMKIT_WORKERS: '0' } });
+    const many = ccmkit(['csr', 'parse', '--json', ...paths], { env: { ...process.env, CCMKIT_WORKERS: '2', CCMKIT_PARALLEL_MAIN: '0' } });
+    expect(many.stdout).toBe(one.stdout);
+    const lines = jsonLines(many.stdout);
+    expect(lines).toHaveLength(401);
+    expect(lines[0]!.error_code).toBe('CCMKIT.0002');
+    expect(lines[1]!.error_code).toBe('CCMKIT.0004');
+    expect(lines[2]!.subject).toBe('CN=f0.example');
+    expect(lines[400]!.subject).toBe('CN=f398.example');
+    expect(many.code).toBe(2);
+  });
+
   it('starts its workers after reading when the batch size is only known then (stdin)', () => {
     setup();
     const input = readFileSync(files[0]!);

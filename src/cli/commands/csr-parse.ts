@@ -3,7 +3,7 @@ import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
 import { parseArgs } from '../args.js';
 import { packJobs } from '../csr-parse-pack.js';
 import { errorHuman, errorJson, renderCsrs, verifyInThread, type CsrJob, type Rendered } from '../csr-parse-render.js';
-import { loadFiles } from '../load.js';
+import { emptyLoaded, loadFileInto } from '../load.js';
 import { runChunks, startWorkers, workerBudget } from '../parallel.js';
 
 export const help = `Usage: ccmkit csr parse FILE... [--json]
@@ -57,11 +57,29 @@ export async function run(argv: string[]): Promise<number> {
   const p = parseArgs(argv, { json: { type: 'bool' } });
   if (p.positionals.length === 0) throw usageError('csr parse needs at least one FILE');
   const json = p.bool.has('json');
+  const paths = p.positionals;
   const min = Number(process.env.CCMKIT_PARALLEL_MIN ?? PARALLEL_MIN);
-  // A batch that may be large starts its workers now, so they load while the files are read.
-  const estimate = mostCsrs(p.positionals);
+  const loaded = emptyLoaded();
+  // Each CSR is parsed, verified and rendered in input order, in chunks, by
+  // this thread alone or with worker threads (parallel.ts); the output is the same.
+  const jobs: CsrJob[] = loaded.objects;
+  let read = 0;
+  /** Reads files until another chunk is full; false when none are left. */
+  const more = (): boolean => {
+    const target = jobs.length + CHUNK;
+    while (read < paths.length && jobs.length < target) loadFileInto(loaded, paths[read++]!);
+    return read < paths.length;
+  };
+  const chunks = (): number => (read < paths.length ? Math.floor(jobs.length / CHUNK) : Math.ceil(jobs.length / CHUNK));
+  // A batch that may be large starts its workers now, so they load while the
+  // files are read, and take chunks as soon as they fill.
+  const estimate = mostCsrs(paths, min);
   let pool = estimate >= min ? await startWorkers(WORKER_URL(), Math.min(await workerBudget(), Math.ceil(estimate / CHUNK) - 1)) : undefined;
-  const loaded = loadFiles(p.positionals);
+  if (!pool) {
+    while (more());
+    // Only known now (stdin, or files larger than they looked).
+    if (jobs.length >= min && chunks() >= 2) pool = await startWorkers(WORKER_URL(), Math.min(await workerBudget(), chunks() - 1));
+  }
   let worst = 0;
   // Output is collected and written in large pieces: one write per line costs more than the report.
   let out = '';
@@ -71,44 +89,50 @@ export async function run(argv: string[]): Promise<number> {
     else err += errorHuman(e);
     worst = Math.max(worst, code);
   };
-  const emit = (r: Rendered): void => {
-    out += r.out;
-    err += r.err;
-    worst = Math.max(worst, r.worst);
-    if (out.length > 1 << 20) flushOut();
-  };
   const flushOut = (): void => {
     if (err) process.stderr.write(err);
     if (out) process.stdout.write(out);
     out = err = '';
   };
-  for (const m of loaded.missing) fail(m.error, 2);
-  for (const pr of loaded.problems) fail(pr.error, 2);
-  // Each CSR is parsed, verified and rendered in input order, in chunks, by
-  // this thread alone or with worker threads (parallel.ts); the output is the same.
-  const jobs: CsrJob[] = loaded.objects;
-  const chunks = Math.ceil(jobs.length / CHUNK);
-  if (jobs.length < min || chunks < 2) {
-    pool?.close();
-    pool = undefined;
-  } else pool ??= await startWorkers(WORKER_URL(), Math.min(await workerBudget(), chunks - 1));
+  let first = true;
   const slice = (i: number): CsrJob[] => jobs.slice(i * CHUNK, (i + 1) * CHUNK);
   await runChunks<Rendered>({
     chunks,
+    ...(read < paths.length ? { more } : {}),
     ...(pool ? { pool } : {}),
     message: (i) => packJobs(slice(i), json),
     local: (i) => renderCsrs(slice(i), json, verifyInThread),
-    emit,
+    emit: (r) => {
+      if (first) {
+        // Files that could not be read, and inputs that are not objects, come first, as they always have.
+        first = false;
+        reportLoadErrors();
+      }
+      out += r.out;
+      err += r.err;
+      worst = Math.max(worst, r.worst);
+      if (out.length > 1 << 20) flushOut();
+    },
   });
-  if (loaded.objects.length === 0 && worst === 0) {
+  function reportLoadErrors(): void {
+    for (const m of loaded.missing) fail(m.error, 2);
+    for (const pr of loaded.problems) fail(pr.error, 2);
+  }
+  if (first) reportLoadErrors();
+  if (jobs.length === 0 && worst === 0) {
     fail(new CcmError(400, LocalCode.INPUT_UNRECOGNISED, 'no CSR found in the input.'), 2);
   }
   flushOut();
   return worst;
 }
 
-/** The most CSRs these files may hold, from their number and sizes (stdin counts as one: decided after reading). */
-function mostCsrs(paths: string[]): number {
+/**
+ * The most CSRs these files may hold, from their number and sizes (stdin
+ * counts as one: decided after reading). Sizes are looked at only when the
+ * number alone does not reach `min`.
+ */
+function mostCsrs(paths: string[], min: number): number {
+  if (paths.length >= min) return paths.length;
   let bytes = 0;
   for (const path of paths) {
     if (path === '-') continue;
