@@ -74,7 +74,7 @@ for (const alg of ['RSA2048', 'EC256'] as const) {
 }
 
 if (process.env.CSR_CLI_CROSSOVER !== '0') {
-  const SIZES = [64, 128, 256, 512, 1024, 2048].filter((n) => n <= N);
+  const SIZES = [256, 512, 1024, 2048, 3000].filter((n) => n <= N);
   const off = { ...process.env, CCMKIT_WORKERS: '0' };
   const on = { ...process.env, CCMKIT_WORKERS: '1', CCMKIT_PARALLEL_MIN: '1' };
   console.log(`crossover: wall ms, median of ${RUNS}, workers off / on (one worker)`);

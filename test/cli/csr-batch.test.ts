@@ -23,15 +23,18 @@ describe('csr parse, large batch', () => {
     }
     const f = join(tmp.dir, 'batch.pem');
     writeFileSync(f, parts.join(''));
-    const r = ccmkit(['csr', 'parse', '--json', f]);
-    const lines = jsonLines(r.stdout);
-    expect(lines).toHaveLength(n);
-    lines.forEach((o, i) => {
-      expect(o.source).toBe(`${f}#${i + 1}`);
-      expect(o.subject).toBe(`CN=h${i}.batch.example`);
-      expect(o.signature_valid, `CSR ${i}`).toBe(!broken.has(i));
-    });
-    expect(r.code).toBe(1);
+    // As run (one thread at this size), and split across worker threads.
+    for (const env of [process.env, { ...process.env, CCMKIT_WORKERS: '2', CCMKIT_PARALLEL_MIN: '1' }]) {
+      const r = ccmkit(['csr', 'parse', '--json', f], { env });
+      const lines = jsonLines(r.stdout);
+      expect(lines).toHaveLength(n);
+      lines.forEach((o, i) => {
+        expect(o.source).toBe(`${f}#${i + 1}`);
+        expect(o.subject).toBe(`CN=h${i}.batch.example`);
+        expect(o.signature_valid, `CSR ${i}`).toBe(!broken.has(i));
+      });
+      expect(r.code).toBe(1);
+    }
   });
 });
 

@@ -26,7 +26,7 @@ Examples:
   ccmkit csr parse --json *.csr | jq -r 'select(.signature_valid|not) .source'
   echo '{"csr":"-----BEGIN CERTIFICATE REQUEST-----\\n..."}' | ccmkit csr parse -
 
-Large batches (256 CSRs or more) are parsed by this thread and worker
+Large batches (1,024 CSRs or more) are parsed by this thread and worker
 threads together; the output is the same, in the same order.
 
 Environment:
@@ -39,11 +39,13 @@ Exit codes:
   2  an input is not a CSR at all, or a usage error`;
 
 /**
- * Below this many CSRs everything stays on the main thread: a worker's
- * start-up would cost more than it saves. Measured with
- * benchmarks/csr-parse-cli.ts (crossover section).
+ * Below this many CSRs everything stays on the main thread. A worker is ready
+ * some 20-40 ms after it is started (its own isolate, code and JIT warm-up),
+ * and only helps once the batch outlasts that: about 1,000 RSA CSRs or 500 EC
+ * ones on one thread. Measured with benchmarks/csr-parse-cli.ts (crossover
+ * section; on a loaded 2-core machine workers only won from about 2,000).
  */
-export const PARALLEL_MIN = 256;
+export const PARALLEL_MIN = 1024;
 
 /** CSRs per chunk when the batch is split across threads. */
 const CHUNK = 128;
