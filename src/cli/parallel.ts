@@ -105,6 +105,7 @@ export async function runChunks<R>(o: ChunkRunner<R>): Promise<void> {
     }
   };
   const inFlight = new Map<Worker, number>();
+  let byWorkers = 0;
   const topUp = (w: Worker): void => {
     if (!pool?.ready.has(w)) return;
     while ((inFlight.get(w) ?? 0) < IN_FLIGHT && next < o.chunks() && !failed()) {
@@ -121,6 +122,7 @@ export async function runChunks<R>(o: ChunkRunner<R>): Promise<void> {
       else if ('result' in m) {
         done.set(m.id, m.result as R);
         inFlight.set(w, inFlight.get(w)! - 1);
+        byWorkers++;
       }
       topUp(w);
     };
@@ -154,6 +156,7 @@ export async function runChunks<R>(o: ChunkRunner<R>): Promise<void> {
       flush();
     }
     if (pool?.failure) throw pool.failure;
+    if (process.env.CCMKIT_DEBUG) process.stderr.write(`ccmkit: debug: ${o.chunks()} chunks, ${byWorkers} by ${pool?.workers.length ?? 0} worker threads\n`);
   } finally {
     pool?.close();
   }

@@ -24,7 +24,7 @@ describe('csr parse, large batch', () => {
     const f = join(tmp.dir, 'batch.pem');
     writeFileSync(f, parts.join(''));
     // As run (one thread at this size), and split across worker threads.
-    for (const env of [process.env, { ...process.env, CCMKIT_WORKERS: '2', CCMKIT_PARALLEL_MIN: '1' }]) {
+    for (const env of [process.env, { ...process.env, CCMKIT_WORKERS: '2', CCMKIT_PARALLEL_MIN: '1', CCMKIT_PARALLEL_MAIN: '0' }]) {
       const r = ccmkit(['csr', 'parse', '--json', f], { env });
       const lines = jsonLines(r.stdout);
       expect(lines).toHaveLength(n);
@@ -69,6 +69,10 @@ describe('csr parse, worker threads', () => {
       // Workers only (the main thread takes no chunk), against the main thread only.
       const one = ccmkit(args, { env: { ...process.env, CCMKIT_WORKERS: '0' } });
       const many = ccmkit(args, { env: { ...process.env, CCMKIT_WORKERS: '3', CCMKIT_PARALLEL_MIN: '1', CCMKIT_PARALLEL_MAIN: '0' } });
+      // The workers really did the work (the debug line is the only difference).
+      const traced = ccmkit(args, { env: { ...process.env, CCMKIT_WORKERS: '3', CCMKIT_PARALLEL_MIN: '1', CCMKIT_PARALLEL_MAIN: '0', CCMKIT_DEBUG: '1' } });
+      expect(traced.stderr).toMatch(/debug: 6 chunks, 6 by 3 worker threads/);
+      expect(traced.stdout).toBe(many.stdout);
       expect(many.code).toBe(2);
       expect(one.code).toBe(2);
       expect(many.stdout).toBe(one.stdout);
@@ -98,7 +102,8 @@ describe('csr parse, worker threads', () => {
       paths.push(f);
     }
     const one = ccmkit(['csr', 'parse', '--json', ...paths], { env: { ...process.env, CCMKIT_WORKERS: '0' } });
-    const many = ccmkit(['csr', 'parse', '--json', ...paths], { env: { ...process.env, CCMKIT_WORKERS: '2', CCMKIT_PARALLEL_MAIN: '0' } });
+    const many = ccmkit(['csr', 'parse', '--json', ...paths], { env: { ...process.env, CCMKIT_WORKERS: '2', CCMKIT_PARALLEL_MIN: '1', CCMKIT_PARALLEL_MAIN: '0', CCMKIT_DEBUG: '1' } });
+    expect(many.stderr).toMatch(/debug: 4 chunks, 4 by 2 worker threads/);
     expect(many.stdout).toBe(one.stdout);
     const lines = jsonLines(many.stdout);
     expect(lines).toHaveLength(401);
@@ -113,7 +118,8 @@ describe('csr parse, worker threads', () => {
     setup();
     const input = readFileSync(files[0]!);
     const one = ccmkit(['csr', 'parse', '--json', '-'], { input, env: { ...process.env, CCMKIT_WORKERS: '0' } });
-    const many = ccmkit(['csr', 'parse', '--json', '-'], { input, env: { ...process.env, CCMKIT_WORKERS: '2', CCMKIT_PARALLEL_MAIN: '0' } });
+    const many = ccmkit(['csr', 'parse', '--json', '-'], { input, env: { ...process.env, CCMKIT_WORKERS: '2', CCMKIT_PARALLEL_MIN: '1', CCMKIT_PARALLEL_MAIN: '0', CCMKIT_DEBUG: '1' } });
+    expect(many.stderr).toMatch(/debug: 6 chunks, 6 by 2 worker threads/);
     expect(many.stdout).toBe(one.stdout);
     expect(jsonLines(many.stdout)).toHaveLength(n + 2);
     expect(many.code).toBe(2);
