@@ -234,10 +234,11 @@ export function createCsr(req: CsrRequest, key: KeyObject, pk: PublicKeyInfo, ex
     throw new CcmError(500, 'CCMKIT.0009', `internal error: the CSR built does not carry the requested ${what}; nothing was written.`);
   };
   if (!report.signature_valid) mismatch('signature');
-  if (JSON.stringify(sortedDn(report.distinguished_name)) !== JSON.stringify(sortedDn(req.subject))) mismatch('subject');
-  if (JSON.stringify(report.subject_alternative_names) !== JSON.stringify(sans.map((s) => ({ type: s.type, value: s.type === 'IP' ? canonicalIp(s.value) : s.value })))) mismatch('subject alternative names');
-  if (JSON.stringify(report.key_usage ?? []) !== JSON.stringify(sortKu(keyUsage ?? []))) mismatch('key usage');
-  if (JSON.stringify(report.extended_key_usage ?? []) !== JSON.stringify(eku ?? [])) mismatch('extended key usage');
+  if (!sameDn(report.distinguished_name, req.subject)) mismatch('subject');
+  const got = report.subject_alternative_names;
+  if (got.length !== sans.length || sans.some((s, i) => got[i]!.type !== s.type || got[i]!.value !== (s.type === 'IP' ? canonicalIp(s.value) : s.value))) mismatch('subject alternative names');
+  if (!sameList(report.key_usage ?? [], sortKu(keyUsage ?? []))) mismatch('key usage');
+  if (!sameList(report.extended_key_usage ?? [], eku ?? [])) mismatch('extended key usage');
   if ((report.basic_constraints?.ca ?? false) !== !!req.ca || report.basic_constraints?.path_length !== (req.ca ? req.pathLength : undefined)) mismatch('basic constraints');
   // The same rule seen before and after building is one warning, not two.
   const seen = new Set<string>();
@@ -250,8 +251,14 @@ export function createCsr(req: CsrRequest, key: KeyObject, pk: PublicKeyInfo, ex
   return { der, report, findings: warnings };
 }
 
-function sortedDn(dn: DistinguishedName): [string, string | undefined][] {
-  return Object.entries(dn).sort(([a], [b]) => (a < b ? -1 : 1));
+/** The same fields with the same values (an absent field and one set to undefined are the same). */
+function sameDn(a: DistinguishedName, b: DistinguishedName): boolean {
+  for (const [field] of DN_ATTRIBUTES) if (a[field] !== b[field]) return false;
+  return true;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function canonicalIp(s: string): string {
