@@ -272,6 +272,21 @@ export class ContentCache<V> {
     return undefined;
   }
 
+  /** get() for one part given as buf[start, end), without making a view of it (OIDs and algorithm identifiers, on every parse). */
+  getRange(buf: Uint8Array, start: number, end: number): V | undefined {
+    const bucket = this.map.get(bytesHash(buf, start, end, 0x811c9dc5));
+    if (bucket) {
+      for (const e of bucket) {
+        const p = e.parts[0]!;
+        if (e.parts.length !== 1 || p.length !== end - start) continue;
+        let i = 0;
+        while (i < p.length && p[i] === buf[start + i]) i++;
+        if (i === p.length) return e.value;
+      }
+    }
+    return undefined;
+  }
+
   set(value: V, ...parts: Uint8Array[]): void {
     if (this.size >= this.limit) {
       this.map.clear();
@@ -289,9 +304,9 @@ const oidCache = new ContentCache<string>(4096);
 /** OBJECT IDENTIFIER content as dotted text. */
 export function oidOf(buf: Uint8Array, t: Tlv): string {
   if (t.tag !== Tag.OID) throw new DerError('expected OBJECT IDENTIFIER', t.start);
-  const content = buf.subarray(t.body, t.end);
-  const hit = oidCache.get(content);
+  const hit = oidCache.getRange(buf, t.body, t.end);
   if (hit !== undefined) return hit;
+  const content = buf.subarray(t.body, t.end);
   const text = decodeOid(content, t.start);
   oidCache.set(text, content);
   return text;

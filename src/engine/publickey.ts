@@ -208,6 +208,17 @@ export function cachedPublicKeyObject(pk: PublicKeyInfo): KeyObject {
  * never verify with a key other than the one `pk` names.
  */
 export function publicKeyObjectOf(priv: KeyObject, pk: PublicKeyInfo): KeyObject {
+  // KeyObjects and parsed keys are immutable: a batch signing many CSRs with one key checks the pair once.
+  const memo = derivedKeys.get(priv);
+  if (memo?.pk === pk) return memo.pub;
+  const pub = derivedPublicKey(priv, pk);
+  derivedKeys.set(priv, { pk, pub });
+  return pub;
+}
+
+const derivedKeys = new WeakMap<KeyObject, { pk: PublicKeyInfo; pub: KeyObject }>();
+
+function derivedPublicKey(priv: KeyObject, pk: PublicKeyInfo): KeyObject {
   try {
     const pub = createPublicKey(priv);
     const jwk = pub.export({ format: 'jwk' });
