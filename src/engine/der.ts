@@ -471,6 +471,8 @@ export function integer(v: bigint | number | Uint8Array): Buffer {
 }
 
 export function integerContent(v: bigint | number | Uint8Array): Buffer {
+  // Versions, path lengths and small counts: one octet, without BigInt and hex round trips.
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 0x80) return Buffer.from([v]);
   let mag: Buffer;
   if (typeof v === 'number' || typeof v === 'bigint') {
     const n = BigInt(v);
