@@ -2,7 +2,7 @@
 //
 // Same run, same CA key (RSA 2048, SHA-256), same revoked list, each tool in its
 // own child process so peak RSS is that process's alone:
-//   ccmkit   `ccmkit crl build --revoked list.csv --der`
+//   ccmkit   `ccmkit crl build --revoked list.csv --format der`
 //   pyca     CertificateRevocationListBuilder over the same CSV (python3 cryptography)
 //   openssl  `openssl ca -gencrl` over a 1,000,000-line index.txt
 // Wall time includes reading the input and writing the CRL, for all three.
@@ -128,12 +128,12 @@ async function main(): Promise<void> {
   // Fixed cost (node start-up, key load, signing) from an empty list, to show the per-entry slope.
   const empty = join(DATA, 'revoked-0.csv');
   writeFileSync(empty, '');
-  const base = best(3, [process.execPath, BIN, 'crl', 'build', '--ca-cert', 'ca.pem', '--ca-key', 'ca.key', '--revoked', empty, '--crl-number', '1', '--valid-days', '7', '--at', AT, '--der', '--out', join(DATA, 'ccmkit-0.crl')]);
+  const base = best(3, [process.execPath, BIN, 'crl', 'build', '--ca-cert', 'ca.pem', '--ca-key', 'ca.key', '--revoked', empty, '--crl-number', '1', '--valid-days', '7', '--at', AT, '--format', 'der', '--force', '--out', join(DATA, 'ccmkit-0.crl')]);
   console.log(`ccmkit         0 entries: ${base.secs.toFixed(2)} s wall, ${base.cpu.toFixed(2)} s CPU (fixed cost: start-up, key load, signing), peak RSS ${fmtMB(base.rss)}`);
   for (const n of SIZES) {
     const csv = await prepare(n);
     const outFile = join(DATA, `ccmkit-${n}.crl`);
-    const m = best(3, [process.execPath, BIN, 'crl', 'build', '--ca-cert', 'ca.pem', '--ca-key', 'ca.key', '--revoked', csv, '--crl-number', '1', '--valid-days', '7', '--at', AT, '--der', '--out', outFile]);
+    const m = best(3, [process.execPath, BIN, 'crl', 'build', '--ca-cert', 'ca.pem', '--ca-key', 'ca.key', '--revoked', csv, '--crl-number', '1', '--valid-days', '7', '--at', AT, '--format', 'der', '--force', '--out', outFile]);
     ccm[n] = { ...m, size: statSync(outFile).size };
     console.log(`ccmkit  ${String(n).padStart(8)} entries: ${m.secs.toFixed(2)} s wall, ${m.cpu.toFixed(2)} s CPU, peak RSS ${fmtMB(m.rss)}, CRL ${fmtMB(ccm[n]!.size)}`);
   }

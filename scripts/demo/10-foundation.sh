@@ -30,5 +30,5 @@ say "ccmkit key match api.key web.crt bag.pem   (pairs by public key, whatever t
 say ccmkit inspect bag.pem
 "$CCMKIT" inspect bag.pem
 
-say "ccmkit csr parse api.crt   (not a CSR: a CCM-style error, exit 2)"
+say "ccmkit csr parse api.crt   (not a CSR: a CCM-style error, exit 1)"
 "$CCMKIT" csr parse api.crt || echo "(exit $?)"

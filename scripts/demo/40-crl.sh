@@ -28,8 +28,8 @@ CSV
 cat revoked.csv
 
 echo
-echo "\$ ccmkit crl build --ca-cert ca.pem --ca-key ca.key --revoked revoked.csv --crl-number 1 --valid-days 7 --out ca.crl"
-"$CCMKIT" crl build --ca-cert ca.pem --ca-key ca.key --revoked revoked.csv --crl-number 1 --valid-days 7 --out ca.crl
+echo "\$ ccmkit crl build --ca-cert ca.pem --ca-key ca.key --revoked revoked.csv --crl-number 1 --valid-days 7 -o ca.crl"
+"$CCMKIT" crl build --ca-cert ca.pem --ca-key ca.key --revoked revoked.csv --crl-number 1 --valid-days 7 -o ca.crl
 
 echo
 echo "\$ ccmkit crl inspect ca.crl --ca-cert ca.pem"
@@ -51,11 +51,11 @@ echo
 echo "-- a day later: 0FA012 comes off hold, 0FA014 is revoked; the delta CRL against CRL #1"
 grep -v '^0FA012' revoked.csv > revoked2.csv
 echo "0FA014,$(date -u +%Y-%m-%dT%H:%M:%SZ),CESSATION_OF_OPERATION" >> revoked2.csv
-"$CCMKIT" crl build --ca-cert ca.pem --ca-key ca.key --revoked revoked2.csv --crl-number 2 --valid-days 7 --base-crl ca.crl --out delta.crl
+"$CCMKIT" crl build --ca-cert ca.pem --ca-key ca.key --revoked revoked2.csv --crl-number 2 --valid-days 7 --base-crl ca.crl -o delta.crl
 "$CCMKIT" crl inspect delta.crl --ca-cert ca.pem
 
 echo
 echo "-- bad input is refused with CCM error codes, and nothing is written"
 printf '0FA0,2025-01-01T00:00:00Z,KEY_COMPROMISE\n0fa0,2025-01-02T00:00:00Z,SUPERSEDED\n00,2025-01-01T00:00:00Z,\n01,2025-01-01T00:00:00Z,LOST_IT\n' > bad.csv
-"$CCMKIT" crl build --ca-cert ca.pem --ca-key kept.key --revoked bad.csv --crl-number 3 --valid-days 45 --out bad.crl 2>&1 || echo "exit $?"
+"$CCMKIT" crl build --ca-cert ca.pem --ca-key kept.key --revoked bad.csv --crl-number 3 --valid-days 45 -o bad.crl 2>&1 || echo "exit $?"
 [ -e bad.crl ] && echo "bad.crl exists (unexpected)" || echo "bad.crl was not written"

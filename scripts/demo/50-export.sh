@@ -41,25 +41,25 @@ for t in APACHE NGINX OTHER; do
   "$CCMKIT" export --type $t --certificate server.crt --certificate-chain unordered-chain.pem --private-key server.key --name shop -o out | head -4
 done
 
-say "ccmkit export --type NGINX ... --password 'Demo-Pass-1'   (server.key encrypted, no keystorePass.txt)"
-"$CCMKIT" export --type NGINX --certificate server.crt --certificate-chain unordered-chain.pem --private-key server.key --name locked --password 'Demo-Pass-1' -o out | head -3
+say "CCMKIT_OUT_PASSWORD='Demo-Pass-1' ccmkit export --type NGINX ...   (server.key encrypted, no keystorePass.txt)"
+CCMKIT_OUT_PASSWORD='Demo-Pass-1' "$CCMKIT" export --type NGINX --certificate server.crt --certificate-chain unordered-chain.pem --private-key server.key --name locked -o out | head -3
 unzip -p out/locked_nginx.zip server.key | head -1
 
-say "ccmkit export --type OTHER ... --json   (CCM's non-compressed export body, \\r\\n line breaks)"
-"$CCMKIT" export --type OTHER --certificate server.crt --certificate-chain unordered-chain.pem --private-key server.key --json | head -c 300; echo ' ...'
+say "ccmkit export --type OTHER ... --format json   (CCM's non-compressed export body, \\r\\n line breaks)"
+"$CCMKIT" export --type OTHER --certificate server.crt --certificate-chain unordered-chain.pem --private-key server.key --format json | head -c 300; echo ' ...'
 
-say "ccmkit export --type IIS ... --json   (CCM defines no JSON export for IIS/TOMCAT: a clear error, exit 1)"
-"$CCMKIT" export --type IIS --certificate server.crt --private-key server.key --json || echo "(exit $?)"
+say "ccmkit export --type IIS ... --format json   (CCM defines no JSON export for IIS/TOMCAT: a clear error, exit 1)"
+"$CCMKIT" export --type IIS --certificate server.crt --private-key server.key --format json || echo "(exit $?)"
 
 mkdir -p iis && (cd iis && unzip -o -q ../out/shop_iis.zip)
-say 'ccmkit convert iis/server.pfx --password "$(cat iis/keystorePass.txt)" --to scm-import --name shop   (PFX back to an SCM import body)'
-"$CCMKIT" convert iis/server.pfx --password "$(cat iis/keystorePass.txt)" --to scm-import --name shop | head -c 260; echo ' ...'
+say 'ccmkit convert iis/server.pfx --passphrase-file iis/keystorePass.txt --to scm-import --name shop   (PFX back to an SCM import body)'
+"$CCMKIT" convert iis/server.pfx --passphrase-file iis/keystorePass.txt --to scm-import --name shop | head -c 260; echo ' ...'
 
 say "ccmkit convert out/shop_tomcat.zip --to pem -o back   (a CCM zip back to PEM; keystorePass.txt inside is used)"
 "$CCMKIT" convert out/shop_tomcat.zip --to pem -o back
 ls -l back
 openssl verify -CAfile root.crt -untrusted back/chain.crt back/server.crt
 
-say "ccmkit convert iis/server.pfx --password wrong --to pem -o nope   (wrong password: said so, nothing written)"
-"$CCMKIT" convert iis/server.pfx --password wrong --to pem -o nope || echo "(exit $?)"
+say "CCMKIT_PASSPHRASE=wrong ccmkit convert iis/server.pfx --to pem -o nope   (wrong password: said so, nothing written)"
+CCMKIT_PASSPHRASE=wrong "$CCMKIT" convert iis/server.pfx --to pem -o nope || echo "(exit $?)"
 ls nope 2>/dev/null || echo "(no folder nope: nothing was written)"

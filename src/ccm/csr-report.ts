@@ -40,8 +40,8 @@ export interface CsrReport {
   findings: Finding[];
 }
 
-/** `verdict` lets batch callers pass a signature result computed on the thread pool. */
-export function csrReport(csr: Csr, pemLength?: number, verdict: VerifyResult = verifyCsrSignature(csr)): CsrReport {
+/** The policy findings of a CSR alone (what csrReport reports, without building the report: issuing needs only these). */
+export function csrFindings(csr: Csr, pemLength?: number, verdict: VerifyResult = verifyCsrSignature(csr)): Finding[] {
   const pk = csr.publicKey;
   const findings: Finding[] = [];
   const keyProblem = publicKeyProblem(pk);
@@ -71,7 +71,13 @@ export function csrReport(csr: Csr, pemLength?: number, verdict: VerifyResult = 
     });
   }
   findings.push(...keyFindings(pk), ...hashFindings(csr.signatureAlgorithm), ...distinguishedNameFindings(csr.subject));
+  return findings;
+}
 
+/** `verdict` lets batch callers pass a signature result computed on the thread pool. */
+export function csrReport(csr: Csr, pemLength?: number, verdict: VerifyResult = verifyCsrSignature(csr)): CsrReport {
+  const pk = csr.publicKey;
+  const findings = csrFindings(csr, pemLength, verdict);
   const ext = csr.extensions;
   return {
     key_algorithm: pk.type === 'RSA-PSS' ? 'RSA' : pk.type === 'unknown' ? pk.algorithmOid : pk.type,

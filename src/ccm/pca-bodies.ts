@@ -9,7 +9,7 @@ import { dnObjectFindings } from './dn.js';
 import { hostnameProblem, isIPv4 } from './domains.js';
 import type { Finding } from './findings.js';
 import { finding } from './rules.js';
-import { isObject, shown, toResult, typeName, type ValidationResult } from './validation.js';
+import { fieldIs, isObject, shown, toResult, typeName, type ValidationResult } from './validation.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAYS_PER_YEAR = 365.25;
@@ -29,7 +29,7 @@ export function checkKeyAlgorithm(body: Body, findings: Finding[], required = tr
   const v = body.key_algorithm;
   if (v === undefined && !required) return;
   if (typeof v !== 'string' || !(CCM_KEY_ALGORITHMS as readonly string[]).includes(v)) {
-    findings.push(finding('pca.key_algorithm.supported', `key_algorithm ${shown(v)} is not supported.`, `Use one of ${CCM_KEY_ALGORITHMS.join(', ')}.`));
+    findings.push(finding('pca.key_algorithm.supported', fieldIs('key_algorithm', v, 'is not supported.'), `Use one of ${CCM_KEY_ALGORITHMS.join(', ')}.`));
   }
 }
 
@@ -79,7 +79,7 @@ export function checkValidity(body: Body, findings: Finding[], required: boolean
   const type = v.type;
   const value = v.value;
   if (typeof type !== 'string' || !(type in limit)) {
-    findings.push(finding('pca.validity', `validity.type ${shown(type)} is not YEAR, MONTH, DAY or HOUR.`, 'Use YEAR, MONTH, DAY or HOUR.', 'error', 'validity.type'));
+    findings.push(finding('pca.validity', fieldIs('validity.type', type, 'is not YEAR, MONTH, DAY or HOUR.'), 'Use YEAR, MONTH, DAY or HOUR.', 'error', 'validity.type'));
   } else if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
     findings.push(finding('pca.validity', `validity.value ${typeof value === 'number' ? value : shown(value)} is not a positive integer.`, 'Give a whole number of periods, e.g. 1.', 'error', 'validity.value'));
   } else if (value > limit[type]!) {
@@ -161,7 +161,7 @@ export function checkSubjectAltNames(body: Body, findings: Finding[]): void {
         if (val.length > 253 || !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(val)) findings.push(finding('pca.subject_alternative_names', `${field} URI ${shown(val)} is not a URI of at most 253 characters.`, undefined, 'error', field));
         break;
       default:
-        findings.push(finding('pca.subject_alternative_names', `${field} type ${shown(san.type)} is not DNS, IP, EMAIL or URI.`, undefined, 'error', field));
+        findings.push(finding('pca.subject_alternative_names', fieldIs(`${field} type`, san.type, 'is not DNS, IP, EMAIL or URI.'), undefined, 'error', field));
     }
   });
 }
@@ -236,7 +236,7 @@ export function validatePcaCreateCa(body: unknown, opts: PcaBodyOptions): Valida
   const b = body as Body;
   const findings: Finding[] = [];
   const type = b.type;
-  if (type !== 'ROOT' && type !== 'SUBORDINATE') findings.push(finding('pca-create-ca.type', `type ${shown(type)} is not ROOT or SUBORDINATE.`, 'Use ROOT or SUBORDINATE.'));
+  if (type !== 'ROOT' && type !== 'SUBORDINATE') findings.push(finding('pca-create-ca.type', fieldIs('type', type, 'is not ROOT or SUBORDINATE.'), 'Use ROOT or SUBORDINATE.'));
   // Table 4-50: every DN field is mandatory when creating a CA.
   checkDistinguishedName(b, findings, ['common_name', 'country', 'state', 'locality', 'organization', 'organizational_unit']);
   checkKeyAlgorithm(b, findings);

@@ -3,6 +3,7 @@
 // pca-import-ca-certificate.txt): the certificate a parent CA issued for a
 // subordinate CA's CSR, and optionally its chain up to the root.
 
+import { publicKeyProblem } from '../engine/publickey.js';
 import { parseCertificate, verifyCertificateSignature, type Certificate } from '../engine/certificate.js';
 import { firstBrokenLink } from '../engine/chain.js';
 import type { Csr } from '../engine/csr.js';
@@ -71,6 +72,8 @@ export function validatePcaImportCa(body: unknown, csr: Csr | undefined): Valida
     }
   }
   if (cert) {
+    const keyProblem = publicKeyProblem(cert.publicKey);
+    if (keyProblem) findings.push(finding('pca-import-ca.certificate.parse', `The CA certificate's public key is invalid: ${keyProblem}.`, 'Import the CA certificate exactly as its parent CA issued it.'));
     if (!cert.extensions.basicConstraints?.ca) {
       findings.push(finding('pca-import-ca.certificate.parse', 'The certificate is not a CA certificate (basicConstraints cA is not true).', 'Have the parent CA issue it with basicConstraints CA:TRUE (and keyCertSign).'));
     } else if (cert.extensions.keyUsage && !cert.extensions.keyUsage.includes('keyCertSign')) {

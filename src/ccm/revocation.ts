@@ -55,6 +55,25 @@ export function isCcmReason(s: string): s is CcmRevocationReason {
   return Object.prototype.hasOwnProperty.call(CCM_REVOCATION_REASONS, s);
 }
 
+const reasonKey = (s: string): string => s.toUpperCase().replace(/[-_\s]/g, '');
+
+/**
+ * Every spelling a user may bring for a CCM reason: CCM's names in any case
+ * (key_compromise), and the RFC 5280 / openssl names (`openssl ca
+ * -crl_reason keyCompromise`, CACompromise, AACompromise). The CCM name is
+ * what is stored and printed.
+ */
+const REASON_ALIASES = new Map<string, CcmRevocationReason>([
+  ...Object.keys(CCM_REVOCATION_REASONS).map((n) => [reasonKey(n), n as CcmRevocationReason] as const),
+  ['CACOMPROMISE', 'CERTIFICATE_AUTHORITY_COMPROMISE'],
+  ['AACOMPROMISE', 'ATTRIBUTE_AUTHORITY_COMPROMISE'],
+]);
+
+/** The CCM reason `s` names (CCM or openssl spelling, any case), or undefined. */
+export function parseReason(s: string): CcmRevocationReason | undefined {
+  return REASON_ALIASES.get(reasonKey(s.trim()));
+}
+
 // ---- serials ---------------------------------------------------------------------------
 
 export type SerialParse = { ok: true; content: Buffer } | { ok: false; problem: string };
@@ -389,11 +408,15 @@ export function parseRevokedFile(input: RevokedInputBytes, opts: RevokedFileOpti
     let reason = NO_REASON;
     if (reasonV !== undefined && reasonV !== null && reasonV !== '') {
       const r = typeof reasonV === 'string' ? reasonV.trim() : reasonV;
-      if (typeof r !== 'string' || !isCcmReason(r)) {
-        const hint = typeof r === 'string' && isCcmReason(r.toUpperCase()) ? ` (did you mean ${r.toUpperCase()}?)` : '';
-        return report(where, 'pca-crl.revoked.reason', `unknown reason "${short(String(r))}"${hint}`, `Use one of ${Object.keys(CCM_REVOCATION_REASONS).join(', ')}.`);
+      const name = typeof r === 'string' ? parseReason(r) : undefined;
+      if (name === undefined) {
+        const hint =
+          typeof r === 'string' && reasonKey(r) === 'REMOVEFROMCRL'
+            ? ' (removeFromCRL is written only in delta CRLs: leave the serial out of the list and build with --base-crl)'
+            : '';
+        return report(where, 'pca-crl.revoked.reason', `unknown reason "${short(String(r))}"${hint}`, `Use one of ${Object.keys(CCM_REVOCATION_REASONS).join(', ')} (any case; openssl's keyCompromise, CACompromise, ... too).`);
       }
-      reason = reasonCodeFor(r);
+      reason = reasonCodeFor(name);
     }
     cols.push(serial.content, date.ms, reason, n);
   };

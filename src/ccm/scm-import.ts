@@ -6,7 +6,7 @@
 import { parseCertificate, sha256Fingerprint, type Certificate } from '../engine/certificate.js';
 import { CcmError } from '../engine/errors.js';
 import { readInput, type InputObject } from '../engine/input.js';
-import { commonNames } from '../engine/name.js';
+import { commonNames, nameToString } from '../engine/name.js';
 import { toPem } from '../engine/pem.js';
 import { parsePrivateKey, toPkcs8, type PrivateKeyInfo } from '../engine/privatekey.js';
 import { orderBag } from '../engine/bundle.js';
@@ -131,8 +131,8 @@ export function analyseScmImport(body: unknown, opts: ScmImportOptions): ScmImpo
   }
   analysis.leaf = leaf;
   if (leaf) {
-    checkLeaf(leaf, opts, findings, analysis.duplicateCheck);
-    checkChainOrder(leaf, analysis.others, findings, opts.at);
+    checkLeaf(leaf, opts, findings, analysis.duplicateCheck, analysis.others);
+    if (checkChainOrder(leaf, analysis.others, findings, opts.at)) checkChainEnds(leaf, analysis.others, findings, opts.at);
   }
 
   // --- private key ---
@@ -165,7 +165,7 @@ function readKey(text: string, password: string | undefined, findings: Finding[]
   const encrypted = k.keyFormat === 'encrypted-pkcs8' || k.legacyPem !== undefined;
   if (encrypted) {
     analysis.keyEncrypted = true;
-    findings.push(finding('scm-import.private_key.parse', 'The private key is password-protected; CCM cannot upload protected keys.', 'Decrypt it: ccmkit validate scm-import --fix --password ... (or openssl pkey -in key.pem -out plain.pem).'));
+    findings.push(finding('scm-import.private_key.parse', 'The private key is password-protected; CCM cannot upload protected keys.', 'Decrypt it: ccmkit validate scm-import --fix --passphrase-file F -o fixed.json (or openssl pkey -in key.pem -out plain.pem).'));
     if (password === undefined) return undefined;
   }
   try {
@@ -195,7 +195,21 @@ function keyVerdict(key: PrivateKeyInfo, leaf: Certificate, findings: Finding[])
   }
 }
 
-function checkLeaf(leaf: Certificate, opts: ScmImportOptions, findings: Finding[], duplicateCheck?: boolean): void {
+/**
+ * When `certificate` holds a CA certificate and a server certificate comes
+ * later (fullchain.pem with the root or intermediate first), the domain
+ * findings are only symptoms: "Demo Root CA" is no host name because it is
+ * the wrong certificate. Their fix then names the real cause.
+ */
+function caFirstFix(leaf: Certificate, others: readonly Certificate[]): string | undefined {
+  if (leaf.extensions.basicConstraints?.ca !== true) return undefined;
+  const server = others.find((c) => c.extensions.basicConstraints?.ca !== true);
+  if (!server) return undefined;
+  return `certificate holds the CA certificate ${shown(nameToString(leaf.subject), 70)}, not the server certificate ${shown(nameToString(server.subject), 70)}, which comes later: the chain is in the wrong order. Put the server certificate first (ccmkit validate scm-import --fix does).`;
+}
+
+function checkLeaf(leaf: Certificate, opts: ScmImportOptions, findings: Finding[], duplicateCheck?: boolean, others: readonly Certificate[] = []): void {
+  const wrongOrder = caFirstFix(leaf, others);
   const keyProblem = publicKeyProblem(leaf.publicKey);
   if (keyProblem) findings.push(finding('scm-import.certificate.parse', `The certificate's public key is invalid: ${keyProblem}.`, 'Upload the certificate exactly as the CA issued it.'));
   if (leaf.notAfter.getTime() < opts.at.getTime()) {
@@ -206,12 +220,12 @@ function checkLeaf(leaf: Certificate, opts: ScmImportOptions, findings: Finding[
   const sans = leaf.extensions.subjectAltNames ?? [];
   const domains = [...sans.filter((s) => s.type === 'DNS' || s.type === 'IP').map((s) => s.value), ...commonNames(leaf.subject)];
   if (domains.length === 0) {
-    findings.push(finding('scm-import.certificate.domain', 'The certificate has no DNS or IP subject alternative name and no common name.', 'Issue the certificate with the domain in its SAN.'));
+    findings.push(finding('scm-import.certificate.domain', 'The certificate has no DNS or IP subject alternative name and no common name.', wrongOrder ?? 'Issue the certificate with the domain in its SAN.'));
   }
   for (const s of sans) {
     if (s.type === 'DNS') {
       const why = hostnameProblem(s.value);
-      if (why) findings.push(finding('scm-import.certificate.domain_format', `SAN DNS:${shown(s.value, 70)}: ${why}.`, 'Issue the certificate with valid host names.'));
+      if (why) findings.push(finding('scm-import.certificate.domain_format', `SAN DNS:${shown(s.value, 70)}: ${why}.`, wrongOrder ?? 'Issue the certificate with valid host names.'));
     }
   }
   // A common name that is neither a host name nor an IP is common for CAs, not for server certificates;
@@ -219,7 +233,7 @@ function checkLeaf(leaf: Certificate, opts: ScmImportOptions, findings: Finding[
   if (sans.length === 0) {
     for (const cn of commonNames(leaf.subject)) {
       const why = isIP(cn) ? undefined : hostnameProblem(cn);
-      if (why) findings.push(finding('scm-import.certificate.domain_format', `common name ${shown(cn, 70)}: ${why}.`, 'Issue the certificate with the domain as a DNS SAN.'));
+      if (why) findings.push(finding('scm-import.certificate.domain_format', `common name ${shown(cn, 70)}: ${why}.`, wrongOrder ?? 'Issue the certificate with the domain as a DNS SAN.'));
     }
   }
   if (opts.existingFingerprints?.includes(sha256Fingerprint(leaf)) && duplicateCheck !== true) {
@@ -227,10 +241,32 @@ function checkLeaf(leaf: Certificate, opts: ScmImportOptions, findings: Finding[
   }
 }
 
-/** The chain must run leaf -> issuer -> issuer's issuer..., each link a verified signature; the root is optional. */
-function checkChainOrder(leaf: Certificate, chain: Certificate[], findings: Finding[], at: Date): void {
+/**
+ * Warnings where CCM accepts but clients may not (issue 11: "validate warns
+ * even where CCM itself would accept"): a chain that stops short of a
+ * self-issued root, and an intermediate that has expired or is not valid yet.
+ */
+function checkChainEnds(leaf: Certificate, chain: readonly Certificate[], findings: Finding[], at: Date): void {
+  const last = chain.length ? chain[chain.length - 1]! : leaf;
+  if (!last.subject.der.equals(last.issuer.der)) {
+    findings.push({
+      code: 'SCM.0013',
+      severity: 'warning',
+      field: 'certificate_chain',
+      message: `The chain is incomplete: no certificate for ${shown(nameToString(last.issuer), 80)}, the issuer of ${last === leaf ? 'the certificate' : `certificate_chain[${chain.length - 1}]`}. CCM accepts this; clients that do not already trust that issuer will not.`,
+      fix: 'Add the missing intermediate (and, for a private CA, its root) to certificate_chain.',
+    });
+  }
+  chain.forEach((c, i) => {
+    if (at > c.notAfter) findings.push({ code: 'SCM.0013', severity: 'warning', field: 'certificate_chain', message: `certificate_chain[${i}] (${shown(nameToString(c.subject), 70)}) expired on ${c.notAfter.toISOString()}.`, fix: 'Use the current intermediate from the CA.' });
+    else if (at < c.notBefore) findings.push({ code: 'SCM.0013', severity: 'warning', field: 'certificate_chain', message: `certificate_chain[${i}] (${shown(nameToString(c.subject), 70)}) is not valid before ${c.notBefore.toISOString()}.` });
+  });
+}
+
+/** The chain must run leaf -> issuer -> issuer's issuer..., each link a verified signature; the root is optional. True when it does. */
+function checkChainOrder(leaf: Certificate, chain: Certificate[], findings: Finding[], at: Date): boolean {
   const i = firstBrokenLink(leaf, chain);
-  if (i < 0) return;
+  if (i < 0) return true;
   const fixable = chainForLeaf(leaf, chain, at).chain.length === chain.length;
   findings.push(
     finding(
@@ -241,6 +277,7 @@ function checkChainOrder(leaf: Certificate, chain: Certificate[], findings: Find
       fixable ? 'Order it intermediate > ... > root (ccmkit validate scm-import --fix does).' : 'Remove certificates that are not part of this chain, and add any missing intermediate.',
     ),
   );
+  return false;
 }
 
 export interface FixedScmImport {

@@ -5,17 +5,23 @@
 // with create-CA and apply-for-certificate (pca-bodies.ts); the CSR itself is
 // checked as PCA parses it (pca-csr.* rows) plus CCM's SAN rules.
 
-import { csrReport, CSR_MAX_CHARS } from './csr-report.js';
+import type { Csr } from '../engine/csr.js';
+import { csrFindings, CSR_MAX_CHARS } from './csr-report.js';
 import { readCsrString, unknownFieldFindings } from './csr-bodies.js';
 import { sanFindings } from './csr-request.js';
 import type { Finding } from './findings.js';
 import { checkCaId, checkValidity, type PcaBodyOptions } from './pca-bodies.js';
 import { finding } from './rules.js';
-import { isObject, shown, toResult, typeName, type ValidationResult } from './validation.js';
+import { fieldIs, isObject, shown, toResult, typeName, type ValidationResult } from './validation.js';
 
 const FIELDS = ['issuer_id', 'csr', 'validity', 'type', 'path_length', 'subject_alternative_names'] as const;
 
-export function validatePcaIssueCsr(body: unknown, opts: PcaBodyOptions): ValidationResult {
+export interface PcaIssueCsrOptions extends PcaBodyOptions {
+  /** Receives the parsed, signature-checked CSR, so a caller that goes on to issue need not parse and verify it again. */
+  keep?: { csr?: Csr };
+}
+
+export function validatePcaIssueCsr(body: unknown, opts: PcaIssueCsrOptions): ValidationResult {
   if (!isObject(body)) return toResult([finding('pca.body.shape', `The body is ${typeName(body)}, not a JSON object.`, 'Send {"issuer_id": ..., "csr": ..., "validity": {...}}.', 'error', 'body')]);
   const b = body;
   const out: Finding[] = [];
@@ -32,9 +38,10 @@ export function validatePcaIssueCsr(body: unknown, opts: PcaBodyOptions): Valida
     if ('problem' in read) out.push(finding('pca-csr.csr.parse', `csr ${read.problem}.`, 'Send a PEM CSR made by ccmkit csr create or openssl req -new.'));
     else {
       // What PCA checks in the CSR itself: key algorithm, hash, DN limits; plus CCM's SAN rules.
-      const report = csrReport(read.csr);
-      out.push(...report.findings.map((f) => ({ ...f, field: f.field.startsWith('csr') ? f.field : `csr.${f.field}` })));
-      out.push(...sanFindings(report.subject_alternative_names).map((f) => ({ ...f, field: `csr.${f.field}` })));
+      // readCsrString has verified the self-signature already: do not pay for it twice.
+      if (opts.keep) opts.keep.csr = read.csr;
+      out.push(...csrFindings(read.csr, undefined, { valid: true }).map((f) => ({ ...f, field: f.field.startsWith('csr') ? f.field : `csr.${f.field}` })));
+      out.push(...sanFindings(read.csr.extensions.subjectAltNames ?? []).map((f) => ({ ...f, field: `csr.${f.field}` })));
     }
   }
 
@@ -43,7 +50,7 @@ export function validatePcaIssueCsr(body: unknown, opts: PcaBodyOptions): Valida
 
   const type = b.type;
   if (type !== undefined && type !== null && type !== 'ENTITY_CERT' && type !== 'INTERMEDIATE_CA') {
-    out.push(finding('pca-issue-csr.type', `type ${shown(type)} is not ENTITY_CERT or INTERMEDIATE_CA.`, 'Use ENTITY_CERT (default) or INTERMEDIATE_CA.'));
+    out.push(finding('pca-issue-csr.type', fieldIs('type', type, 'is not ENTITY_CERT or INTERMEDIATE_CA.'), 'Use ENTITY_CERT (default) or INTERMEDIATE_CA.'));
   }
   const pl = b.path_length;
   if (pl !== undefined && pl !== null) {

@@ -47,6 +47,14 @@ export function typeName(v: unknown): string {
   return typeof v;
 }
 
+/**
+ * "FIELD is missing." for an absent value, else "FIELD <value> REST": a
+ * required field left out must not read as "type undefined is not ROOT".
+ */
+export function fieldIs(field: string, v: unknown, rest: string): string {
+  return v === undefined || v === null ? `${field} is missing.` : `${field} ${shown(v)} ${rest}`;
+}
+
 /** A printable, short, secret-free rendering of a value for messages. */
 export function shown(v: unknown, max = 40): string {
   if (typeof v !== 'string') return typeName(v);

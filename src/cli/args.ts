@@ -35,7 +35,7 @@ export function parseArgs(argv: string[], spec: FlagSpec): Parsed {
         name = long;
       }
       const s = spec[name];
-      if (!s) throw usageError(`unknown option --${name}${suggest(name, Object.keys(spec), '--')}`);
+      if (!s) throw usageError(`unknown option --${name}${retired(name, spec) ?? suggest(name, Object.keys(spec), '--')}`);
       if (s.type === 'bool') {
         if (inline !== undefined) throw usageError(`--${name} takes no value`);
         out.bool.add(name);
@@ -69,12 +69,39 @@ export function parseAt(s: string | undefined, now: () => Date): Date {
   return new Date(Math.floor(d.getTime() / 1000) * 1000);
 }
 
+/**
+ * Spellings ccmkit used before its flag convention (docs/conventions.md), and
+ * what they became: one meaning per flag, so --password had to split into the
+ * secret that opens inputs and the one that protects outputs.
+ */
+const RETIRED: Record<string, [string, string][]> = {
+  password: [
+    ['passphrase-file', 'opens encrypted inputs; or --passphrase P, or $CCMKIT_PASSPHRASE'],
+    ['out-password-file', 'protects what is written; or --out-password P, or $CCMKIT_OUT_PASSWORD'],
+  ],
+  'key-password': [['key-passphrase-file', "a key entry's own password; or --key-passphrase P, or $CCMKIT_KEY_PASSPHRASE"]],
+  output: [['out', '-o/--out PATH']],
+  // A secret of another kind than the command takes: say which one it takes.
+  passphrase: [['out-password-file', 'this command protects what it writes; or --out-password P, or $CCMKIT_OUT_PASSWORD']],
+  'passphrase-file': [['out-password-file', 'this command protects what it writes; or $CCMKIT_OUT_PASSWORD']],
+  'out-password': [['passphrase-file', 'this command opens inputs; or --passphrase P, or $CCMKIT_PASSPHRASE']],
+  'out-password-file': [['passphrase-file', 'this command opens inputs; or $CCMKIT_PASSPHRASE']],
+  der: [['format', '--format der']],
+};
+
+function retired(name: string, spec: FlagSpec): string | undefined {
+  const options = RETIRED[name]?.filter(([flag]) => spec[flag]);
+  if (!options?.length) return undefined;
+  return ` here. Use ${options.map(([flag, why]) => `--${flag} (${why})`).join(', or ')}.`;
+}
+
 /** " Did you mean --x?" for the closest known flag, or "" when nothing is close. */
 export function suggest(given: string, known: string[], dash: string): string {
   let best: string | undefined;
   let bestD = Infinity;
   for (const k of known) {
-    const d = k.startsWith(given) || given.startsWith(k) ? Math.min(1, Math.abs(k.length - given.length)) : editDistance(given, k);
+    // An abbreviation (--passphrase-fil) is the likeliest meaning; extra letters (--jsonn) count as edits.
+    const d = k.startsWith(given) ? (k.length - given.length) / 10 : given.startsWith(k) ? given.length - k.length : editDistance(given, k);
     if (d < bestD) [best, bestD] = [k, d];
   }
   const limit = Math.max(2, Math.floor(given.length / 3));

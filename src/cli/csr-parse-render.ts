@@ -11,6 +11,7 @@ import { CcmError } from '../engine/errors.js';
 import type { ObjectKind } from '../engine/input.js';
 import { pemLength } from '../engine/pem.js';
 import type { VerifyResult } from '../engine/signature.js';
+import { escapeControl } from './escape.js';
 import { printFindings } from './report.js';
 
 export interface CsrJob {
@@ -19,7 +20,7 @@ export interface CsrJob {
   der: Uint8Array;
 }
 
-/** What to print, and the exit code it implies (0 ok, 1 a CSR refused, 2 not a CSR). */
+/** What to print, and the exit code it implies (0 every CSR fine, 1 a CSR refused or an input that is not one). */
 export interface Rendered {
   out: string;
   err: string;
@@ -64,12 +65,13 @@ function render(jobs: readonly CsrJob[], parsed: (Csr | CcmError)[], verdicts: V
     if (item instanceof CcmError) {
       if (json) out += errorJson(item);
       else err += errorHuman(item);
-      worst = 2;
+      // docs/conventions.md: an input that is not a CSR is exit 1, like a CSR outside policy.
+      worst = 1;
       continue;
     }
     // The PEM length CCM would count (its 5,120-character limit), computed rather than encoded.
     const report = csrReport(item, pemLength('CERTIFICATE REQUEST', item.der.length), verdicts[v++]);
-    if (worst === 0 && hasErrors(report.findings)) worst = 1;
+    if (hasErrors(report.findings)) worst = 1;
     if (json) out += JSON.stringify({ source: jobs[i]!.source, ...report }) + '\n';
     else out += human(jobs[i]!.source, report);
   }
@@ -81,15 +83,16 @@ export function errorJson(e: CcmError): string {
   return JSON.stringify({ status: e.status, ...e.body() }) + '\n';
 }
 
-/** The human error line, as printError prints it to stderr. */
+/** The human error line, as printError prints it to stderr (control characters escaped). */
 export function errorHuman(e: CcmError): string {
-  return `ccmkit: ${e.code}: ${e.message}\n`;
+  return escapeControl(`ccmkit: ${e.code}: ${e.message}`) + '\n';
 }
 
 function human(source: string, r: CsrReport): string {
   const lines: string[] = [];
+  // As io.ts out() prints: certificates carry attacker-chosen text, shown with control characters escaped.
   const out = (s: string): void => {
-    lines.push(s);
+    lines.push(escapeControl(s));
   };
   const ok = !hasErrors(r.findings);
   out(`${source}: CSR ${ok ? 'OK' : 'REJECTED'}`);

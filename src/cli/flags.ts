@@ -1,7 +1,7 @@
 // The flags every command shares, spelled once (docs/conventions.md is the
-// table; a test checks each command's --help against it).
+// table; test/cli/conventions.test.ts checks each command's --help against it).
 
-import { usageError } from '../engine/errors.js';
+import { CcmError, usageError } from '../engine/errors.js';
 import type { FlagSpec } from './args.js';
 
 /** `-o/--out PATH`: where the command writes (a file or a folder, as its help says). */
@@ -16,10 +16,16 @@ export const AT: FlagSpec = { at: { type: 'string' } };
 /**
  * An enum flag value, case-insensitive everywhere (`--type nginx`,
  * `--algorithm ec256`). Returns the canonical spelling from `allowed`.
+ * `refuse` builds the error for a value outside `allowed` when CCM has its own
+ * code for it (an unknown key algorithm is PCA.00020102, not a usage error).
  */
-export function parseEnum<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
-  const norm = (s: string): string => s.toUpperCase().replace(/[-_\s]/g, '');
-  const hit = allowed.find((a) => norm(a) === norm(value));
-  if (hit === undefined) throw usageError(`--${flag} "${value}" is not one of ${allowed.join(', ')} (any case)`);
+export function parseEnum<T extends string>(flag: string, value: string, allowed: readonly T[], refuse?: (value: string) => CcmError): T {
+  const hit = allowed.find((a) => enumKey(a) === enumKey(value));
+  if (hit === undefined) throw refuse ? refuse(value) : usageError(`--${flag} "${value.slice(0, 40)}" is not one of ${allowed.join(', ')} (any case)`);
   return hit;
+}
+
+/** The comparison key of an enum value: case, "-", "_" and spaces do not count. */
+export function enumKey(s: string): string {
+  return s.toUpperCase().replace(/[-_\s]/g, '');
 }

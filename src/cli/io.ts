@@ -1,12 +1,46 @@
-// File and terminal I/O for the CLI: bounded reads, secrets from files or the
-// environment, and CCM-style error output.
+// File and terminal I/O for the CLI: bounded reads (each remembered, so that
+// no output ever lands on an input), and CCM-style output with control
+// characters escaped.
 
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { CcmError, LocalCode, usageError } from '../engine/errors.js';
-import type { Parsed } from './args.js';
+import { fstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { CcmError, LocalCode } from '../engine/errors.js';
+import { escapeControl } from './escape.js';
+import { writeFilesSync } from './write.js';
 
 /** No single input file may exceed this (a 1,000,000-entry CRL is ~40 MiB). */
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+
+/** A file this process has read: by device/inode (hard links, symlinks) and by real path. */
+export interface InputIdentity {
+  dev: number;
+  ino: number;
+  real: string;
+}
+
+const inputs: InputIdentity[] = [];
+
+/** Remembers `path` (or the open `fd`) as an input of this run: writers refuse to replace it, even with --force. */
+export function noteInput(path: string, fd?: number): void {
+  if (path === '-') return;
+  try {
+    const st = fd === undefined ? statSync(path) : fstatSync(fd);
+    inputs.push({ dev: st.dev, ino: st.ino, real: realpathSync(path) });
+  } catch {
+    /* unreadable files fail on their own */
+  }
+}
+
+/** Every file this run has read so far. */
+export function inputsRead(): readonly InputIdentity[] {
+  return inputs;
+}
+
+/** The message for an input that cannot be read; one wording for every command. */
+export function unreadable(path: string, e: unknown): CcmError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (code ?? 'unreadable');
+  return new CcmError(400, LocalCode.INPUT_UNREADABLE, `${path === '-' ? 'stdin' : path}: ${why}.`, path === '-' ? 'stdin' : path);
+}
 
 export function readInputFile(path: string): Buffer {
   try {
@@ -16,114 +50,65 @@ export function readInputFile(path: string): Buffer {
     if (st.size > MAX_FILE_BYTES) {
       throw new CcmError(400, LocalCode.INPUT_TOO_LARGE, `${path} is ${st.size} bytes; the limit is ${MAX_FILE_BYTES}.`, path);
     }
-    return readFileSync(path);
+    const bytes = readFileSync(path);
+    noteInput(path);
+    return bytes;
   } catch (e) {
     if (e instanceof CcmError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code ?? 'unreadable';
-    throw new CcmError(400, LocalCode.INPUT_UNREADABLE, `${path}: ${why}.`, path);
+    throw unreadable(path, e);
   }
 }
 
 /**
- * The password for encrypted keys and keystores: `--password P`,
- * `--passphrase-file F` (first line), or $CCMKIT_PASSPHRASE, in that order.
+ * @deprecated Use writeFile from ./write.js. Kept so code written against it
+ * still builds; the same rules apply (0600 when `mode` gives others nothing).
  */
-export function passwordFrom(p: Parsed): string | undefined {
-  const direct = p.str.get('password');
-  const file = p.str.get('passphrase-file');
-  if (direct !== undefined && file !== undefined) throw usageError('give --password or --passphrase-file, not both');
-  if (direct !== undefined) return direct;
-  if (file !== undefined) return firstLineOf(file);
-  return process.env.CCMKIT_PASSPHRASE;
-}
-
-/** A passphrase file's first line, without its line break. */
-function firstLineOf(file: string): string {
-  return readInputFile(file).toString('utf8').split(/\r?\n/)[0] ?? '';
+export function writeNewFile(path: string, data: string | Buffer, opts: { mode: number; force?: boolean }): void {
+  // write.ts imports this module too; the cycle is safe because neither calls the other at load time.
+  writeFilesSync([{ name: path, data, secret: (opts.mode & 0o077) === 0 }], { force: opts.force === true });
 }
 
 /**
- * A secret for *writing* (a new key's passphrase): `--passphrase-file F`
- * (first line) or $CCMKIT_PASSPHRASE only. Never a command-line value: argv is
- * visible to every local user (ps, /proc) and lands in shell history.
+ * @deprecated Use readSecret(p, 'input') from ./secrets.js. Reads the input
+ * secret (--passphrase-file, --passphrase, $CCMKIT_PASSPHRASE).
  */
-export function secretFrom(p: Parsed): string | undefined {
+export function passwordFrom(p: { str: Map<string, string> }): string | undefined {
   const file = p.str.get('passphrase-file');
-  if (file !== undefined) return firstLineOf(file);
+  if (file !== undefined) return readInputFile(file).toString('utf8').split(/\r?\n/)[0] ?? '';
+  return p.str.get('passphrase') ?? p.str.get('password') ?? process.env.CCMKIT_PASSPHRASE;
+}
+
+/** @deprecated Use newSecretOrPrompt(p, 'output') / readSecret from ./secrets.js. */
+export function secretFrom(p: { str: Map<string, string> }): string | undefined {
+  const file = p.str.get('passphrase-file');
+  if (file !== undefined) return readInputFile(file).toString('utf8').split(/\r?\n/)[0] ?? '';
   return process.env.CCMKIT_PASSPHRASE;
 }
 
-/** Usage error for a secret given on the command line (checked before parsing, so the reason is explained). */
+/** @deprecated Secrets on the command line now work with a warning (./secrets.js); this still refuses them. */
 export function refuseSecretFlags(argv: string[], flags: string[]): void {
   for (const a of argv) {
     if (a === '--') break;
     const name = a.startsWith('--') ? a.slice(2).split('=')[0]! : undefined;
     if (name && flags.includes(name)) {
-      throw usageError(
-        `--${name} is not accepted: a secret on the command line is visible to other users (ps, /proc) and kept in shell history. Use --passphrase-file F or the CCMKIT_PASSPHRASE environment variable.`,
-      );
+      throw new CcmError(400, LocalCode.USAGE, `--${name} is not accepted: a secret on the command line is visible to other users (ps, /proc) and kept in shell history. Use --passphrase-file F or the CCMKIT_PASSPHRASE environment variable.`);
     }
   }
 }
 
-/**
- * Writes a new file atomically enough for secrets: created with `mode` and
- * O_EXCL (never following a planted symlink, never widening an existing
- * file's mode after the fact), and removed again if the write fails. With
- * `force` an existing file is unlinked first, so the new file gets `mode`.
- */
-export function writeNewFile(path: string, data: string | Buffer, opts: { mode: number; force?: boolean }): void {
-  const fail = (e: unknown, what: string): CcmError => {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'EEXIST'
-        ? 'already exists; give --force to replace it'
-        : code === 'ENOENT'
-          ? 'its folder does not exist'
-          : code === 'EACCES' || code === 'EPERM'
-            ? 'permission denied'
-            : code === 'EISDIR'
-              ? 'is a directory'
-              : (code ?? 'cannot be written');
-    return new CcmError(400, LocalCode.OUTPUT, `${path}: ${what} ${why}.`, path);
-  };
-  if (opts.force) {
-    try {
-      if (statSync(path).isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
-      unlinkSync(path);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw fail(e, 'cannot be replaced:');
-    }
-  }
-  let fd: number;
-  try {
-    fd = openSync(path, 'wx', opts.mode);
-  } catch (e) {
-    throw fail(e, 'cannot be created:');
-  }
-  try {
-    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    closeSync(fd);
-  } catch (e) {
-    try {
-      closeSync(fd);
-    } catch {
-      /* already closed */
-    }
-    try {
-      unlinkSync(path);
-    } catch {
-      /* nothing left to remove */
-    }
-    throw fail(e, 'write failed, nothing was left behind:');
-  }
-}
-
+/** One human-readable line on stdout, control characters escaped. */
 export function out(line: string): void {
-  process.stdout.write(line + '\n');
+  process.stdout.write(escapeControl(line) + '\n');
+}
+
+/** One human-readable line on stderr (notes, warnings, summaries), control characters escaped. */
+export function err(line: string): void {
+  process.stderr.write(escapeControl(line) + '\n');
+}
+
+/** `ccmkit: warning: ...` on stderr. */
+export function warn(message: string): void {
+  err(`ccmkit: warning: ${message}`);
 }
 
 export function printJsonLine(v: unknown): void {
@@ -137,7 +122,7 @@ export function printJson(v: unknown): void {
 /** Prints a CCM error body: JSON on stdout with --json, else one line on stderr. */
 export function printError(e: CcmError, json: boolean): void {
   if (json) process.stdout.write(JSON.stringify({ status: e.status, ...e.body() }) + '\n');
-  else process.stderr.write(`ccmkit: ${e.code}: ${e.message}\n`);
+  else err(`ccmkit: ${e.code}: ${e.message}`);
 }
 
 /** The time of a check, in whole seconds (every CCM and X.509 time is). The CLI's one clock read. */

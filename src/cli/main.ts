@@ -2,6 +2,8 @@
 // costs only what the chosen command needs.
 
 import { CcmError, LocalCode } from '../engine/errors.js';
+import { suggest } from './args.js';
+import { printError } from './io.js';
 
 interface Command {
   summary: string;
@@ -23,13 +25,42 @@ const COMMANDS: Record<string, Command> = {
   'validate pca-issue-csr': { summary: 'pre-flight a PCA "issue a certificate via CSR" request body', load: () => import('./commands/validate-pca-issue-csr.js') },
   'validate pca-import-ca': { summary: "what PCA's CA-certificate import would answer", load: () => import('./commands/validate-pca.js').then((m) => m.importCa) },
   export: { summary: "pack a certificate as CCM's APACHE/NGINX/IIS/TOMCAT/OTHER export bundle", load: () => import('./commands/export.js') },
-  convert: { summary: 'PFX, JKS, JCEKS, CCM zips, PEM or export JSON -> SCM import body or PEM files', load: () => import('./commands/convert.js') },
+  convert: { summary: 'PFX, JKS, JCEKS, PKCS#7, zips, PEM or export JSON -> SCM import body, PEM files or a p7b', load: () => import('./commands/convert.js') },
   'crl build': { summary: 'build and sign a v2 CRL (or a delta CRL) with CCM revocation reasons', load: () => import('./commands/crl-build.js') },
   'crl inspect': { summary: 'print a CRL: number, dates, entries with CCM reason names', load: () => import('./commands/crl-inspect.js') },
+  emulator: { summary: 'a local CCM: the SCM v3 and PCA v1 APIs on 127.0.0.1, AK/SK and token auth, fault injection', load: () => import('./commands/emulator.js') },
+  'emulator init-credentials': { summary: "create the emulator's account file (domain, user, AK/SK), 0600", load: () => import('./commands/emulator.js').then((m) => m.initCredentials) },
   'crl check': { summary: 'is a certificate revoked? exit 0 no, 1 yes', load: () => import('./commands/crl-check.js') },
+  'crl generate': { summary: "sign a workspace CA's next CRL into its crl/ folder", load: () => import('./commands/crl-generate.js') },
+  'workspace init': { summary: 'create an offline CA workspace (SQLite, keys encrypted under a passphrase)', load: () => import('./commands/workspace.js').then((m) => m.init) },
+  'workspace config': { summary: 'show or set workspace settings (quotas, CRL base URL)', load: () => import('./commands/workspace.js').then((m) => m.config) },
+  'workspace backup': { summary: "copy the workspace with SQLite's online backup", load: () => import('./commands/workspace.js').then((m) => m.backup) },
+  'workspace check': { summary: 'check every certificate, key, serial and CRL of the workspace', load: () => import('./commands/workspace.js').then((m) => m.check) },
+  'ca create': { summary: 'PCA create CA: a root, a subordinate, or a PENDING CA', load: () => import('./commands/ca.js').then((m) => m.create) },
+  'ca list': { summary: 'PCA list CAs (filters, paging, sorting)', load: () => import('./commands/ca.js').then((m) => m.list) },
+  'ca show': { summary: 'PCA CA details', load: () => import('./commands/ca.js').then((m) => m.show) },
+  'ca csr': { summary: "PCA export a PENDING CA's CSR", load: () => import('./commands/ca.js').then((m) => m.csr) },
+  'ca import': { summary: "PCA import the certificate an outside CA issued for a PENDING CA", load: () => import('./commands/ca.js').then((m) => m.importCert) },
+  'ca activate': { summary: 'PCA activate a PENDING CA under a local CA', load: () => import('./commands/ca.js').then((m) => m.activate) },
+  'ca disable': { summary: 'PCA disable a CA', load: () => import('./commands/ca.js').then((m) => m.disable) },
+  'ca enable': { summary: 'PCA enable a disabled CA', load: () => import('./commands/ca.js').then((m) => m.enable) },
+  'ca restore': { summary: 'PCA restore a CA scheduled for deletion', load: () => import('./commands/ca.js').then((m) => m.restore) },
+  'ca delete': { summary: 'PCA delete a CA (at once if PENDING, else after 7-30 days)', load: () => import('./commands/ca.js').then((m) => m.del) },
+  'ca revoke': { summary: "PCA revoke a subordinate CA (its issuer's CRL is rebuilt)", load: () => import('./commands/ca.js').then((m) => m.revoke) },
+  'ca export': { summary: 'PCA export a CA certificate and its chain', load: () => import('./commands/ca.js').then((m) => m.exportCaCmd) },
+  'ca quota': { summary: 'PCA CA quota', load: () => import('./commands/ca.js').then((m) => m.quota) },
+  'cert apply': { summary: 'PCA apply for a certificate (the key is made and kept here)', load: () => import('./commands/cert.js').then((m) => m.apply) },
+  'cert issue-csr': { summary: 'PCA issue a certificate from a CSR (one body, or --batch NDJSON)', load: () => import('./commands/cert.js').then((m) => m.issueCsr) },
+  'cert list': { summary: 'PCA list certificates (filters, paging, sorting)', load: () => import('./commands/cert.js').then((m) => m.list) },
+  'cert show': { summary: 'PCA certificate details', load: () => import('./commands/cert.js').then((m) => m.show) },
+  'cert export': { summary: "PCA export a certificate as a server bundle (zip) or JSON", load: () => import('./commands/cert.js').then((m) => m.exportCmd) },
+  'cert revoke': { summary: "PCA revoke a certificate (its CA's CRL is rebuilt)", load: () => import('./commands/cert.js').then((m) => m.revoke) },
+  'cert delete': { summary: 'PCA delete a certificate', load: () => import('./commands/cert.js').then((m) => m.del) },
+  'cert quota': { summary: 'PCA certificate quota', load: () => import('./commands/cert.js').then((m) => m.quota) },
 };
 
 const VERSION = '0.1.0';
+const WIDTH = Math.max(...Object.keys(COMMANDS).map((n) => n.length)) + 2;
 
 export const mainHelp = `ccmkit ${VERSION}: an offline PKI toolkit with Huawei Cloud Certificate Manager (CCM) semantics.
 
@@ -37,13 +68,20 @@ Usage: ccmkit COMMAND [ARGS] [--json]
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(24)}${c.summary}`)
+  .map(([name, c]) => `  ${name.padEnd(WIDTH)}${c.summary}`)
   .join('\n')}
 
 Run "ccmkit COMMAND --help" for a command's options, examples and exit codes.
 
-Every command takes --json; errors are CCM error bodies {"error_code","error_msg"}.
-Exit codes: 0 success, 1 rejected input or failed check, 2 usage error.`;
+Flags mean the same in every command (docs/conventions.md): -o/--out PATH and
+--force for what is written; --json for a JSON report (never changes what is
+done); --passphrase-file F / $CCMKIT_PASSPHRASE for the secret that opens
+inputs; --out-password-file F / $CCMKIT_OUT_PASSWORD for the one that protects
+outputs; enum values in any case.
+
+Errors are CCM error bodies {"error_code","error_msg"} (with --json, on stdout).
+Exit codes: 0 success; 1 rejected input, failed check, missing or unreadable
+file, or an output that exists or cannot be written; 2 usage error; 70 a bug.`;
 
 function findCommand(argv: string[]): { name: string; rest: string[] } | undefined {
   for (const words of [2, 1]) {
@@ -68,12 +106,14 @@ export async function main(argv: string[]): Promise<number> {
     const group = Object.entries(COMMANDS).filter(([n]) => n.startsWith(argv[0] + ' '));
     if (!found && group.length && (argv[1] === '--help' || argv[1] === '-h')) {
       // "ccmkit validate --help": list the group's subcommands (without a subcommand it is a usage error, below).
-      process.stdout.write(`Usage: ccmkit ${argv[0]} SUBCOMMAND [ARGS] [--json]\n\n${group.map(([n, c]) => `  ${n.padEnd(24)}${c.summary}`).join('\n')}\n`);
+      process.stdout.write(`Usage: ccmkit ${argv[0]} SUBCOMMAND [ARGS] [--json]\n\n${group.map(([n, c]) => `  ${n.padEnd(WIDTH)}${c.summary}`).join('\n')}\n`);
       return 0;
     }
     if (!found) {
       const group = Object.keys(COMMANDS).filter((n) => n.startsWith(argv[0] + ' '));
-      const hint = group.length ? ` Did you mean: ${group.join(', ')}?` : ' Run "ccmkit --help" for the list.';
+      const typed = argv.slice(0, 2).join(' ');
+      const close = suggest(typed, Object.keys(COMMANDS), '') || suggest(argv[0] ?? '', Object.keys(COMMANDS), '');
+      const hint = group.length ? ` Did you mean: ${group.join(', ')}?` : close ? `${close} Run "ccmkit --help" for the list.` : ' Run "ccmkit --help" for the list.';
       throw new CcmError(400, LocalCode.USAGE, `unknown command "${argv.slice(0, 2).join(' ')}".${hint}`);
     }
     const mod = await COMMANDS[found.name]!.load();
@@ -84,10 +124,12 @@ export async function main(argv: string[]): Promise<number> {
     return await mod.run(found.rest);
   } catch (e) {
     if (e instanceof CcmError) {
-      if (json) process.stdout.write(JSON.stringify({ status: e.status, ...e.body() }) + '\n');
-      else process.stderr.write(`ccmkit: ${e.code}: ${e.message}\n`);
-      return e.code === LocalCode.USAGE ? 2 : e.code === LocalCode.INPUT_UNREADABLE ? 2 : 1;
+      printError(e, json);
+      // docs/conventions.md: 2 is a usage error only; a missing, unreadable or junk file is 1 like any rejected input.
+      return e.code === LocalCode.USAGE ? 2 : 1;
     }
+    // The reader of our output went away (`ccmkit crl inspect big.crl | head`): a quiet success, as for any Unix filter.
+    if ((e as NodeJS.ErrnoException)?.code === 'EPIPE') return 0;
     // A bug, not a user error: say so plainly, without a stack unless asked.
     const msg = (e as Error)?.message ?? String(e);
     process.stderr.write(`ccmkit: internal error: ${msg.split('\n')[0]}\n`);

@@ -75,7 +75,7 @@ export interface ChunkRunner<R> {
    * workers start on the first chunks while the rest is read; false once
    * everything is read. Results are emitted only after that.
    */
-  more?: () => boolean;
+  more?: () => boolean | Promise<boolean>;
   pool?: WorkerPool;
   /** The message for chunk i and the buffers it transfers. */
   message: (i: number) => { data: unknown; transfer: ArrayBuffer[] };
@@ -138,7 +138,7 @@ export async function runChunks<R>(o: ChunkRunner<R>): Promise<void> {
     // Read, handing out chunks as they fill; then take chunks here too,
     // yielding between them so worker results and requests are handled.
     while (reading && !failed()) {
-      reading = o.more!();
+      reading = await o.more!();
       topUpAll();
       if (pool) await yieldToWorkers();
     }

@@ -15,7 +15,7 @@ import { fileChunks } from './write.js';
 export const STREAM_PEM_ABOVE = 16 * 1024 * 1024;
 
 /** A regular file above the threshold whose first bytes are PEM armour (not JSON, not DER). */
-function streamable(path: string): boolean {
+export function isLargePem(path: string): boolean {
   if (path === '-') return false;
   let fd: number | undefined;
   try {
@@ -49,18 +49,21 @@ function pemProblem(e: PemError, name: string): CcmError {
   return new CcmError(400, LocalCode.INPUT_UNREADABLE, `${src}: ${e.message}.`, src);
 }
 
+/** The objects of a large PEM file, decoded as read; undefined when it is not one (or must be read whole). */
+export function readLargePem(path: string, name: string): InputResult | undefined {
+  if (!isLargePem(path)) return undefined;
+  try {
+    const blocks = decodeStreaming(path);
+    return blocks ? readDecodedPem(blocks, name) : undefined;
+  } catch (e) {
+    if (!(e instanceof PemError)) throw e;
+    return { objects: [], problems: [{ source: `${name}#${e.index}`, error: pemProblem(e, name) }], skipped: [] };
+  }
+}
+
 /** readInput(readInputFile(path)), streaming large PEM files. */
 export function readInputLarge(path: string, name: string): InputResult {
-  if (streamable(path)) {
-    try {
-      const blocks = decodeStreaming(path);
-      if (blocks) return readDecodedPem(blocks, name);
-    } catch (e) {
-      if (!(e instanceof PemError)) throw e;
-      return { objects: [], problems: [{ source: `${name}#${e.index}`, error: pemProblem(e, name) }], skipped: [] };
-    }
-  }
-  return readInput(readInputFile(path), name);
+  return readLargePem(path, name) ?? readInput(readInputFile(path), name);
 }
 
 /**
@@ -68,7 +71,7 @@ export function readInputLarge(path: string, name: string): InputResult {
  * their X509 CRL block, decoded as read; everything else as read.
  */
 export function readCrlFile(path: string): { bytes: Buffer; source: string } {
-  if (streamable(path)) {
+  if (isLargePem(path)) {
     let blocks;
     try {
       blocks = decodeStreaming(path);

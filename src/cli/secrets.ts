@@ -15,7 +15,7 @@
 // every local user (ps, /proc) and is kept in shell history.
 
 import { openSync, readSync, closeSync } from 'node:fs';
-import { usageError } from '../engine/errors.js';
+import { CcmError, LocalCode, usageError } from '../engine/errors.js';
 import type { FlagSpec, Parsed } from './args.js';
 import { readInputFile } from './io.js';
 
@@ -46,6 +46,7 @@ export function secretFlags(...kinds: SecretKind[]): FlagSpec {
 }
 
 const warned = new Set<string>();
+const prompted = new Map<SecretKind, string | undefined>();
 
 /**
  * The secret of `kind` from its file flag, command-line value or environment
@@ -90,8 +91,9 @@ export function canPrompt(): boolean {
 export function promptSecret(label: string): string | undefined {
   if (!canPrompt()) return undefined;
   const stdin = process.stdin;
-  process.stderr.write(`${label}: `);
+  // Echo off before the prompt appears: what is typed ahead must not show either.
   stdin.setRawMode(true);
+  process.stderr.write(`${label}: `);
   let fd = 0;
   let opened = false;
   try {
@@ -142,7 +144,6 @@ export function promptSecret(label: string): string | undefined {
  * `needed` says the input really is encrypted. The prompt is shown once per
  * kind per process.
  */
-const prompted = new Map<SecretKind, string | undefined>();
 export function secretOrPrompt(p: Parsed, kind: SecretKind, needed: boolean, label?: string): string | undefined {
   const given = readSecret(p, kind);
   if (given !== undefined || !needed) return given;
@@ -150,4 +151,57 @@ export function secretOrPrompt(p: Parsed, kind: SecretKind, needed: boolean, lab
   const v = promptSecret(label ?? `Enter ${SECRET_NAMES[kind].noun}`);
   prompted.set(kind, v);
   return v;
+}
+
+/**
+ * A secret that will protect something new (`--encrypt`, export's keystore):
+ * given, or typed twice on a terminal (a typo would lock the user out of what
+ * ccmkit writes). Undefined when not given and there is no terminal.
+ */
+export function newSecretOrPrompt(p: Parsed, kind: SecretKind, label?: string): string | undefined {
+  const given = readSecret(p, kind);
+  if (given !== undefined) return given;
+  if (prompted.has(kind)) return prompted.get(kind);
+  const what = label ?? `Enter ${SECRET_NAMES[kind].noun}`;
+  const first = promptSecret(what);
+  if (first === undefined) return undefined;
+  const again = promptSecret(`Verify ${SECRET_NAMES[kind].noun}`);
+  if (again !== first) throw usageError(`the two ${SECRET_NAMES[kind].noun}s typed differ; nothing was written`);
+  prompted.set(kind, first);
+  return first;
+}
+
+/** How to give a secret of `kind`, for "needs a password" errors. */
+export function howToGive(kind: SecretKind): string {
+  const n = SECRET_NAMES[kind];
+  return `--${n.file} F, $${n.env}, --${n.direct} P (visible in ps), or type it at the prompt on a terminal`;
+}
+
+export interface InputSecrets {
+  /** Opens keystores and encrypted keys. */
+  input?: string;
+  /** A key entry's own password (JKS/JCEKS/PFX), when it differs. */
+  key?: string;
+}
+
+/**
+ * Runs `open` with the input secrets given, and when it turns out a secret is
+ * needed that was not given, asks for it on a terminal and runs it again.
+ * Whether a keystore is protected is known only once it is read; this is how
+ * "a no-echo prompt when the input really is encrypted" works for them.
+ */
+export function withInputSecrets<T>(p: Parsed, open: (s: InputSecrets) => T): T {
+  const s: InputSecrets = { input: readSecret(p, 'input'), key: readSecret(p, 'key') };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return open(s);
+    } catch (e) {
+      if (!(e instanceof CcmError) || attempt >= 2 || !canPrompt()) throw e;
+      const keyEntry = e.code === LocalCode.WRONG_PASSWORD && /key entry/.test(e.message);
+      if (s.input === undefined && e.code === LocalCode.PASSWORD_REQUIRED) s.input = secretOrPrompt(p, 'input', true, `Enter passphrase for ${e.source ?? 'the input'}`);
+      else if (s.key === undefined && keyEntry) s.key = secretOrPrompt(p, 'key', true);
+      else throw e;
+      if (s.input === undefined && s.key === undefined) throw e;
+    }
+  }
 }

@@ -162,7 +162,7 @@ export interface ExportJson {
 export function exportJson(type: ExportType, leaf: Buffer, chain: Buffer[], key?: KeyObject, password?: string): ExportJson {
   if (type === 'IIS' || type === 'TOMCAT') {
     // 4.2.2.8: 'If type is set to "IIS" or "TOMCAT", it is not defined currently.'
-    throw new CcmError(400, LocalCode.UNSUPPORTED, `CCM defines no JSON (non-compressed) export for type ${type}; export a zip instead (drop --json).`);
+    throw new CcmError(400, LocalCode.UNSUPPORTED, `CCM defines no JSON (non-compressed) export for type ${type}; export a zip instead (--format zip, the default).`);
   }
   const strip = (s: string): string => s.replace(/\r\n$/, '');
   const out: ExportJson = { certificate: strip(toPem('CERTIFICATE', leaf, '\r\n')), certificate_chain: strip(pems(chain, '\r\n')) };

@@ -25,6 +25,10 @@ import { nameKey, nameToString } from './name.js';
 import { OID } from './oids.js';
 import { publicKeyObject, publicKeyProblem } from './publickey.js';
 import { checkRevocation, parseCrlForChain, type ChainCrl } from './chain-crl.js';
+import { certificateFindings, type ChainProfile, type Purpose, type Role } from './chain-policy.js';
+import { constrainedNames, parseNameConstraints, violation, type GeneralNameValue, type NameConstraints } from './name-constraints.js';
+
+export { PROFILES, PURPOSES, type ChainProfile, type Purpose } from './chain-policy.js';
 
 export type ChainProblemKind =
   | 'missing-issuer'
@@ -40,6 +44,10 @@ export type ChainProblemKind =
   | 'check-limit'
   | 'unhandled-critical-extension'
   | 'profile'
+  | 'webpki'
+  | 'name-constraints'
+  | 'extended-key-usage'
+  | 'weak-algorithm'
   | 'revoked'
   | 'crl'
   | 'invalid-public-key';
@@ -51,6 +59,8 @@ export interface ChainProblem {
   certificate: string;
   /** What is wrong and, where it helps, what to do about it. */
   hint: string;
+  /** The rule broken and where it comes from (`RFC 5280 4.2.1.10`, `CA/B BR 7.1.2.7.10`...), when one rule says it. */
+  rule?: string;
 }
 
 export type AnchorKind = 'trusted' | 'self-signed-in-input' | 'none';
@@ -113,10 +123,24 @@ export interface ChainOptions {
   maxSignatureChecks?: number;
   /** Chains kept per leaf (default 16). */
   maxChains?: number;
-  /** RFC 5280 profile checks (AKI/SKI presence, criticality, duplicate extensions...). Default true. */
-  profile?: boolean;
+  /**
+   * Profile rules on top of path validation: `rfc5280` (the default; `true`
+   * says the same) checks what RFC 5280 requires of certificates (AKI/SKI,
+   * criticality, serials, duplicate extensions...); `webpki` adds the CA/Browser
+   * Forum Baseline Requirements; `false` checks none (name constraints, EKU and
+   * algorithm strength still apply: they are path validation).
+   */
+  profile?: boolean | ChainProfile;
+  /**
+   * What the chain must be good for: the leaf's EKU must name it, and a CA's
+   * EKU, when present, must allow it. Default serverAuth when `hostname` or
+   * `ip` is given, otherwise any.
+   */
+  purpose?: Purpose;
   /** CRLs (DER) to check revocation against; a certificate is checked when a CRL of its issuer is given. */
   crls?: readonly Uint8Array[];
+  /** Called after each leaf of buildChains, for a progress display (leaves done, leaves in all). */
+  onLeaf?: (done: number, total: number) => void;
 }
 
 export type CertInput = Uint8Array | Certificate | { der: Uint8Array; source?: string };
@@ -148,6 +172,8 @@ interface Node extends ChainCert {
   aki?: string;
   isCa: boolean;
   selfIssued: boolean;
+  /** Carries a nameConstraints extension (parsed on first use). */
+  hasNc: boolean;
 }
 
 /** Extensions whose critical flag ccmkit honours (RFC 5280 4.2: unknown critical extensions must fail). */
@@ -162,6 +188,7 @@ const HANDLED_CRITICAL = new Set<string>([
   OID.policyConstraints,
   OID.inhibitAnyPolicy,
   OID.crlDistributionPoints,
+  OID.nameConstraints,
 ]);
 
 const iso = (d: Date): string => d.toISOString().replace('.000Z', 'Z');
@@ -207,7 +234,7 @@ export class ChainIndex {
   private readonly sigCache = new Map<string, string | true>();
   private readonly crls: ChainCrl[] = [];
   readonly hasRoots: boolean;
-  readonly opts: Required<Omit<ChainOptions, 'roots' | 'hostname' | 'ip' | 'crls'>> & Pick<ChainOptions, 'hostname' | 'ip'>;
+  readonly opts: Required<Omit<ChainOptions, 'roots' | 'hostname' | 'ip' | 'crls' | 'profile' | 'onLeaf'>> & Pick<ChainOptions, 'hostname' | 'ip'> & { profile: ChainProfile | undefined };
   private readonly atSeconds: number;
 
   constructor(bag: readonly CertInput[], options: ChainOptions) {
@@ -219,7 +246,8 @@ export class ChainIndex {
       maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
       maxSignatureChecks: options.maxSignatureChecks ?? DEFAULT_MAX_CHECKS,
       maxChains: options.maxChains ?? DEFAULT_MAX_CHAINS,
-      profile: options.profile ?? true,
+      profile: options.profile === false ? undefined : options.profile === true || options.profile === undefined ? 'rfc5280' : options.profile,
+      purpose: options.purpose ?? (options.hostname !== undefined || options.ip !== undefined ? 'serverAuth' : 'any'),
       hostname: options.hostname,
       ip: options.ip,
     };
@@ -283,7 +311,9 @@ export class ChainIndex {
       keyId: cert.publicKey.id,
       isCa: cert.extensions.basicConstraints?.ca === true,
       selfIssued: isSelfIssued(cert) || subjectKey === issuerKey,
+      hasNc: false,
     };
+    for (const e of cert.extensions.list) if (e.oid === OID.nameConstraints) node.hasNc = true;
     if (source !== undefined) node.source = source;
     if (cert.extensions.subjectKeyId) node.ski = cert.extensions.subjectKeyId;
     if (cert.extensions.authorityKeyId) node.aki = cert.extensions.authorityKeyId;
@@ -377,7 +407,10 @@ export class ChainIndex {
       if (n.aki !== undefined && c.ski !== undefined) s += n.aki === c.ski ? 0 : 4;
       else s += 1;
       if (this.anchorKind(c) === undefined) s += 2;
-      if (this.validityProblem(c) !== undefined) s += 1;
+      // A candidate that breaks a rule on its own (expired, weak signature, an
+      // EKU that excludes the purpose...) is tried after clean ones, so a
+      // valid path through a sibling cross-sign is found before maxChains.
+      if (this.staticProblems(c, this.anchorKind(c) ? 'anchor' : 'ca').length) s += 1;
       return s;
     };
     const sorted = list
@@ -423,8 +456,8 @@ export class ChainIndex {
   private validityProblem(n: Node): ChainProblem | undefined {
     const nb = Math.floor(n.cert.notBefore.getTime() / 1000);
     const na = Math.floor(n.cert.notAfter.getTime() / 1000);
-    if (this.atSeconds < nb) return { kind: 'not-yet-valid', certificate: n.sha256, hint: `not valid before ${iso(n.cert.notBefore)}` };
-    if (this.atSeconds > na) return { kind: 'expired', certificate: n.sha256, hint: `expired at ${iso(n.cert.notAfter)}` };
+    if (this.atSeconds < nb) return { kind: 'not-yet-valid', certificate: n.sha256, hint: `not valid before ${iso(n.cert.notBefore)}`, rule: 'RFC 5280 6.1.3 (a)(2)' };
+    if (this.atSeconds > na) return { kind: 'expired', certificate: n.sha256, hint: `expired at ${iso(n.cert.notAfter)}`, rule: 'RFC 5280 6.1.3 (a)(2)' };
     return undefined;
   }
 
@@ -449,7 +482,7 @@ export class ChainIndex {
       const key = path.map((p) => p.sha256).join(',') + '|' + anchor;
       if (seen.has(key)) return;
       seen.add(key);
-      const problems = [...extra, ...this.validate(path)];
+      const problems = [...extra, ...this.validate(path, anchor)];
       const chain: Chain = { certificates: path.slice(), anchor, complete: anchor !== 'none', valid: false, problems };
       chain.valid = chain.complete && problems.length === 0;
       if (missing) chain.missingIssuer = missing;
@@ -465,9 +498,13 @@ export class ChainIndex {
         return;
       }
       // path = leaf + intermediates so far (cur included): an anchor above cur
-      // would make path.length - 1 intermediates.
-      if (path.length - 1 > maxDepth) {
-        record(path, 'none', [{ kind: 'too-deep', certificate: cur.sha256, hint: `more than ${maxDepth} intermediates before an anchor` }]);
+      // would make them the intermediates. Self-issued ones (a CA re-keying
+      // under its own name) do not count (RFC 5280 6.1.4 (l)); a hard cap of
+      // twice the limit still bounds a bag of nothing but self-issued CAs.
+      let counted = 0;
+      for (let i = 1; i < path.length; i++) if (!path[i]!.selfIssued) counted++;
+      if (counted > maxDepth || path.length - 1 > 2 * maxDepth + 2) {
+        record(path, 'none', [{ kind: 'too-deep', certificate: cur.sha256, hint: `more than ${maxDepth} intermediates before an anchor`, rule: 'RFC 5280 6.1.4 (l) / max depth' }]);
         return;
       }
       let extended = false;
@@ -490,7 +527,7 @@ export class ChainIndex {
         checks++;
         const ok = this.signedBy(cur, cand);
         if (ok !== true) {
-          hint ??= { kind: 'bad-signature', certificate: cur.sha256, hint: `candidate issuer ${nameToString(cand.cert.subject)} (sha256 ${cand.sha256.slice(0, 16)}...) has the right name but its key does not verify this certificate: ${ok}` };
+          hint ??= { kind: 'bad-signature', certificate: cur.sha256, hint: `candidate issuer ${nameToString(cand.cert.subject)} (sha256 ${cand.sha256.slice(0, 16)}...) has the right name but its key does not verify this certificate: ${ok}`, rule: 'RFC 5280 6.1.3 (a)(1)' };
           continue;
         }
         extended = true;
@@ -506,7 +543,7 @@ export class ChainIndex {
       }
       const selfSigned = cur.selfIssued && this.signedBy(cur, cur) === true;
       if (selfSigned) {
-        record(path, 'none', [{ kind: 'untrusted-root', certificate: cur.sha256, hint: this.hasRoots ? 'self-signed root that is not among the trusted roots' : 'self-signed certificate that is not a CA' }]);
+        record(path, 'none', [{ kind: 'untrusted-root', certificate: cur.sha256, hint: this.hasRoots ? 'self-signed root that is not among the trusted roots' : 'self-signed certificate that is not a CA', rule: 'RFC 5280 6.1.1 (d) trust anchor' }]);
         return;
       }
       const missing: MissingIssuer = { for: cur.sha256, issuer: nameToString(cur.cert.issuer) };
@@ -516,6 +553,7 @@ export class ChainIndex {
           kind: 'missing-issuer',
           certificate: cur.sha256,
           hint: `issuer "${missing.issuer}"${cur.aki ? ` (authority key id ${cur.aki})` : ''} is not in the input${this.hasRoots ? ' or the trusted roots' : ''}${this.nearMiss(cur)}`,
+          rule: 'RFC 5280 6.1 path to a trust anchor',
         },
       ];
       if (hint) problems.push(hint);
@@ -529,9 +567,14 @@ export class ChainIndex {
 
   private readonly staticCache = new Map<string, ChainProblem[]>();
 
-  /** Problems of one certificate that do not depend on its place in a chain (cached: thousands of leaves share intermediates). */
-  private staticProblems(n: Node, actsAsCa: boolean): ChainProblem[] {
-    const ck = `${n.sha256}:${actsAsCa ? 1 : 0}`;
+  /**
+   * Problems of one certificate in one role (leaf, intermediate, anchor) that
+   * do not depend on the rest of the chain: validity, unknown critical
+   * extensions, the profile and purpose rules (chain-policy.ts). Cached:
+   * thousands of leaves share intermediates.
+   */
+  private staticProblems(n: Node, role: Role): ChainProblem[] {
+    const ck = `${n.sha256}:${role}`;
     const hit = this.staticCache.get(ck);
     if (hit) return hit;
     const out: ChainProblem[] = [];
@@ -539,54 +582,99 @@ export class ChainIndex {
     if (v) out.push(v);
     // OpenSSL cannot load such a key ("unable to get certs public key"): no chain through it is valid.
     const keyProblem = publicKeyProblem(n.cert.publicKey);
-    if (keyProblem) out.push({ kind: 'invalid-public-key', certificate: n.sha256, hint: `invalid public key: ${keyProblem}` });
+    if (keyProblem) out.push({ kind: 'invalid-public-key', certificate: n.sha256, hint: `invalid public key: ${keyProblem}`, rule: 'SEC 1 3.2.2.1 / SP 800-56B 6.4.2.2 (public key validation)' });
     for (const e of n.cert.extensions.list) {
       if (e.critical && !HANDLED_CRITICAL.has(e.oid)) {
-        out.push({
-          kind: 'unhandled-critical-extension',
-          certificate: n.sha256,
-          hint: e.oid === OID.nameConstraints ? 'critical name constraints: ccmkit does not check name constraints' : `unknown critical extension ${e.oid}`,
-        });
+        out.push({ kind: 'unhandled-critical-extension', certificate: n.sha256, hint: `unknown critical extension ${e.oid}`, rule: 'RFC 5280 4.2' });
       }
     }
-    if (this.opts.profile) out.push(...this.profileProblems(n, actsAsCa));
+    const selfSigned = n.selfIssued && (role === 'anchor' || role === 'leaf-anchor');
+    for (const f of certificateFindings(n.cert, role, { profile: this.opts.profile, purpose: this.opts.purpose, selfSigned, selfIssued: n.selfIssued, isCa: n.isCa })) {
+      out.push({ kind: f.kind, certificate: n.sha256, hint: f.hint, rule: f.rule });
+    }
     this.staticCache.set(ck, out);
     return out;
   }
 
-  /** Problems of a chain other than how it ends: validity, CA constraints, names, profile, revocation. */
-  private validate(path: Node[]): ChainProblem[] {
+  /** Problems of a chain other than how it ends: validity, CA constraints, names, profile, purpose, revocation. */
+  private validate(path: Node[], anchor: AnchorKind): ChainProblem[] {
     const out: ChainProblem[] = [];
     const leaf = path[0]!;
+    const last = path.length - 1;
+    const anchored = anchor !== 'none';
     let nonSelfIssuedBelow = 0;
+    let constrained = false;
     for (let i = 0; i < path.length; i++) {
       const n = path[i]!;
-      out.push(...this.staticProblems(n, i > 0));
+      const role: Role = i === 0 ? (anchored && last === 0 ? 'leaf-anchor' : 'leaf') : anchored && i === last ? 'anchor' : 'ca';
+      out.push(...this.staticProblems(n, role));
+      if (i > 0 && n.hasNc) constrained = true;
       const ex = n.cert.extensions;
       if (i > 0) {
         // RFC 5280 6.1.4 (k), (l), (m), (n): the issuer side of each link.
         if (!n.isCa) {
-          out.push({ kind: 'not-ca', certificate: n.sha256, hint: ex.basicConstraints ? 'issues certificates but basicConstraints cA is false' : 'issues certificates but has no basicConstraints extension' });
+          out.push({ kind: 'not-ca', certificate: n.sha256, hint: ex.basicConstraints ? 'issues certificates but basicConstraints cA is false' : 'issues certificates but has no basicConstraints extension', rule: 'RFC 5280 6.1.4 (k)' });
         }
         if (ex.keyUsage && !ex.keyUsage.includes('keyCertSign')) {
-          out.push({ kind: 'key-usage', certificate: n.sha256, hint: 'issues certificates but keyUsage lacks keyCertSign' });
+          out.push({ kind: 'key-usage', certificate: n.sha256, hint: 'issues certificates but keyUsage lacks keyCertSign', rule: 'RFC 5280 6.1.4 (n)' });
         }
         const pl = ex.basicConstraints?.path_length;
         if (pl !== undefined && nonSelfIssuedBelow > pl) {
-          out.push({ kind: 'path-length', certificate: n.sha256, hint: `pathLenConstraint ${pl} but ${nonSelfIssuedBelow} intermediates follow it` });
+          out.push({ kind: 'path-length', certificate: n.sha256, hint: `pathLenConstraint ${pl} but ${nonSelfIssuedBelow} intermediates follow it`, rule: 'RFC 5280 6.1.4 (m)' });
         }
         // Self-issued intermediates do not count against path length (RFC 5280 4.2.1.9).
         if (!n.selfIssued) nonSelfIssuedBelow++;
       }
       if (i > 0 && this.crls.length) {
         const child = path[i - 1]!;
-        const r = checkRevocation(this.crls, child.cert, n.cert, this.opts.at, (crl) => this.verifyCrl(crl, n));
-        if (r) out.push({ kind: r.revoked ? 'revoked' : 'crl', certificate: child.sha256, hint: r.hint });
+        for (const r of checkRevocation(this.crls, child.cert, n.cert, this.opts.at, (crl) => this.verifyCrl(crl, n), (crl) => this.crlSignedByOther(crl, n))) {
+          out.push({ kind: r.revoked ? 'revoked' : 'crl', certificate: child.sha256, hint: r.hint, rule: r.rule });
+        }
       }
     }
+    if (constrained) out.push(...this.nameConstraintProblems(path));
     if (this.opts.hostname !== undefined || this.opts.ip !== undefined) {
       const m = nameMismatch(leaf.cert, this.opts.hostname, this.opts.ip);
-      if (m) out.push({ kind: 'name-mismatch', certificate: leaf.sha256, hint: m });
+      if (m) out.push({ kind: 'name-mismatch', certificate: leaf.sha256, hint: m, rule: 'RFC 6125 6.4' });
+    }
+    return out;
+  }
+
+  private readonly ncCache = new Map<string, NameConstraints>();
+  private readonly namesCache = new Map<string, GeneralNameValue[] | string>();
+
+  /**
+   * RFC 5280 6.1: the constraints of every CA of the path (the anchor's
+   * included, as pyca, Go and x509-limbo apply them) bind every certificate
+   * below it, except self-issued intermediates (6.1.4 (g)); the leaf is always
+   * bound. Each CA's subtrees are checked on their own, which is the
+   * intersection 6.1.4 (g) computes.
+   */
+  private nameConstraintProblems(path: Node[]): ChainProblem[] {
+    const out: ChainProblem[] = [];
+    for (let j = 1; j < path.length; j++) {
+      const ca = path[j]!;
+      if (!ca.hasNc) continue;
+      let nc = this.ncCache.get(ca.sha256);
+      if (!nc) {
+        const ext = ca.cert.extensions.list.find((e) => e.oid === OID.nameConstraints)!;
+        nc = parseNameConstraints(ext.value);
+        this.ncCache.set(ca.sha256, nc);
+      }
+      for (let i = 0; i < j; i++) {
+        const n = path[i]!;
+        if (i > 0 && n.selfIssued) continue;
+        let names = this.namesCache.get(n.sha256);
+        if (names === undefined) {
+          names = constrainedNames(n.cert);
+          this.namesCache.set(n.sha256, names);
+        }
+        const why = typeof names === 'string' ? names : violation(names, nc);
+        if (why) {
+          out.push({ kind: 'name-constraints', certificate: n.sha256, hint: `${why} (constraints of ${nameToString(ca.cert.subject)})`, rule: 'RFC 5280 4.2.1.10' });
+          if (nc.malformed) return out;
+        }
+      }
     }
     return out;
   }
@@ -605,27 +693,16 @@ export class ChainIndex {
     }
   }
 
-  /** RFC 5280 profile rules (4.1, 4.2) that verifiers such as pyca enforce. */
-  private profileProblems(n: Node, actsAsCa: boolean): ChainProblem[] {
-    const out: ChainProblem[] = [];
-    const c = n.cert;
-    const p = (hint: string): void => void out.push({ kind: 'profile', certificate: n.sha256, hint });
-    for (const pr of c.problems) {
-      if (pr.startsWith('duplicate extension') || pr.startsWith('malformed extension') || pr.startsWith('signatureAlgorithm differs')) p(pr);
+  /**
+   * Whether another CA of the input with the same name signed `crl`: then it is
+   * that CA's CRL (same-name CAs happen, e.g. re-keyed or in a bag of many
+   * private PKIs), not a forged one for `issuer`.
+   */
+  private crlSignedByOther(crl: ChainCrl, issuer: Node): boolean {
+    for (const other of this.bySubject.get(issuer.subjectKey) ?? []) {
+      if (other.keyId !== issuer.keyId && this.verifyCrl(crl, other)) return true;
     }
-    const ext = (oid: string) => c.extensions.list.find((e) => e.oid === oid);
-    if (ext(OID.authorityKeyIdentifier)?.critical) p('authorityKeyIdentifier is critical (RFC 5280 4.2.1.1: MUST be non-critical)');
-    if (ext(OID.subjectKeyIdentifier)?.critical) p('subjectKeyIdentifier is critical (RFC 5280 4.2.1.2: MUST be non-critical)');
-    if (ext(OID.authorityInfoAccess)?.critical) p('authorityInfoAccess is critical (RFC 5280 4.2.2.1: MUST be non-critical)');
-    const selfSigned = n.selfIssued && (c.extensions.authorityKeyId === undefined || c.extensions.authorityKeyId === c.extensions.subjectKeyId);
-    if (!selfSigned && c.extensions.authorityKeyId === undefined && c.version === 3) p('no authorityKeyIdentifier (RFC 5280 4.2.1.1: required except in self-signed certificates)');
-    if (n.isCa && c.extensions.subjectKeyId === undefined && c.version === 3) p('CA certificate without subjectKeyIdentifier (RFC 5280 4.2.1.2)');
-    if (c.issuer.rdns.length === 0) p('empty issuer name (RFC 5280 4.1.2.4)');
-    if (actsAsCa && c.subject.rdns.length === 0) p('CA certificate with an empty subject (RFC 5280 4.1.2.6)');
-    const bc = ext(OID.basicConstraints);
-    if (actsAsCa && n.isCa && bc && !bc.critical) p('basicConstraints of a CA certificate is not critical (RFC 5280 4.2.1.9)');
-    if (c.extensions.keyUsage?.includes('keyCertSign') && !n.isCa) p('keyUsage keyCertSign without basicConstraints cA (RFC 5280 4.2.1.3)');
-    return out;
+    return false;
   }
 
   /** Adds a certificate (e.g. an explicit leaf) and returns its node. */
@@ -703,7 +780,12 @@ export function dnsMatches(pattern: string, host: string): boolean {
 /** Every chain from every leaf of the bag, best first per leaf, with missing issuers and unused certificates. */
 export function buildChains(bag: readonly CertInput[], options: ChainOptions): BuildResult {
   const index = new ChainIndex(bag, options);
-  const leaves = index.leaves().map((l) => index.chainsFor(l));
+  const all = index.leaves();
+  const leaves = all.map((l, i) => {
+    const r = index.chainsFor(l);
+    options.onLeaf?.(i + 1, all.length);
+    return r;
+  });
   const used = new Set<string>();
   const missing = new Map<string, MissingIssuer>();
   for (const l of leaves) {
@@ -761,7 +843,8 @@ export function orderForCcm(
   certs: readonly CertInput[],
   at: Date,
 ): { leaf: Certificate; chain: Certificate[]; complete: boolean; problems: ChainProblem[]; unused: Certificate[] } {
-  const r = buildChains(certs, { at, profile: false });
+  // Pre-flight ranks with the rfc5280 profile (issue #17): a chain that breaks it is not preferred.
+  const r = buildChains(certs, { at, profile: 'rfc5280' });
   if (r.leaves.length === 0) throw new CcmError(400, 'PCA.00020403', 'Incorrect certificate chain. No leaf certificate found in the input.');
   if (r.leaves.length > 1) {
     throw new CcmError(400, 'PCA.00020403', `Incorrect certificate chain. The input holds ${r.leaves.length} leaf certificates; give one leaf and its issuers.`);
@@ -777,8 +860,13 @@ export function orderForCcm(
  * issuer first: what an SCM import body's certificate_chain or an export
  * bundle's chain.crt holds. `unused` are the certificates not on that chain.
  */
-export function chainForLeaf(leaf: Certificate, others: readonly Certificate[], at: Date): { chain: Certificate[]; complete: boolean; unused: Certificate[] } {
-  const index = new ChainIndex(others, { at, profile: false });
+export function chainForLeaf(
+  leaf: Certificate,
+  others: readonly Certificate[],
+  at: Date,
+  rules: Pick<ChainOptions, 'profile' | 'purpose'> = {},
+): { chain: Certificate[]; complete: boolean; unused: Certificate[] } {
+  const index = new ChainIndex(others, { at, profile: rules.profile ?? 'rfc5280', ...(rules.purpose ? { purpose: rules.purpose } : {}) });
   const node = index.include(leaf);
   const best = node ? index.chainsFor(node).chains[0] : undefined;
   const chain = best ? best.certificates.slice(1).map((c) => c.cert) : [];

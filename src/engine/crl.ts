@@ -600,7 +600,8 @@ function fastTimeOf(buf: Buffer, t: { tag: number; body: number; end: number; st
     year = utc ? (year >= 50 ? 1900 + year : 2000 + year) : year * 100 + d2();
     const mo = d2(), d = d2(), h = d2(), mi = d2(), se = d2();
     const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-    if (mo >= 1 && mo <= 12 && d >= 1 && d <= (mo === 2 && leap ? 29 : MONTH_DAYS[mo - 1]!) && h <= 23 && mi <= 59 && se <= 59) {
+    // year >= 100: Date.UTC reads 0-99 as 1900-1999, and a non-digit makes it NaN; timeOf handles both.
+    if (year >= 100 && mo >= 1 && mo <= 12 && d >= 1 && d <= (mo === 2 && leap ? 29 : MONTH_DAYS[mo - 1]!) && h <= 23 && mi <= 59 && se <= 59) {
       return Date.UTC(year, mo - 1, d, h, mi, se);
     }
   }
@@ -628,7 +629,15 @@ export function crlEntry(crl: Crl, i: number): CrlEntry {
   let extensions: Extension[] = [];
   const out: CrlEntry = { serial: serialHex(serialBytes), serialBytes, revocationDate, extensions, problems };
   if (r.more()) {
-    extensions = readExtensionList(buf, r.expect(Tag.SEQUENCE, 'crlEntryExtensions'));
+    // parseCrl checked only the extensions' outline (scanEntries): a malformed one is this
+    // entry's problem, reported with it, never an exception in the middle of a listing.
+    try {
+      extensions = readExtensionList(buf, r.expect(Tag.SEQUENCE, 'crlEntryExtensions'));
+    } catch (e) {
+      if (!(e instanceof DerError)) throw e;
+      problems.push(`malformed crlEntryExtensions: ${e.message}`);
+      return out;
+    }
     out.extensions = extensions;
     if (crl.version !== 2) problems.push('crlEntryExtensions in a v1 CRL');
     const seen = new Set<string>();

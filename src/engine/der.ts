@@ -392,8 +392,9 @@ export function timeOf(buf: Uint8Array, t: Tlv): Date {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 59) {
     throw new DerError(`time out of range "${s}"`, t.start);
   }
-  const ms = Date.UTC(year, mo - 1, d, h, mi, se);
-  const back = new Date(ms);
+  // Date.UTC maps years 0-99 to 1900-1999: set the full year explicitly (GeneralizedTime "0050..." is year 50).
+  const back = new Date(Date.UTC(2000, mo - 1, 1, h, mi, se));
+  back.setUTCFullYear(year, mo - 1, d);
   if (back.getUTCDate() !== d) throw new DerError(`no such date "${s}"`, t.start);
   return back;
 }

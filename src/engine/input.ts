@@ -7,14 +7,15 @@
 // escaped (`\n`, `\r\n`, as CCM request bodies carry them), and JSON objects
 // whose string fields hold PEM (CCM request and export bodies).
 
-import { DerError, DerReader, Tag, bitString, nullValue, oid, readTlv, seq } from './der.js';
+import { DerError, DerReader, Tag, bitString, nullValue, oid, oidOf, readTlv, seq } from './der.js';
 import { CcmError, LocalCode } from './errors.js';
 import { JsonDepthError, parseJson } from './json.js';
 import { OID } from './oids.js';
 import { looksLikePem, parsePem, PemError, unescapeJsonPem, type PemBlock } from './pem.js';
+import { isZeroPadding, PKCS7_OID } from './pkcs7.js';
 import { sniffPrivateKey, type PrivateKeyFormat } from './privatekey.js';
 
-export type ObjectKind = 'certificate' | 'csr' | 'crl' | 'private-key' | 'public-key' | 'pkcs12' | 'jks' | 'jceks' | 'zip';
+export type ObjectKind = 'certificate' | 'csr' | 'crl' | 'private-key' | 'public-key' | 'pkcs12' | 'pkcs7' | 'jks' | 'jceks' | 'zip';
 
 export interface InputObject {
   kind: ObjectKind;
@@ -28,6 +29,8 @@ export interface InputObject {
   keyFormat?: PrivateKeyFormat;
   /** For legacy encrypted PEM keys: the PEM text itself (OpenSSL must decrypt it). */
   legacyPem?: string;
+  /** Source of the keystore, PKCS#7 bag or zip this object was found in. */
+  container?: string;
 }
 
 export interface InputProblem {
@@ -52,8 +55,14 @@ export const MAX_OBJECT_BYTES = 1024 * 1024;
  */
 export const MAX_CRL_BYTES = 256 * 1024 * 1024;
 
+/**
+ * A PKCS#7 bag is a container of certificates (a CA's whole trust list can
+ * be one), each of which is bounded by MAX_OBJECT_BYTES when it is read.
+ */
+export const MAX_PKCS7_BYTES = 16 * 1024 * 1024;
+
 function limitFor(kind: ObjectKind | undefined): number {
-  return kind === 'crl' ? MAX_CRL_BYTES : MAX_OBJECT_BYTES;
+  return kind === 'crl' ? MAX_CRL_BYTES : kind === 'pkcs7' ? MAX_PKCS7_BYTES : MAX_OBJECT_BYTES;
 }
 
 const LABELS: Record<string, ObjectKind> = {
@@ -71,6 +80,10 @@ const LABELS: Record<string, ObjectKind> = {
   'PUBLIC KEY': 'public-key',
   'RSA PUBLIC KEY': 'public-key',
   PKCS12: 'pkcs12',
+  // RFC 7468 section 8: OpenSSL writes "PKCS7"; "CMS" and the older "PKCS #7 SIGNED DATA" are read too.
+  PKCS7: 'pkcs7',
+  CMS: 'pkcs7',
+  'PKCS #7 SIGNED DATA': 'pkcs7',
 };
 
 /** Labels that carry no object a user means (OpenSSL writes them next to keys). */
@@ -256,11 +269,22 @@ function addDer(res: InputResult, source: string, der: Buffer, encoding: InputOb
  * parse). Undefined when it is none of the kinds ccmkit reads.
  */
 export function classifyDer(der: Uint8Array): ObjectKind | undefined {
+  const strict = classify(der, false);
+  if (strict) return strict;
+  // BER (indefinite lengths, constructed strings) only occurs in the containers
+  // among the kinds we read: Windows/.NET and Java write PKCS#12 and PKCS#7 that way.
+  const loose = classify(der, true);
+  return loose === 'pkcs12' || loose === 'pkcs7' ? loose : undefined;
+}
+
+function classify(der: Uint8Array, ber: boolean): ObjectKind | undefined {
   try {
-    const top = readTlv(der, 0, der.length, true);
+    const top = readTlv(der, 0, der.length, ber);
     if (top.tag !== Tag.SEQUENCE) return undefined;
-    // BER (indefinite length) only occurs in PKCS#12 among the kinds we read.
-    const r = DerReader.of(der, top, der[1] === 0x80);
+    // Windows pads PKCS#7 (and PFX) exports with zero octets (dotnet/runtime#59212): allowed for containers only, below.
+    const padded = top.end !== der.length;
+    if (padded && !isZeroPadding(der, top.end)) return undefined;
+    const r = DerReader.of(der, top, ber);
     const tags: number[] = [];
     const firsts = [];
     while (r.more() && tags.length < 4) {
@@ -268,12 +292,17 @@ export function classifyDer(der: Uint8Array): ObjectKind | undefined {
       tags.push(t.tag);
       firsts.push(t);
     }
-    if (top.end !== der.length && der[1] !== 0x80) return undefined;
     const [a, b, c] = tags;
+    if (padded) {
+      if (a === Tag.OID && b === 0xa0 && oidOf(der, firsts[0]!) === PKCS7_OID.signedData) return 'pkcs7';
+      if (a === Tag.INTEGER && der[firsts[0]!.body] === 3 && b === Tag.SEQUENCE) return 'pkcs12';
+      return undefined;
+    }
     if (a === Tag.SEQUENCE && b === Tag.SEQUENCE && c === Tag.BIT_STRING && tags.length === 3) {
       return classifySigned(der, firsts[0]!);
     }
     if (a === Tag.SEQUENCE && b === Tag.BIT_STRING && tags.length === 2) return 'public-key';
+    if (a === Tag.OID && b === 0xa0 && oidOf(der, firsts[0]!) === PKCS7_OID.signedData) return 'pkcs7';
     if (a === Tag.INTEGER) {
       const v = der[firsts[0]!.body];
       if (v === 3 && firsts[0]!.end - firsts[0]!.body === 1 && b === Tag.SEQUENCE) {

@@ -12,7 +12,8 @@
 import { createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DerError, DerReader, Tag, bytesOf, nullValue, octets, oid, oidOf, readTlv, seq, smallInt } from './der.js';
 import { CcmError, LocalCode } from './errors.js';
-import { KdfBudget } from './pbe.js';
+import { WorkBudget } from './budget.js';
+import { skipJavaSerialized } from './javaser.js';
 
 export const JKS_MAGIC = 0xfeedfeed;
 export const JCEKS_MAGIC = 0xcececece;
@@ -131,7 +132,7 @@ export interface KeystoreEntry {
   alias: string;
   kind: 'private-key' | 'trusted-certificate';
   created: Date;
-  /** Unencrypted PKCS#8 DER, for private-key entries. */
+  /** Unencrypted PKCS#8 DER, for private-key entries (absent when the key was not decrypted). */
   key?: Buffer;
   /** Key entries: the chain as stored (leaf first); trusted entries: one certificate. */
   certificates: Buffer[];
@@ -143,14 +144,41 @@ export interface KeystoreContents {
   format: 'jks' | 'jceks';
   version: number;
   entries: KeystoreEntry[];
+  /**
+   * `verified`: the integrity hash matches the password (or the empty one);
+   * `unchecked`: read without a password, as `keytool -list` does, so the
+   * entries may have been altered; keys are then not decrypted.
+   */
+  integrity: 'verified' | 'unchecked';
+  /** Unchecked because a password was given and it does not match (it may belong to another input). */
+  passwordMismatch?: boolean;
+  /** JCEKS secret-key entries, listed but not read (Java-serialised objects). */
+  secretKeys: { alias: string; created: Date }[];
 }
 
 export interface JksReadOptions {
   /** Store password (integrity) and, unless keyPassword is given, the key password. */
   password?: string;
   keyPassword?: string;
-  budget?: KdfBudget;
+  /** The command's work budget; a fresh one when absent. */
+  budget?: WorkBudget;
+  /**
+   * Without a password (and when the empty one does not verify), list the
+   * entries unchecked instead of refusing, as keytool does for a truststore.
+   */
+  allowUnchecked?: boolean;
+  /** Decrypt key entries (default true); listing does not need them. */
+  decryptKeys?: boolean;
+  /** Decrypt only the key entry with this alias (case-insensitive, as Java compares them). */
+  alias?: string;
 }
+
+/**
+ * Largest protected key or certificate one entry may hold. A PKCS#8 RSA-16384
+ * key is under 10 KB; the bound stops a 60 MB "key" before its key stream runs
+ * (issue 10, item 13), as MAX_OBJECT_BYTES bounds other objects.
+ */
+export const MAX_ENTRY_BYTES = 1024 * 1024;
 
 const MAX_ENTRIES = 10_000;
 const MAX_CHAIN = 100;
@@ -205,6 +233,12 @@ interface RawEntry {
   certificates: Buffer[];
 }
 
+function boundedLength(c: Cursor, what: string): number {
+  const n = c.u32(`${what} length`);
+  if (n > MAX_ENTRY_BYTES) throw new CcmError(400, LocalCode.INPUT_TOO_LARGE, `A keystore entry's ${what} of ${n} bytes exceeds the ${MAX_ENTRY_BYTES}-byte limit; the keystore is refused before any decryption.`);
+  return n;
+}
+
 /**
  * Reads a JKS or JCEKS keystore. Wrong store passwords give WRONG_PASSWORD,
  * truncation or garbage INPUT_UNRECOGNISED, JCEKS secret-key entries and
@@ -222,6 +256,7 @@ export function readJks(data: Uint8Array, opts: JksReadOptions = {}): KeystoreCo
   const c = new Cursor(b, body);
   let version: number;
   const raw: RawEntry[] = [];
+  const secretKeys: KeystoreContents['secretKeys'] = [];
   try {
     c.pos = 4;
     version = c.u32('version');
@@ -230,6 +265,7 @@ export function readJks(data: Uint8Array, opts: JksReadOptions = {}): KeystoreCo
     if (count > MAX_ENTRIES) throw new DerError(`${count} entries (limit ${MAX_ENTRIES})`, 8);
     const seen = new Set<string>();
     for (let i = 0; i < count; i++) {
+      const entryStart = c.pos;
       const tag = c.u32('entry tag');
       const alias = c.utf('alias');
       // Java compares aliases case-insensitively: two that differ only in case collide.
@@ -238,7 +274,7 @@ export function readJks(data: Uint8Array, opts: JksReadOptions = {}): KeystoreCo
       seen.add(key);
       const created = new Date(c.u64('creation date'));
       if (tag === 1) {
-        const epki = Buffer.from(c.bytes(c.u32('key length'), 'protected key'));
+        const epki = Buffer.from(c.bytes(boundedLength(c, 'protected key'), 'protected key'));
         const n = c.u32('chain length');
         if (n > MAX_CHAIN) throw new DerError(`chain of ${n} certificates`, c.pos);
         const certificates: Buffer[] = [];
@@ -247,8 +283,10 @@ export function readJks(data: Uint8Array, opts: JksReadOptions = {}): KeystoreCo
       } else if (tag === 2) {
         raw.push({ alias, tag, created, certificates: [readCert(c, version)] });
       } else if (tag === 3 && format === 'jceks') {
-        throw new CcmError(400, LocalCode.UNSUPPORTED, `The JCEKS keystore holds a secret-key entry ("${alias.slice(0, 64)}"): those are Java-serialised objects, which ccmkit refuses to deserialise. Export the certificate entries with keytool instead.`);
-      } else throw new DerError(`unknown entry tag ${tag}`, c.pos);
+        // A sealed secret key, Java-serialised inline: walked over (never deserialised) and listed.
+        c.pos = skipJavaSerialized(b, c.pos, body);
+        secretKeys.push({ alias, created });
+      } else throw new DerError(`unknown entry tag ${tag}`, entryStart);
     }
     if (c.pos !== body) throw new DerError('data between the last entry and the integrity hash', c.pos);
   } catch (e) {
@@ -258,20 +296,45 @@ export function readJks(data: Uint8Array, opts: JksReadOptions = {}): KeystoreCo
   const password = opts.password ?? '';
   const pw = passwordBytes(password);
   const digest = createHash('sha1').update(pw).update(WHITENER).update(b.subarray(0, body)).digest();
+  let integrity: KeystoreContents['integrity'] = 'verified';
+  let passwordMismatch = false;
   if (!timingSafeEqual(digest, b.subarray(body))) {
     if (opts.password === undefined) {
-      throw new CcmError(400, LocalCode.PASSWORD_REQUIRED, `The ${kind} keystore is password-protected: give its password (--password, --passphrase-file or CCMKIT_PASSPHRASE).`);
+      if (!opts.allowUnchecked) {
+        throw new CcmError(400, LocalCode.PASSWORD_REQUIRED, `The ${kind} keystore is password-protected: give its password (--passphrase-file F, $CCMKIT_PASSPHRASE, or a prompt on a terminal).`);
+      }
+      integrity = 'unchecked';
+    } else if (opts.allowUnchecked) {
+      // Listing only: one passphrase serves every input, and a truststore's may differ. Say so, do not refuse.
+      integrity = 'unchecked';
+      passwordMismatch = true;
+    } else {
+      throw new CcmError(400, LocalCode.WRONG_PASSWORD, `Wrong password: the ${kind} keystore's integrity hash does not match the password given (or the file was altered).`);
     }
-    throw new CcmError(400, LocalCode.WRONG_PASSWORD, `Wrong password: the ${kind} keystore's integrity hash does not match the password given (or the file was altered).`);
   }
-  const budget = opts.budget ?? new KdfBudget();
+  const budget = opts.budget ?? new WorkBudget();
   const keyPw = opts.keyPassword ?? password;
+  const decrypt = integrity === 'verified' && opts.decryptKeys !== false;
   const entries = raw.map((r): KeystoreEntry => {
     if (r.tag === 2) return { alias: r.alias, kind: 'trusted-certificate', created: r.created, certificates: r.certificates };
+    if (!decrypt || (opts.alias !== undefined && opts.alias.toLowerCase() !== r.alias.toLowerCase())) {
+      return { alias: r.alias, kind: 'private-key', created: r.created, certificates: r.certificates, protection: protectionName(r.epki!) };
+    }
     const { key, protection } = unprotect(r.epki!, keyPw, format, budget, r.alias);
     return { alias: r.alias, kind: 'private-key', created: r.created, key, certificates: r.certificates, protection };
   });
-  return { format, version, entries };
+  return { format, version, entries, integrity, secretKeys, ...(passwordMismatch ? { passwordMismatch } : {}) };
+}
+
+/** How a key entry is protected, read from its AlgorithmIdentifier alone. */
+function protectionName(epki: Buffer): string {
+  try {
+    const r = DerReader.of(epki, readTlv(epki, 0, epki.length));
+    const o = oidOf(epki, r.enter(Tag.SEQUENCE, 'algorithm').expect(Tag.OID, 'algorithm OID'));
+    return o === SUN_JKS_KEY_OID ? 'JKS KeyProtector (SHA-1 keystream)' : o === PBE_MD5_3DES_OID ? 'PBEWithMD5AndTripleDES' : o;
+  } catch {
+    return 'unknown';
+  }
 }
 
 function readCert(c: Cursor, version: number): Buffer {
@@ -279,10 +342,10 @@ function readCert(c: Cursor, version: number): Buffer {
     const type = c.utf('certificate type');
     if (type !== 'X.509') throw new DerError(`certificate type "${type.slice(0, 32)}"`, c.pos);
   }
-  return Buffer.from(c.bytes(c.u32('certificate length'), 'certificate'));
+  return Buffer.from(c.bytes(boundedLength(c, 'certificate'), 'certificate'));
 }
 
-function unprotect(epki: Buffer, password: string, format: 'jks' | 'jceks', budget: KdfBudget, alias: string): { key: Buffer; protection: string } {
+function unprotect(epki: Buffer, password: string, format: 'jks' | 'jceks', budget: WorkBudget, alias: string): { key: Buffer; protection: string } {
   let algOid: string, data: Buffer, params: DerReader | undefined;
   try {
     const top = readTlv(epki, 0, epki.length);
@@ -296,10 +359,11 @@ function unprotect(epki: Buffer, password: string, format: 'jks' | 'jceks', budg
     throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `Key entry "${alias.slice(0, 64)}": malformed protected key (${(e as Error).message}).`);
   }
   const wrongKeyPassword = (): CcmError =>
-    new CcmError(400, LocalCode.WRONG_PASSWORD, `Wrong password for key entry "${alias.slice(0, 64)}": the store opened but the key does not decrypt (the key may have its own password).`);
+    new CcmError(400, LocalCode.WRONG_PASSWORD, `Wrong password for key entry "${alias.slice(0, 64)}": the store opened but the key does not decrypt (the key may have its own password: --key-passphrase-file F or $CCMKIT_KEY_PASSPHRASE).`);
   if (algOid === SUN_JKS_KEY_OID) {
     if (data.length < 41) throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `Key entry "${alias.slice(0, 64)}": protected key too short.`);
     const pw = passwordBytes(password);
+    budget.spend('jks-stream', 1, `JKS key entry "${alias.slice(0, 64)}"`, Math.ceil((data.length - 40) / 20));
     const salt = data.subarray(0, 20);
     const ct = data.subarray(20, data.length - 20);
     const check = data.subarray(data.length - 20);
@@ -320,8 +384,8 @@ function unprotect(epki: Buffer, password: string, format: 'jks' | 'jceks', budg
     } catch (e) {
       throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `Key entry "${alias.slice(0, 64)}": malformed PBE parameters (${(e as Error).message}).`);
     }
-    budget.spend(iterations, `JCEKS key entry "${alias.slice(0, 64)}"`);
-    budget.spend(iterations, `JCEKS key entry "${alias.slice(0, 64)}"`);
+    // Two MD5 chains of `iterations` rounds, one per salt half.
+    budget.spend('jceks-md5', iterations, `JCEKS key entry "${alias.slice(0, 64)}"`, 2);
     const plain = pbeMd5TripleDesDecrypt(password, salt, iterations, data);
     if (!plain) throw wrongKeyPassword();
     return { key: plain, protection: `PBEWithMD5AndTripleDES, ${iterations} iterations` };

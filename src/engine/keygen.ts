@@ -6,11 +6,10 @@
 // Pure apart from randomness, which is Node's CSPRNG inside generateKeyPair:
 // no files, no clock. The caller writes the bytes (0600, exclusive create).
 
-import { createCipheriv, createPublicKey, generateKeyPairSync, pbkdf2Sync, randomBytes, type KeyObject } from 'node:crypto';
-import { integer, nullValue, octets, oid, seq } from './der.js';
+import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { CcmError, usageError } from './errors.js';
-import { OID } from './oids.js';
 import { toPem } from './pem.js';
+import { derivePbes2Key, sealPkcs8 } from './pkcs8-pbes2.js';
 
 export const KEY_ALGORITHMS = ['RSA2048', 'RSA4096', 'EC256', 'EC384'] as const;
 export type KeyAlgorithmName = (typeof KEY_ALGORITHMS)[number];
@@ -87,21 +86,13 @@ export function encryptPkcs8(k: KeyObject, passphrase: string, iterations = PBKD
   // Written here rather than by KeyObject.export because Node fixes the
   // iteration count at 2048 (see PBKDF2_ITERATIONS).
   const plain = k.export({ type: 'pkcs8', format: 'der' });
-  const salt = randomBytes(16);
-  const iv = randomBytes(16);
-  // RFC 8018 A.2: the password is the UTF-8 octet string, as OpenSSL and Java use it.
-  const dk = pbkdf2Sync(Buffer.from(passphrase, 'utf8'), salt, iterations, 32, 'sha256');
-  const cipher = createCipheriv('aes-256-cbc', dk, iv);
-  const enc = Buffer.concat([cipher.update(plain), cipher.final()]);
+  const params = { salt: randomBytes(16), iterations };
+  const dk = derivePbes2Key(passphrase, params);
+  const der = sealPkcs8(plain, dk, params, randomBytes(16));
   dk.fill(0);
   plain.fill(0);
-  const pbkdf2Params = seq(octets(salt), integer(iterations), seq(oid(HMAC_WITH_SHA256), nullValue()));
-  const alg = seq(oid(OID.pbes2), seq(seq(oid(OID.pbkdf2), pbkdf2Params), seq(oid(AES_256_CBC), octets(iv))));
-  return toPem('ENCRYPTED PRIVATE KEY', seq(alg, octets(enc)));
+  return toPem('ENCRYPTED PRIVATE KEY', der);
 }
-
-const AES_256_CBC = '2.16.840.1.101.3.4.1.42';
-const HMAC_WITH_SHA256 = '1.2.840.113549.2.9';
 
 function printable(s: string): string {
   return s.replace(/[^\x20-\x7e]/g, '?').slice(0, 40);

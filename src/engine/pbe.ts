@@ -7,11 +7,11 @@
 // different from the empty password (just 00 00). PBES2 takes UTF-8 bytes.
 
 import { createCipheriv, createDecipheriv, pbkdf2Sync } from 'node:crypto';
-import { DerReader, Tag, bytesOf, integer, nullValue, octets, oid, oidOf, seq, smallInt, type Tlv } from './der.js';
+import { DerError, DerReader, Tag, bytesOf, integer, nullValue, octets as octetString, oid, oidOf, seq, smallInt, type Tlv } from './der.js';
 import { CcmError, LocalCode } from './errors.js';
 import { iterateHash, type IterHash } from './iterhash.js';
 import { OID } from './oids.js';
-import { MAX_KDF_ITERATIONS } from './privatekey.js';
+import { blocksFor, WorkBudget, type WorkPrimitive } from './budget.js';
 import { rc2CbcDecrypt } from './rc2.js';
 
 export const PBE_OID = {
@@ -71,21 +71,26 @@ export function pbePassword(password: string | undefined): PbePassword {
   return { bmp, utf8: Buffer.from(password, 'utf8') };
 }
 
-/**
- * Shared KDF work allowance for one file: each derivation spends its iteration
- * count. A hostile file with many bags at the per-derivation cap still ends in
- * seconds, not minutes.
- */
-export class KdfBudget {
-  constructor(public left = 4 * MAX_KDF_ITERATIONS) {}
-  spend(iterations: number, what: string): void {
-    if (iterations < 1) throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${what}: iteration count ${iterations} is not positive.`);
-    if (iterations > MAX_KDF_ITERATIONS) {
-      throw new CcmError(400, LocalCode.UNSUPPORTED, `${what}: iteration count ${iterations} exceeds the limit of ${MAX_KDF_ITERATIONS}; the file is refused (Java refuses such files too).`);
-    }
-    this.left -= iterations;
-    if (this.left < 0) throw new CcmError(400, LocalCode.UNSUPPORTED, `${what}: the file asks for more key-derivation work than ccmkit allows (${4 * MAX_KDF_ITERATIONS} iterations in all).`);
+/** The budget type every KDF user takes (one per command; see budget.ts). */
+export { WorkBudget as KdfBudget } from './budget.js';
+
+/** OCTET STRING content, joining the chunks of a BER constructed encoding. */
+export function octetContent(buf: Uint8Array, t: Tlv, depth = 0): Buffer {
+  if ((t.tag & 0x20) === 0) return bytesOf(buf, t);
+  if (depth > 8) throw new DerError('constructed OCTET STRING nested too deep', t.start);
+  const parts: Buffer[] = [];
+  const r = DerReader.of(buf, t, true);
+  while (r.more()) {
+    const c = r.next();
+    if ((c.tag & 0x1f) !== Tag.OCTET_STRING) throw new DerError('constructed OCTET STRING holds a non-OCTET STRING', c.start);
+    parts.push(octetContent(buf, c, depth + 1));
   }
+  return Buffer.concat(parts);
+}
+
+/** The next element as OCTET STRING content; BER readers also take the constructed form (Windows chunks strings). */
+function octets(r: DerReader, buf: Uint8Array, what: string): Buffer {
+  return r.ber && r.peekTag() === 0x24 ? octetContent(buf, r.next()) : bytesOf(buf, r.expect(Tag.OCTET_STRING, what));
 }
 
 const HASH_LEN: Record<IterHash, [number, number]> = { sha1: [20, 64], sha224: [28, 64], sha256: [32, 64], sha384: [48, 128], sha512: [64, 128] };
@@ -132,7 +137,7 @@ function malformed(what: string, e: unknown): CcmError {
  * Decrypts `data` under the AlgorithmIdentifier at `alg`. Returns undefined
  * when the padding is wrong (the usual sign of a wrong password).
  */
-export function pbeDecrypt(buf: Uint8Array, alg: Tlv, data: Buffer, pw: PbePassword, budget: KdfBudget, ber: boolean, what: string): Buffer | undefined {
+export function pbeDecrypt(buf: Uint8Array, alg: Tlv, data: Buffer, pw: PbePassword, budget: WorkBudget, ber: boolean, what: string): Buffer | undefined {
   let scheme: string;
   let params: DerReader;
   try {
@@ -145,7 +150,7 @@ export function pbeDecrypt(buf: Uint8Array, alg: Tlv, data: Buffer, pw: PbePassw
   if (scheme === OID.pbes2) return pbes2Decrypt(buf, params, data, pw, budget, what);
   let salt: Buffer, iterations: number;
   try {
-    salt = bytesOf(buf, params.expect(Tag.OCTET_STRING, 'salt'));
+    salt = octets(params, buf, 'salt');
     iterations = smallInt(buf, params.expect(Tag.INTEGER, 'iterations'));
   } catch (e) {
     throw malformed(what, e);
@@ -167,21 +172,21 @@ export function pbeDecrypt(buf: Uint8Array, alg: Tlv, data: Buffer, pw: PbePassw
   if (!cipher) {
     throw new CcmError(400, LocalCode.UNSUPPORTED, `${what}: encryption scheme ${SCHEME_NAMES[scheme] ?? scheme} is not supported (ccmkit reads AES, 3DES and RC2).`);
   }
-  budget.spend(iterations, what);
-  budget.spend(iterations, what);
+  // Key and IV are two derivations, each one pass of `iterations` per 20-byte block.
+  budget.spend('pkcs12-sha1', iterations, what, blocksFor('sha1', cipher.keyLen) + blocksFor('sha1', cipher.ivLen));
   const key = pkcs12Kdf('sha1', pw.bmp, salt, 1, iterations, cipher.keyLen);
   const iv = pkcs12Kdf('sha1', pw.bmp, salt, 2, iterations, cipher.ivLen);
   return cipher.decrypt(key, iv);
 }
 
-function pbes2Decrypt(buf: Uint8Array, params: DerReader, data: Buffer, pw: PbePassword, budget: KdfBudget, what: string): Buffer | undefined {
+function pbes2Decrypt(buf: Uint8Array, params: DerReader, data: Buffer, pw: PbePassword, budget: WorkBudget, what: string): Buffer | undefined {
   let salt: Buffer, iterations: number, keyLen: number | undefined, prf = 'sha1', cipherOid: string, iv: Buffer;
   try {
     const kdf = params.enter(Tag.SEQUENCE, 'keyDerivationFunc');
     const kdfOid = oidOf(buf, kdf.expect(Tag.OID, 'KDF'));
     if (kdfOid !== OID.pbkdf2) throw new CcmError(400, LocalCode.UNSUPPORTED, `${what}: PBES2 key derivation ${kdfOid} is not supported (only PBKDF2).`);
     const p = kdf.enter(Tag.SEQUENCE, 'PBKDF2-params');
-    salt = bytesOf(buf, p.expect(Tag.OCTET_STRING, 'salt'));
+    salt = octets(p, buf, 'salt');
     iterations = smallInt(buf, p.expect(Tag.INTEGER, 'iterationCount'));
     const kl = p.optional(Tag.INTEGER);
     if (kl) keyLen = smallInt(buf, kl);
@@ -194,7 +199,7 @@ function pbes2Decrypt(buf: Uint8Array, params: DerReader, data: Buffer, pw: PbeP
     }
     const enc = params.enter(Tag.SEQUENCE, 'encryptionScheme');
     cipherOid = oidOf(buf, enc.expect(Tag.OID, 'cipher'));
-    iv = bytesOf(buf, enc.expect(Tag.OCTET_STRING, 'IV'));
+    iv = octets(enc, buf, 'IV');
   } catch (e) {
     if (e instanceof CcmError) throw e;
     throw malformed(what, e);
@@ -202,7 +207,7 @@ function pbes2Decrypt(buf: Uint8Array, params: DerReader, data: Buffer, pw: PbeP
   const c = PBES2_CIPHERS[cipherOid];
   if (!c) throw new CcmError(400, LocalCode.UNSUPPORTED, `${what}: PBES2 cipher ${cipherOid} is not supported (AES-CBC and 3DES are).`);
   if (keyLen !== undefined && keyLen !== c.keyLen) throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${what}: PBKDF2 key length ${keyLen} does not fit ${c.name}.`);
-  budget.spend(iterations, what);
+  budget.spend(`pbkdf2-${prf}` as WorkPrimitive, iterations, what, blocksFor(prf, c.keyLen));
   const key = pbkdf2Sync(pw.utf8, salt, iterations, c.keyLen, prf);
   return nodeDecrypt(c.name, key, iv, data);
 }
@@ -227,7 +232,7 @@ export function pbeEncrypt(profile: PbeProfile, data: Uint8Array, pw: PbePasswor
     const iv = pkcs12Kdf('sha1', pw.bmp, salt, 2, iterations, 8);
     const c = createCipheriv('des-ede3-cbc', key, iv);
     return {
-      alg: seq(oid(PBE_OID.sha1And3KeyTripleDES), seq(octets(salt), integer(iterations))),
+      alg: seq(oid(PBE_OID.sha1And3KeyTripleDES), seq(octetString(salt), integer(iterations))),
       ciphertext: Buffer.concat([c.update(data), c.final()]),
     };
   }
@@ -238,7 +243,7 @@ export function pbeEncrypt(profile: PbeProfile, data: Uint8Array, pw: PbePasswor
   return {
     alg: seq(
       oid(OID.pbes2),
-      seq(seq(oid(OID.pbkdf2), seq(octets(salt), integer(iterations), seq(oid(PBE_OID.hmacWithSHA256), nullValue()))), seq(oid(PBE_OID.aes256cbc), octets(iv))),
+      seq(seq(oid(OID.pbkdf2), seq(octetString(salt), integer(iterations), seq(oid(PBE_OID.hmacWithSHA256), nullValue()))), seq(oid(PBE_OID.aes256cbc), octetString(iv))),
     ),
     ciphertext: Buffer.concat([c.update(data), c.final()]),
   };

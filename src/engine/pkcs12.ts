@@ -11,17 +11,21 @@
 // pkcs8ShroudedKeyBag, the same localKeyId (SHA-1 of the leaf DER) and a
 // BMPString friendlyName on the key and the leaf, then a MAC.
 //
-// Reader: DER or BER (indefinite lengths, constructed OCTET STRINGs), MAC with
-// SHA-1/224/256/384/512, PBES2 (AES, 3DES), PKCS#12 PBE (3DES, RC2), plain
-// bags, nested SafeContents, empty versus absent password, and a cap on the
-// total KDF work.
+// Reader: DER or BER (indefinite lengths, constructed OCTET STRINGs, as
+// Windows/.NET and Java write them), MAC with SHA-1/224/256/384/512 or PBMAC1
+// (RFC 9579), PBES2 (AES, 3DES), PKCS#12 PBE (3DES, RC2), plain bags, nested
+// SafeContents, empty versus absent password, exact duplicate bags folded into
+// one (Windows exports can hold the key and certificate twice), and every
+// derivation charged to the command's work budget (budget.ts).
 
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DerError, DerReader, Tag, bmp, bytesOf, contentEnd, ctx, explicit, integer, nullValue, octets, oid, oidOf, readTlv, seq, setOf, smallInt, stringOf, tlv, type Tlv } from './der.js';
 import { CcmError, LocalCode } from './errors.js';
+import { blocksFor, WorkBudget, type WorkPrimitive } from './budget.js';
 import type { IterHash } from './iterhash.js';
 import { OID } from './oids.js';
-import { KdfBudget, pbeDecrypt, pbeEncrypt, pbePassword, pkcs12Kdf, SCHEME_NAMES, type PbePassword, type PbeProfile } from './pbe.js';
+import { isZeroPadding } from './pkcs7.js';
+import { octetContent, pbeDecrypt, pbeEncrypt, pbePassword, pkcs12Kdf, SCHEME_NAMES, type PbePassword, type PbeProfile } from './pbe.js';
 
 export const P12_OID = {
   data: '1.2.840.113549.1.7.1',
@@ -109,6 +113,7 @@ export interface Pkcs12Item {
 export interface Pkcs12Contents {
   keys: Pkcs12Item[];
   certificates: Pkcs12Item[];
+  /** The integrity MAC: `hash` is the digest for the PKCS#12 KDF MAC, "PBMAC1/HMAC-<h>/PBKDF2-<prf>" for RFC 9579. */
   mac?: { hash: string; iterations: number };
   /** Encryption schemes met, for reports ("pbeWithSHAAnd40BitRC2-CBC", "PBES2/aes-256-cbc"...). */
   schemes: string[];
@@ -116,11 +121,14 @@ export interface Pkcs12Contents {
   password: 'given' | 'empty' | 'absent';
   /** Bags skipped (CRL, secret, unknown certificate types). */
   skipped: string[];
+  /** Exact duplicate key or certificate bags folded into the first. */
+  folded: number;
 }
 
 export interface Pkcs12ReadOptions {
   password?: string;
-  budget?: KdfBudget;
+  /** The command's work budget; a fresh one when absent. */
+  budget?: WorkBudget;
 }
 
 const MAX_BAGS = 1000;
@@ -130,29 +138,31 @@ function bad(detail: string): CcmError {
   return new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `Not a readable PKCS#12 file: ${detail}.`);
 }
 
-/** OCTET STRING content, joining the chunks of a BER constructed encoding. */
-function octetContent(buf: Uint8Array, t: Tlv, depth = 0): Buffer {
-  if ((t.tag & 0x20) === 0) return bytesOf(buf, t);
-  if (depth > 8) throw new DerError('constructed OCTET STRING nested too deep', t.start);
-  const parts: Buffer[] = [];
-  const r = DerReader.of(buf, t, true);
-  while (r.more()) {
-    const c = r.next();
-    if ((c.tag & 0x1f) !== Tag.OCTET_STRING) throw new DerError('constructed OCTET STRING holds a non-OCTET STRING', c.start);
-    parts.push(octetContent(buf, c, depth + 1));
-  }
-  return Buffer.concat(parts);
-}
+/** Largest certificate or key a bag may hold (the same bound input.ts puts on a single object). */
+const MAX_BAG_BYTES = 1024 * 1024;
+
+type MacData =
+  | { kind: 'pkcs12'; hash: IterHash; digest: Buffer; salt: Buffer; iterations: number }
+  | { kind: 'pbmac1'; prf: string; macHash: string; digest: Buffer; salt: Buffer; iterations: number; keyLength: number };
 
 interface Parsed {
   authSafe: Buffer;
-  macData?: { hash: string; digest: Buffer; salt: Buffer; iterations: number };
+  macData?: MacData;
 }
+
+const HMAC_OIDS: Record<string, string> = {
+  '1.2.840.113549.2.7': 'sha1',
+  '1.2.840.113549.2.8': 'sha224',
+  '1.2.840.113549.2.9': 'sha256',
+  '1.2.840.113549.2.10': 'sha384',
+  '1.2.840.113549.2.11': 'sha512',
+};
 
 function parseOuter(der: Buffer): Parsed {
   const top = readTlv(der, 0, der.length, true);
   if (top.tag !== Tag.SEQUENCE) throw new DerError('not a SEQUENCE', 0);
-  if (top.end !== der.length) throw new DerError('trailing data after the PFX', top.end);
+  // Zero octets after the PFX (Windows pads its exports) are tolerated; any other trailing data is not.
+  if (top.end !== der.length && !isZeroPadding(der, top.end)) throw new DerError('trailing data after the PFX', top.end);
   const r = DerReader.of(der, top, true);
   const version = smallInt(der, r.expect(Tag.INTEGER, 'version'));
   if (version !== 3) throw new DerError(`version ${version}, expected 3`, 0);
@@ -168,24 +178,80 @@ function parseOuter(der: Buffer): Parsed {
     const di = m.enter(Tag.SEQUENCE, 'mac');
     const alg = di.enter(Tag.SEQUENCE, 'digestAlgorithm');
     const hashOid = oidOf(der, alg.expect(Tag.OID, 'digest algorithm'));
-    if (hashOid === P12_OID.pbmac1) throw new CcmError(400, LocalCode.UNSUPPORTED, 'PBMAC1 (RFC 9579) integrity is not supported yet.');
+    const pbmac1 = hashOid === P12_OID.pbmac1 ? readPbmac1Params(der, alg) : undefined;
     const hash = MAC_HASHES[hashOid];
-    if (!hash) throw new CcmError(400, LocalCode.UNSUPPORTED, `PKCS#12 MAC digest ${hashOid} is not supported (SHA-1/224/256/384/512 are).`);
-    const digest = octetContent(der, di.expect(Tag.OCTET_STRING, 'digest'));
-    const salt = octetContent(der, m.expect(Tag.OCTET_STRING, 'macSalt'));
+    if (!pbmac1 && !hash) throw new CcmError(400, LocalCode.UNSUPPORTED, `PKCS#12 MAC digest ${hashOid} is not supported (SHA-1/224/256/384/512 and PBMAC1 are).`);
+    const digest = octetContent(der, di.expect(di.peekTag() === 0x24 ? 0x24 : Tag.OCTET_STRING, 'digest'));
+    // RFC 9579 section 4: with PBMAC1, macSalt and iterations are still present but ignored.
+    const salt = octetContent(der, m.expect(m.peekTag() === 0x24 ? 0x24 : Tag.OCTET_STRING, 'macSalt'));
     const it = m.optional(Tag.INTEGER);
-    macData = { hash, digest, salt, iterations: it ? smallInt(der, it) : 1 };
+    const iterations = it ? smallInt(der, it) : 1;
+    macData = pbmac1 ? { kind: 'pbmac1', ...pbmac1, digest } : { kind: 'pkcs12', hash: hash!, digest, salt, iterations };
   }
   return { authSafe, macData };
 }
 
-function macOk(p: Parsed, pw: PbePassword, budget: KdfBudget): boolean {
+/**
+ * PBMAC1-params (RFC 8018 A.5) as RFC 9579 section 4 profiles them for
+ * PKCS#12: PBKDF2 with an explicit keyLength, and an HMAC message
+ * authentication scheme. Malformed or incomplete parameters are the file's
+ * fault (INPUT_UNRECOGNISED), not the password's.
+ */
+function readPbmac1Params(der: Buffer, alg: DerReader): { prf: string; macHash: string; salt: Buffer; iterations: number; keyLength: number } {
+  const fail = (why: string): CcmError => new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `Not a readable PKCS#12 file: PBMAC1 (RFC 9579) parameters ${why}.`);
+  let prf = 'sha1', macHash: string | undefined, salt: Buffer, iterations: number, keyLength: number | undefined, macOid: string;
+  try {
+    const params = alg.enter(Tag.SEQUENCE, 'PBMAC1-params');
+    const kdf = params.enter(Tag.SEQUENCE, 'keyDerivationFunc');
+    const kdfOid = oidOf(der, kdf.expect(Tag.OID, 'KDF'));
+    if (kdfOid !== OID.pbkdf2) throw new CcmError(400, LocalCode.UNSUPPORTED, `PKCS#12 PBMAC1 key derivation ${kdfOid} is not supported (RFC 9579 uses PBKDF2).`);
+    const p = kdf.enter(Tag.SEQUENCE, 'PBKDF2-params');
+    salt = p.peekTag() === 0x24 ? octetContent(der, p.next()) : bytesOf(der, p.expect(Tag.OCTET_STRING, 'salt'));
+    iterations = smallInt(der, p.expect(Tag.INTEGER, 'iterationCount'));
+    const kl = p.optional(Tag.INTEGER);
+    if (kl) keyLength = smallInt(der, kl);
+    if (p.more()) {
+      const prfOid = oidOf(der, p.enter(Tag.SEQUENCE, 'prf').expect(Tag.OID, 'prf'));
+      const name = HMAC_OIDS[prfOid];
+      if (!name) throw new CcmError(400, LocalCode.UNSUPPORTED, `PKCS#12 PBMAC1 PRF ${prfOid} is not supported (HMAC-SHA-1/224/256/384/512 are).`);
+      prf = name;
+    }
+    p.done('PBKDF2-params');
+    const mas = params.enter(Tag.SEQUENCE, 'messageAuthScheme');
+    macOid = oidOf(der, mas.expect(Tag.OID, 'messageAuthScheme'));
+    macHash = HMAC_OIDS[macOid];
+  } catch (e) {
+    if (e instanceof CcmError) throw e;
+    throw fail(`are malformed (${(e as Error).message})`);
+  }
+  if (!macHash) throw new CcmError(400, LocalCode.UNSUPPORTED, `PKCS#12 PBMAC1 message authentication scheme ${macOid} is not supported (HMAC-SHA-1/224/256/384/512 are).`);
+  // RFC 9579 section 4 makes keyLength mandatory: without it the HMAC key size is undefined.
+  if (keyLength === undefined) throw fail('lack the PBKDF2 keyLength, which RFC 9579 requires');
+  if (keyLength < 20 || keyLength > 512) throw fail(`give a PBKDF2 keyLength of ${keyLength} bytes (ccmkit accepts 20 to 512)`);
+  return { prf, macHash, salt, iterations, keyLength };
+}
+
+function macOk(p: Parsed, pw: PbePassword, budget: WorkBudget): boolean {
   const m = p.macData!;
-  budget.spend(m.iterations, 'PKCS#12 MAC');
-  const len = { sha1: 20, sha224: 28, sha256: 32, sha384: 48, sha512: 64 }[m.hash]!;
-  const key = pkcs12Kdf(m.hash as IterHash, pw.bmp, m.salt, 3, m.iterations, len);
-  const mac = createHmac(m.hash, key).update(p.authSafe).digest();
+  let mac: Buffer;
+  if (m.kind === 'pbmac1') {
+    // PBMAC1 derives from the password's UTF-8 bytes (as PBES2 does), not the BMPString.
+    budget.spend(`pbkdf2-${m.prf}` as WorkPrimitive, m.iterations, 'PKCS#12 PBMAC1', blocksFor(m.prf, m.keyLength));
+    const key = pbkdf2Sync(pw.utf8, m.salt, m.iterations, m.keyLength, m.prf);
+    mac = createHmac(m.macHash, key).update(p.authSafe).digest();
+  } else {
+    const len = { sha1: 20, sha224: 28, sha256: 32, sha384: 48, sha512: 64 }[m.hash];
+    budget.spend(`pkcs12-${m.hash}` as WorkPrimitive, m.iterations, 'PKCS#12 MAC');
+    const key = pkcs12Kdf(m.hash, pw.bmp, m.salt, 3, m.iterations, len);
+    mac = createHmac(m.hash, key).update(p.authSafe).digest();
+  }
   return mac.length === m.digest.length && timingSafeEqual(mac, m.digest);
+}
+
+function macSummary(m: MacData): { hash: string; iterations: number } {
+  if (m.kind === 'pkcs12') return { hash: m.hash, iterations: m.iterations };
+  const up = (h: string): string => h.toUpperCase().replace('SHA', 'SHA-');
+  return { hash: `PBMAC1/HMAC-${up(m.macHash)}/PBKDF2-${up(m.prf)}`, iterations: m.iterations };
 }
 
 /**
@@ -195,7 +261,7 @@ function macOk(p: Parsed, pw: PbePassword, budget: KdfBudget): boolean {
  */
 export function readPkcs12(der: Uint8Array, opts: Pkcs12ReadOptions = {}): Pkcs12Contents {
   const buf = Buffer.from(der.buffer, der.byteOffset, der.length);
-  const budget = opts.budget ?? new KdfBudget();
+  const budget = opts.budget ?? new WorkBudget();
   let parsed: Parsed;
   try {
     parsed = parseOuter(buf);
@@ -204,24 +270,31 @@ export function readPkcs12(der: Uint8Array, opts: Pkcs12ReadOptions = {}): Pkcs1
     throw e;
   }
   // Empty and absent passwords encode differently (RFC 7292 B.1 vs. OpenSSL's NULL): try both.
+  // PBMAC1 takes UTF-8 bytes, where the two are the same: one try is enough.
   const candidates: { pw: PbePassword; form: Pkcs12Contents['password'] }[] =
     opts.password === undefined || opts.password === ''
       ? [
           { pw: pbePassword(''), form: 'empty' },
-          { pw: pbePassword(undefined), form: 'absent' },
+          ...(parsed.macData?.kind === 'pbmac1' ? [] : [{ pw: pbePassword(undefined), form: 'absent' as const }]),
         ]
       : [{ pw: pbePassword(opts.password), form: 'given' }];
   const noPassword = opts.password === undefined;
   if (parsed.macData) {
     const hit = candidates.find((c) => macOk(parsed, c.pw, budget));
-    if (!hit) throw noPassword ? passwordRequired() : wrongPassword();
-    return readAuthSafe(parsed, hit.pw, hit.form, budget, false);
+    if (!hit) {
+      if (noPassword) throw passwordRequired();
+      // Tell a wrong password from a damaged MAC (RFC 9579's negative examples: wrong
+      // iteration count or salt): when the password opens the encrypted bags, it is right.
+      if (opensContents(parsed, candidates[0]!.pw, budget)) throw integrityFailure();
+      throw wrongPassword();
+    }
+    return contents(readAuthSafe(parsed, hit.pw, hit.form, budget, false));
   }
   // No MAC (rare: Java "-nomac" stores): the password is right when everything decrypts.
   let last: unknown;
   for (const c of candidates) {
     try {
-      return readAuthSafe(parsed, c.pw, c.form, budget, true);
+      return contents(readAuthSafe(parsed, c.pw, c.form, budget, true));
     } catch (e) {
       last = e;
       if (!(e instanceof CcmError && e.code === LocalCode.WRONG_PASSWORD)) throw e;
@@ -231,17 +304,46 @@ export function readPkcs12(der: Uint8Array, opts: Pkcs12ReadOptions = {}): Pkcs1
   throw last;
 }
 
+/** The public result, without the reader's bookkeeping. */
+function contents(r: Reading): Pkcs12Contents {
+  const { decrypted: _decrypted, ...out } = r;
+  return out;
+}
+
+/** True when `pw` decrypts at least one encrypted bag into well-formed contents. */
+function opensContents(p: Parsed, pw: PbePassword, budget: WorkBudget): boolean {
+  try {
+    return readAuthSafe({ authSafe: p.authSafe }, pw, 'given', budget, true).decrypted > 0;
+  } catch {
+    // Any failure here (wrong password, budget spent, odd bags) leaves the verdict at "wrong password".
+    return false;
+  }
+}
+
+function integrityFailure(): CcmError {
+  return new CcmError(
+    400,
+    LocalCode.INPUT_UNRECOGNISED,
+    'The PKCS#12 integrity check (MAC) fails although the password decrypts the contents: the file was altered, or its MAC parameters (salt, iteration count) are wrong.',
+  );
+}
+
 function wrongPassword(): CcmError {
   return new CcmError(400, LocalCode.WRONG_PASSWORD, 'Wrong password: the PKCS#12 integrity check (MAC) does not verify with the password given (or the file was altered).');
 }
 
 function passwordRequired(): CcmError {
-  return new CcmError(400, LocalCode.PASSWORD_REQUIRED, 'The PKCS#12 file is password-protected: give its password (--password, --passphrase-file or CCMKIT_PASSPHRASE).');
+  return new CcmError(400, LocalCode.PASSWORD_REQUIRED, 'The PKCS#12 file is password-protected: give its password (--passphrase-file F, $CCMKIT_PASSPHRASE, or a prompt on a terminal).');
 }
 
-function readAuthSafe(p: Parsed, pw: PbePassword, form: Pkcs12Contents['password'], budget: KdfBudget, noMac: boolean): Pkcs12Contents {
-  const out: Pkcs12Contents = { keys: [], certificates: [], schemes: [], password: form, skipped: [] };
-  if (p.macData) out.mac = { hash: p.macData.hash, iterations: p.macData.iterations };
+interface Reading extends Pkcs12Contents {
+  /** Encrypted items that decrypted (for telling a wrong password from a damaged MAC). */
+  decrypted: number;
+}
+
+function readAuthSafe(p: Parsed, pw: PbePassword, form: Pkcs12Contents['password'], budget: WorkBudget, noMac: boolean): Reading {
+  const out: Reading = { keys: [], certificates: [], schemes: [], password: form, skipped: [], folded: 0, decrypted: 0 };
+  if (p.macData) out.mac = macSummary(p.macData);
   const a = p.authSafe;
   try {
     const top = readTlv(a, 0, a.length, true);
@@ -269,6 +371,7 @@ function readAuthSafe(p: Parsed, pw: PbePassword, form: Pkcs12Contents['password
         const plain = pbeDecrypt(a, alg, ct, pw, budget, true, 'PKCS#12 certificate bags');
         if (!plain) throw noMac ? wrongPassword() : bagPasswordError('certificate bags');
         readSafeContents(plain, pw, budget, out, 0, noMac);
+        out.decrypted++;
       } else if (type === P12_OID.envelopedData) {
         throw new CcmError(400, LocalCode.UNSUPPORTED, 'PKCS#12 bags in public-key privacy mode (envelopedData) are not supported.');
       } else {
@@ -279,7 +382,35 @@ function readAuthSafe(p: Parsed, pw: PbePassword, form: Pkcs12Contents['password
     if (e instanceof DerError) throw bad(e.message);
     throw e;
   }
+  foldDuplicates(out);
   return out;
+}
+
+/**
+ * Folds exact duplicates (same DER) into the first occurrence, keeping the
+ * first bag's attributes and taking a missing localKeyId or friendlyName from
+ * its twin. Windows/.NET exports can carry the key and its certificate twice.
+ */
+function foldDuplicates(out: Reading): void {
+  const fold = (items: Pkcs12Item[]): Pkcs12Item[] => {
+    const byDer = new Map<string, Pkcs12Item>();
+    const kept: Pkcs12Item[] = [];
+    for (const it of items) {
+      const k = createHash('sha256').update(it.der).digest('base64');
+      const first = byDer.get(k);
+      if (first && first.der.equals(it.der)) {
+        first.localKeyId ??= it.localKeyId;
+        first.friendlyName ??= it.friendlyName;
+        out.folded++;
+        continue;
+      }
+      byDer.set(k, it);
+      kept.push(it);
+    }
+    return kept;
+  };
+  out.keys = fold(out.keys);
+  out.certificates = fold(out.certificates);
 }
 
 function bagPasswordError(what: string): CcmError {
@@ -301,7 +432,7 @@ function schemeName(buf: Uint8Array, alg: Tlv): string {
   }
 }
 
-function readSafeContents(sc: Buffer, pw: PbePassword, budget: KdfBudget, out: Pkcs12Contents, depth: number, noMac = false): void {
+function readSafeContents(sc: Buffer, pw: PbePassword, budget: WorkBudget, out: Reading, depth: number, noMac = false): void {
   if (depth > MAX_NESTING) throw bad('SafeContents nested too deep');
   let top: Tlv;
   try {
@@ -342,6 +473,7 @@ function readSafeContents(sc: Buffer, pw: PbePassword, budget: KdfBudget, out: P
           throw noMac ? wrongPassword() : bad('the decrypted key bag is not a PKCS#8 PrivateKeyInfo');
         }
         out.keys.push({ der: plain, ...attrs });
+        out.decrypted++;
         break;
       }
       case P12_OID.certBag: {
@@ -352,7 +484,9 @@ function readSafeContents(sc: Buffer, pw: PbePassword, budget: KdfBudget, out: P
           out.skipped.push(`certificate of type ${certId}`);
           break;
         }
-        out.certificates.push({ der: octetContent(sc, cv.expect(cv.peekTag() === 0x24 ? 0x24 : Tag.OCTET_STRING, 'certificate')), ...attrs });
+        const cert = octetContent(sc, cv.expect(cv.peekTag() === 0x24 ? 0x24 : Tag.OCTET_STRING, 'certificate'));
+        if (cert.length > MAX_BAG_BYTES) throw bad(`a certificate bag of ${cert.length} bytes exceeds the ${MAX_BAG_BYTES}-byte limit`);
+        out.certificates.push({ der: cert, ...attrs });
         break;
       }
       case P12_OID.safeContentsBag: {

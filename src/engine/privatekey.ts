@@ -8,6 +8,7 @@
 import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { DerReader, Tag, bitString, bytesOf, ctx, integerBytes, nullValue, oid, oidOf, rawOf, seq, smallInt, type Tlv } from './der.js';
 import { CcmError, LocalCode } from './errors.js';
+import { blocksFor, MAX_KDF_ITERATIONS, WorkBudget, type WorkPrimitive } from './budget.js';
 import { CURVES, OID } from './oids.js';
 import { MAX_RSA_BITS, parseSpki, type PublicKeyInfo } from './publickey.js';
 
@@ -26,7 +27,7 @@ export interface PrivateKeyInfo {
  * file could otherwise pin a CPU for minutes. Java's keystores refuse counts
  * above 5,000,000 too (jdk.security properties), so nothing legitimate is lost.
  */
-export const MAX_KDF_ITERATIONS = 5_000_000;
+export { MAX_KDF_ITERATIONS };
 
 const PBE_NAMES: Record<string, string> = {
   '1.2.840.113549.1.12.1.3': 'pbeWithSHAAnd3-KeyTripleDES-CBC',
@@ -70,7 +71,23 @@ export function sniffPrivateKey(der: Uint8Array): PrivateKeyFormat | undefined {
   return undefined;
 }
 
-function encryptionOf(der: Uint8Array): { scheme: string; iterations?: number } {
+interface Encryption {
+  scheme: string;
+  iterations?: number;
+  /** What the derivation costs (budget.ts), when it is one ccmkit counts. */
+  cost?: { primitive: WorkPrimitive; blocks: number };
+}
+
+const PBES2_PRF: Record<string, string> = {
+  '1.2.840.113549.2.7': 'sha1',
+  '1.2.840.113549.2.8': 'sha224',
+  '1.2.840.113549.2.9': 'sha256',
+  '1.2.840.113549.2.10': 'sha384',
+  '1.2.840.113549.2.11': 'sha512',
+};
+const KEY_BYTES: Record<string, number> = { '2.16.840.1.101.3.4.1.2': 16, '2.16.840.1.101.3.4.1.22': 24, '2.16.840.1.101.3.4.1.42': 32, '1.2.840.113549.3.7': 24, '1.3.14.3.2.7': 8 };
+
+function encryptionOf(der: Uint8Array): Encryption {
   const r = DerReader.of(der, new DerReader(der).expect(Tag.SEQUENCE, 'EncryptedPrivateKeyInfo'));
   const alg = r.enter(Tag.SEQUENCE, 'encryptionAlgorithm');
   const oid = oidOf(der, alg.expect(Tag.OID, 'encryption OID'));
@@ -85,10 +102,15 @@ function encryptionOf(der: Uint8Array): { scheme: string; iterations?: number } 
     const p = kdf.enter(Tag.SEQUENCE, 'PBKDF2-params');
     p.next(); // salt
     const iterations = smallInt(der, p.expect(Tag.INTEGER, 'iterationCount'));
-    return { scheme: `PBES2/PBKDF2/${CIPHERS[encOid] ?? encOid}`, iterations };
+    const kl = p.optional(Tag.INTEGER);
+    let prf = 'sha1';
+    if (p.peekTag() === Tag.SEQUENCE) prf = PBES2_PRF[oidOf(der, p.enter(Tag.SEQUENCE, 'prf').expect(Tag.OID, 'prf OID'))] ?? 'sha512';
+    const keyLen = kl ? smallInt(der, kl) : (KEY_BYTES[encOid] ?? 32);
+    return { scheme: `PBES2/PBKDF2/${CIPHERS[encOid] ?? encOid}`, iterations, cost: { primitive: `pbkdf2-${prf}` as WorkPrimitive, blocks: blocksFor(prf, keyLen) } };
   }
   params.expect(Tag.OCTET_STRING, 'salt');
-  return { scheme, iterations: smallInt(der, params.expect(Tag.INTEGER, 'iterations')) };
+  // PKCS#12 PBE (key and IV, up to three SHA-1 blocks) and PBES1 (one chain): count both as the PKCS#12 KDF.
+  return { scheme, iterations: smallInt(der, params.expect(Tag.INTEGER, 'iterations')), cost: { primitive: 'pkcs12-sha1', blocks: 3 } };
 }
 
 const CIPHERS: Record<string, string> = {
@@ -120,7 +142,7 @@ function isUnsupportedScheme(e: unknown): boolean {
  * PEM-encrypted keys, passed with `pem`). Errors are CcmErrors with SCM.0012
  * (the code CCM answers for an unreadable key), or the local password codes.
  */
-export function parsePrivateKey(der: Uint8Array, opts: { password?: string; pem?: string; lazy?: boolean } = {}): PrivateKeyInfo {
+export function parsePrivateKey(der: Uint8Array, opts: { password?: string; pem?: string; lazy?: boolean; budget?: WorkBudget } = {}): PrivateKeyInfo {
   const buf = Buffer.from(der.buffer, der.byteOffset, der.length);
   const format = opts.pem ? 'pkcs1' : sniffPrivateKey(buf);
   if (!format) throw keyError('not a private key in PKCS#1, SEC1 or PKCS#8 form');
@@ -137,7 +159,7 @@ export function parsePrivateKey(der: Uint8Array, opts: { password?: string; pem?
     }
   }
   let keyObject: KeyObject;
-  let encryption: PrivateKeyInfo['encryption'];
+  let encryption: Encryption | undefined;
   try {
     if (opts.pem) {
       // Legacy "Proc-Type: 4,ENCRYPTED" PEM: only OpenSSL's PEM reader knows the scheme.
@@ -155,6 +177,9 @@ export function parsePrivateKey(der: Uint8Array, opts: { password?: string; pem?
         throw new CcmError(400, 'SCM.0012', `The private key's KDF iteration count ${encryption.iterations} exceeds the limit of ${MAX_KDF_ITERATIONS}.`);
       }
       if (opts.password === undefined) throw passwordRequired();
+      if (encryption.iterations !== undefined && encryption.cost) {
+        (opts.budget ?? new WorkBudget()).spend(encryption.cost.primitive, encryption.iterations, 'encrypted private key', encryption.cost.blocks);
+      }
       keyObject = createPrivateKey({ key: buf, format: 'der', type: 'pkcs8', passphrase: opts.password });
     } else {
       keyObject = createPrivateKey({ key: buf, format: 'der', type: format });
@@ -184,7 +209,7 @@ export function parsePrivateKey(der: Uint8Array, opts: { password?: string; pem?
     throw keyError(`the public key could not be derived (${shortReason(e)})`);
   }
   const out: PrivateKeyInfo = { format, publicKey, keyObject };
-  if (encryption) out.encryption = encryption;
+  if (encryption) out.encryption = { scheme: encryption.scheme, ...(encryption.iterations !== undefined ? { iterations: encryption.iterations } : {}) };
   return out;
 }
 
@@ -310,5 +335,5 @@ function keyError(detail: string): CcmError {
 }
 
 function passwordRequired(): CcmError {
-  return new CcmError(400, LocalCode.PASSWORD_REQUIRED, 'The private key is encrypted: give its password (--password, --passphrase-file or CCMKIT_PASSPHRASE).');
+  return new CcmError(400, LocalCode.PASSWORD_REQUIRED, 'The private key is encrypted: give its password (--passphrase-file F, $CCMKIT_PASSPHRASE, or a prompt on a terminal).');
 }

@@ -16,6 +16,23 @@ import { CcmError } from '../engine/errors.js';
 import type { InputObject } from '../engine/input.js';
 import { toPem } from '../engine/pem.js';
 
+export { summarise } from '../engine/chain.js';
+
+function who(p: ChainProblem, chain: readonly CertSummary[]): string {
+  const c = chain.find((x) => x.sha256 === p.certificate);
+  return c ? `${c.subject || '(empty subject)'}, sha256 ${c.sha256.slice(0, 16)}...` : `sha256 ${p.certificate.slice(0, 16)}...`;
+}
+
+/** One problem as a line a person reads: kind, hint, then the rule broken and the certificate concerned. */
+export function describeProblem(p: ChainProblem, chain: readonly CertSummary[]): string {
+  return `${p.kind}: ${p.hint} [${p.rule ? `${p.rule}; ` : ''}${who(p, chain)}]`;
+}
+
+/** The first problem as `chain verify`'s reason: the hint first, then kind, rule and certificate. */
+export function problemReason(p: ChainProblem, chain: readonly CertSummary[]): string {
+  return `${p.hint} [${p.kind}${p.rule ? `, ${p.rule}` : ''}; ${who(p, chain)}]`;
+}
+
 export interface CertBag {
   certs: { der: Buffer; source: string }[];
   crls: Buffer[];
@@ -108,10 +125,12 @@ export interface VerifyReport {
 export function verifyReport(leaf: { der: Buffer; source: string }, roots: CertBag, untrusted: CertBag, options: Omit<ChainOptions, 'roots'>): VerifyReport {
   if (roots.certs.length === 0) throw new CcmError(400, 'CCMKIT.0004', 'no certificate found in --roots.');
   const r: VerifyResult = verifyChain(leaf, { ...options, roots: roots.certs, untrusted: untrusted.certs, crls: [...roots.crls, ...untrusted.crls] });
+  const chain = r.chain ? r.chain.certificates.map(summarise) : [];
+  const first = r.problems[0];
   return {
     valid: r.valid,
-    reason: r.valid ? null : (r.reason ?? 'no chain found'),
-    chain: r.chain ? r.chain.certificates.map(summarise) : [],
+    reason: r.valid ? null : first ? problemReason(first, chain) : (r.reason ?? 'no chain found'),
+    chain,
     anchor: r.chain?.anchor ?? 'none',
     problems: r.problems,
     alternatives: Math.max(0, r.chains.length - 1),

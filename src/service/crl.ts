@@ -99,6 +99,34 @@ export function loadCertificate(f: FileBytes, what: string): Certificate {
   }
 }
 
+/**
+ * The certificate of `f` that `crl` speaks for: the one its issuer issued
+ * (issuer name = the CRL's issuer, RFC 5280 6.3.3), not merely the first.
+ * `crl check --certificate fullchain.pem` then checks the leaf, not the root.
+ * A self-issued match (the CA itself) comes last; with no match at all the
+ * first certificate is returned, and the check explains the issuer mismatch.
+ */
+export function certificateForCrl(f: FileBytes, crl: Crl): { certificate: Certificate; source: string; of: number } {
+  const r = readInput(f.bytes, f.source);
+  const objs = r.objects.filter((o) => o.kind === 'certificate');
+  if (objs.length <= 1) {
+    const c = loadCertificate(f, 'certificate');
+    return { certificate: c, source: objs[0]?.source ?? f.source, of: objs.length };
+  }
+  const parsed: { certificate: Certificate; source: string }[] = [];
+  for (const o of objs) {
+    try {
+      parsed.push({ certificate: parseCertificate(o.der), source: o.source });
+    } catch (e) {
+      if (!(e instanceof DerError)) throw e;
+      throw new CcmError(400, 'PCA.00020402', `certificate: ${o.source}: malformed certificate: ${e.message}.`, o.source);
+    }
+  }
+  const issued = parsed.filter((x) => x.certificate.issuer.der.equals(crl.issuer.der));
+  const pick = issued.find((x) => !x.certificate.subject.der.equals(x.certificate.issuer.der)) ?? issued[0] ?? parsed[0]!;
+  return { ...pick, of: objs.length };
+}
+
 function loadKey(f: FileBytes, password: string | undefined): PrivateKeyInfo {
   const r = readInput(f.bytes, f.source);
   const obj = r.objects.find((o) => o.kind === 'private-key');

@@ -12,20 +12,18 @@ import { buildBundle, exportJson, keyPem, orderBag, zipName, type Bundle, type E
 import { certificateFrom, type Certificate } from '../engine/certificate.js';
 import { DerError } from '../engine/der.js';
 import { CcmError, LocalCode } from '../engine/errors.js';
-import { readInput, type InputObject } from '../engine/input.js';
-import { readJks } from '../engine/jks.js';
+import { WorkBudget } from '../engine/budget.js';
 import { parseJson } from '../engine/json.js';
 import { requireKeyPair } from '../engine/match.js';
 import { toPem } from '../engine/pem.js';
-import { readPkcs12 } from '../engine/pkcs12.js';
-import { parsePrivateKey, type PrivateKeyInfo } from '../engine/privatekey.js';
+import { writePkcs7 } from '../engine/pkcs7.js';
+import type { PrivateKeyInfo } from '../engine/privatekey.js';
 import type { Pkcs12Profile } from '../engine/pkcs12.js';
-import { readZip, writeZip } from './zip.js';
+import { weakSchemeWarnings } from './bundle-warnings.js';
+import { fixedSecrets, openInputs, openKey, type NamedBytes, type SecretSource } from './open.js';
+import { writeZip } from './zip.js';
 
-export interface NamedBytes {
-  name: string;
-  bytes: Buffer;
-}
+export type { NamedBytes } from './open.js';
 
 export interface Material {
   /** Private keys found, each with where it came from. */
@@ -34,30 +32,56 @@ export interface Material {
   certificates: { source: string; der: Buffer }[];
   /** What was read and how (for reports): "server.pfx#1: PKCS#12, MAC sha1...". */
   notes: string[];
+  /** What the user should hear about the inputs (broken keystore ciphers). */
+  warnings: string[];
 }
 
 export interface GatherOptions {
-  /** Password of keystores and encrypted keys in the input. */
+  /** Password of keystores and encrypted keys in the input (ignored when `secrets` is given). */
   password?: string;
   /** With several key entries in a JKS/JCEKS: which alias to take. */
   alias?: string;
-  /** JKS/JCEKS key password when it differs from the store password. */
+  /** JKS/JCEKS key password when it differs from the store password (ignored when `secrets` is given). */
   keyPassword?: string;
+  /** Where passwords come from (the CLI's file/env/prompt chain). */
+  secrets?: SecretSource;
+  /** The command's work budget. */
+  budget?: WorkBudget;
+  /** Keys are wanted (default): a keystore without its password is then refused, not listed unchecked. */
+  needKeys?: boolean;
 }
 
-const MAX_ZIP_DEPTH = 1;
-
-/** Reads every object of every input into keys and certificates; keystores and zips are opened. */
-export function gather(inputs: NamedBytes[], o: GatherOptions = {}): Material {
-  const m: Material = { keys: [], certificates: [], notes: [] };
-  for (const i of inputs) addBytes(m, i.bytes, i.name, o, 0);
+/**
+ * Reads every object of every input into keys and certificates, keystores,
+ * PKCS#7 bags and zips opened (service/open.ts). The first unreadable input
+ * is thrown: export and convert need all of what they were given.
+ */
+export async function gather(inputs: NamedBytes[], o: GatherOptions = {}): Promise<Material> {
+  const secrets = o.secrets ?? fixedSecrets(o.password, o.keyPassword);
+  const budget = o.budget ?? new WorkBudget();
+  const opened = await openInputs(inputs, { secrets, budget, needKeys: o.needKeys ?? true, ...(o.alias !== undefined ? { alias: o.alias } : {}) });
+  if (opened.problems.length) throw opened.problems[0]!.error;
+  const m: Material = { keys: [], certificates: [], notes: [...opened.notes], warnings: [] };
+  for (const c of opened.containers) {
+    // Broken keystore ciphers (RC2-40, RC4...) are named, with the modern profile as the way out.
+    if (c.schemes) m.warnings.push(...weakSchemeWarnings(c.source.replace(/#1$/, ''), c.schemes));
+    const keyEntries = c.type === 'JKS' || c.type === 'JCEKS' ? c.entries.filter((e) => e.entry_type === 'PrivateKeyEntry') : [];
+    if (keyEntries.length > 1) {
+      throw new CcmError(400, LocalCode.USAGE, `${c.source}: ${keyEntries.length} key entries (${keyEntries.map((e) => e.alias).join(', ')}); choose one with --alias.`, c.source);
+    }
+  }
+  for (const obj of opened.objects) {
+    // Every certificate is parsed where it is read: a malformed one is SCM.0031 naming its source (as inspect says), not a crash later.
+    if (obj.kind === 'certificate') m.certificates.push({ source: obj.source, der: certificateFrom(obj.der, obj.source).der });
+    else if (obj.kind === 'private-key') {
+      try {
+        m.keys.push({ source: obj.source, key: openKey(obj, secrets, budget) });
+      } catch (e) {
+        withSource(e, obj.source);
+      }
+    } else m.notes.push(`${obj.source}: ${obj.kind} ignored`);
+  }
   return m;
-}
-
-function addBytes(m: Material, bytes: Buffer, name: string, o: GatherOptions, depth: number): void {
-  const r = readInput(bytes, name);
-  if (r.problems.length) throw r.problems[0]!.error;
-  for (const obj of r.objects) addObject(m, obj, o, depth);
 }
 
 function withSource(e: unknown, source: string): never {
@@ -66,81 +90,13 @@ function withSource(e: unknown, source: string): never {
   throw e;
 }
 
-function addKey(m: Material, der: Buffer, source: string, o: GatherOptions, obj?: InputObject): void {
-  try {
-    m.keys.push({ source, key: parsePrivateKey(der, { password: o.password, pem: obj?.legacyPem }) });
-  } catch (e) {
-    withSource(e, source);
-  }
-}
-
-/** Every certificate is parsed where it is read, so a malformed one is SCM.0031 naming its source (as inspect says), not a crash later. */
-function addCertificate(m: Material, der: Buffer, source: string): void {
-  certificateFrom(der, source);
-  m.certificates.push({ source, der });
-}
-
-function addObject(m: Material, obj: InputObject, o: GatherOptions, depth: number): void {
-  const src = obj.source;
-  try {
-    switch (obj.kind) {
-      case 'certificate':
-        addCertificate(m, obj.der, src);
-        return;
-      case 'private-key':
-        addKey(m, obj.der, src, o, obj);
-        return;
-      case 'pkcs12': {
-        const p = readPkcs12(obj.der, { password: o.password });
-        m.notes.push(`${src}: PKCS#12, ${p.keys.length} key(s), ${p.certificates.length} certificate(s)${p.mac ? `, MAC ${p.mac.hash} x${p.mac.iterations}` : ', no MAC'}${p.schemes.length ? `, ${[...new Set(p.schemes)].join(' + ')}` : ''}`);
-        p.keys.forEach((k, i) => addKey(m, k.der, `${src}/key${i + 1}`, {}));
-        p.certificates.forEach((c, i) => addCertificate(m, c.der, `${src}/cert${i + 1}`));
-        return;
-      }
-      case 'jks':
-      case 'jceks': {
-        const ks = readJks(obj.der, { password: o.password, keyPassword: o.keyPassword });
-        let keyEntries = ks.entries.filter((e) => e.kind === 'private-key');
-        if (o.alias !== undefined) {
-          keyEntries = keyEntries.filter((e) => e.alias.toLowerCase() === o.alias!.toLowerCase());
-          if (keyEntries.length === 0) throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${src}: no key entry with alias "${o.alias.slice(0, 64)}".`, src);
-        } else if (keyEntries.length > 1) {
-          throw new CcmError(400, LocalCode.USAGE, `${src}: ${keyEntries.length} key entries (${keyEntries.map((e) => e.alias).join(', ')}); choose one with --alias.`, src);
-        }
-        m.notes.push(`${src}: ${ks.format.toUpperCase()} v${ks.version}, ${ks.entries.length} entr${ks.entries.length === 1 ? 'y' : 'ies'}`);
-        for (const e of ks.entries) {
-          if (e.kind === 'private-key' && !keyEntries.includes(e)) continue;
-          if (e.key) addKey(m, e.key, `${src}/${e.alias}`, {});
-          e.certificates.forEach((c, i) => addCertificate(m, c, `${src}/${e.alias}#${i + 1}`));
-        }
-        return;
-      }
-      case 'zip': {
-        if (depth >= MAX_ZIP_DEPTH) throw new CcmError(400, LocalCode.UNSUPPORTED, `${src}: a zip inside a zip is not read.`, src);
-        const entries = readZip(obj.der, src.replace(/#1$/, ''));
-        const pass = entries.find((e) => e.name.split('/').pop() === 'keystorePass.txt');
-        // CCM puts the keystore password next to the keystore: use it when the user gave none.
-        const inner: GatherOptions = { ...o, password: o.password ?? pass?.data.toString('utf8').trim() };
-        for (const e of entries) {
-          if (e.name.split('/').pop() === 'keystorePass.txt') continue;
-          addBytes(m, e.data, `${src.replace(/#1$/, '')}:${e.name}`, inner, depth + 1);
-        }
-        return;
-      }
-      default:
-        m.notes.push(`${src}: ${obj.kind} ignored`);
-    }
-  } catch (e) {
-    withSource(e, src);
-  }
-}
-
 export interface Resolved {
   leaf: Certificate;
   chain: Certificate[];
   key?: KeyObject;
   unrelated: Certificate[];
   notes: string[];
+  warnings: string[];
 }
 
 /** One key (or none), the leaf it belongs to, and the chain ordered issuer by issuer. */
@@ -154,11 +110,11 @@ export function resolve(m: Material, at: Date): Resolved {
   const bag = orderBag(key?.key.publicKey.id, m.certificates.map((c) => c.der), at);
   // The leaf was picked by public key; the key must also prove it by signing (issue 10, item 1).
   if (key) requireKeyPair(key.key, bag.leaf.publicKey, key.source, 'the leaf certificate');
-  return { leaf: bag.leaf, chain: bag.chain, key: key?.key.keyObject, unrelated: bag.unrelated, notes: m.notes };
+  return { leaf: bag.leaf, chain: bag.chain, key: key?.key.keyObject, unrelated: bag.unrelated, notes: m.notes, warnings: m.warnings };
 }
 
 /** The JSON body SCM (entire_certificate, certificate, certificate_chain, private_key) or PCA export returns. */
-export function materialFromExportJson(text: string, source: string, password?: string): Material {
+export async function materialFromExportJson(text: string, source: string, password?: string | GatherOptions): Promise<Material> {
   let body: unknown;
   try {
     body = parseJson(text);
@@ -175,7 +131,7 @@ export function materialFromExportJson(text: string, source: string, password?: 
   if (chain && field('certificate')) parts.push({ name: `${source}:certificate_chain`, bytes: Buffer.from(chain) });
   const key = field('private_key');
   if (key) parts.push({ name: `${source}:private_key`, bytes: Buffer.from(key) });
-  return gather(parts, { password });
+  return gather(parts, typeof password === 'object' ? password : { password });
 }
 
 export interface ExportResult {
@@ -231,6 +187,33 @@ export function scmImportBody(r: Resolved, name: string, at: Date): Record<strin
   const first = result.findings.find((f) => f.severity === 'error');
   if (!result.valid && first) throw new CcmError(result.status, first.code, `${first.message}${first.fix ? ` Fix: ${first.fix}` : ''}`, first.field);
   return body;
+}
+
+/**
+ * A certs-only PKCS#7 bag of the input's certificates: the leaf and its chain
+ * in issuing order when a leaf can be told (by its key, or as the one
+ * certificate that issues no other), else every distinct certificate in input
+ * order (a truststore or a CA bundle has no leaf). Keys are never written.
+ */
+export function p7bFrom(m: Material, at: Date): { der: Buffer; certificates: number; ordered: boolean; unrelated: number } {
+  let ordered: Certificate[] | undefined;
+  let unrelated = 0;
+  try {
+    const r = resolve(m, at);
+    ordered = [r.leaf, ...r.chain];
+    unrelated = r.unrelated.length;
+  } catch (e) {
+    if (!(e instanceof CcmError) || e.code !== LocalCode.INPUT_UNRECOGNISED || !/cannot tell the leaf/.test(e.message)) throw e;
+  }
+  const seen = new Set<string>();
+  const ders = (ordered ? [...ordered.map((c) => c.der), ...m.certificates.map((c) => c.der)] : m.certificates.map((c) => c.der)).filter((d) => {
+    const k = d.toString('base64');
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  if (ders.length === 0) throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, 'no certificate found in the input.');
+  return { der: writePkcs7(ders), certificates: ders.length, ordered: ordered !== undefined, unrelated };
 }
 
 /** server.crt, chain.crt, server.key (when there is a key). */

@@ -1,6 +1,7 @@
 // `inspect`: one summary per object of any kind, for humans and for JSON.
 
 import { createHash } from 'node:crypto';
+import type { WorkBudget } from '../engine/budget.js';
 import { ccmKeyAlgorithm, describeKey } from '../ccm/algorithms.js';
 import { malformedCertificate, parseCertificate, sha256Fingerprint } from '../engine/certificate.js';
 import { parseCsr, verifyCsrSignature } from '../engine/csr.js';
@@ -16,6 +17,8 @@ import { parseCrl } from '../engine/crl.js';
 export interface Inspected {
   source: string;
   kind: InputObject['kind'];
+  /** The keystore, bag or zip the object was found in. */
+  container?: string;
   subject?: string;
   issuer?: string;
   serial?: string;
@@ -38,7 +41,38 @@ export interface Inspected {
   this_update?: string;
   next_update?: string | null;
   revoked_count?: number;
+  /** Certificates: "valid", "expired" or "not-yet-valid" at the time of the check. */
+  validity_status?: 'valid' | 'expired' | 'not-yet-valid';
+  /** Certificates: whole days until notAfter (negative once expired). */
+  days_left?: number;
+  /** Certificates: SHA-1 of the DER as Windows shows it ("thumbprint": upper-case hex, no separators). */
+  sha1_thumbprint?: string;
+  /** The same digest in openssl's `-fingerprint` form (upper-case, colon-separated). */
+  sha1_fingerprint?: string;
+  /** SHA-256 in openssl's `-fingerprint -sha256` form. */
+  sha256_fingerprint?: string;
+  key_usage?: string[];
+  extended_key_usage?: string[];
   note?: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/** "AB:CD:..." (openssl x509 -fingerprint). */
+export function colonHex(hex: string): string {
+  return hex.toUpperCase().replace(/(..)(?!$)/g, '$1:');
+}
+
+/** Expiry status of a certificate at `at`, in whole days (what people look for first). */
+export function expiry(notBefore: Date, notAfter: Date, at: Date): Pick<Inspected, 'validity_status' | 'days_left'> {
+  const days_left = Math.floor((notAfter.getTime() - at.getTime()) / DAY_MS);
+  const validity_status = at < notBefore ? 'not-yet-valid' : at > notAfter ? 'expired' : 'valid';
+  return { validity_status, days_left };
+}
+
+function sha1Forms(der: Buffer): Pick<Inspected, 'sha1_thumbprint' | 'sha1_fingerprint'> {
+  const hex = createHash('sha1').update(der).digest('hex');
+  return { sha1_thumbprint: hex.toUpperCase(), sha1_fingerprint: colonHex(hex) };
 }
 
 const iso = (d: Date): string => d.toISOString().replace('.000Z', 'Z');
@@ -62,8 +96,8 @@ export function publicKeyError(o: Inspected): CcmError | undefined {
 }
 
 /** Summarises one object. Throws CcmError (with its source) when the object is malformed. */
-export function inspectObject(obj: InputObject, password?: string): Inspected {
-  const base = { source: obj.source, kind: obj.kind };
+export function inspectObject(obj: InputObject, password?: string, at: Date = new Date(0), budget?: WorkBudget): Inspected {
+  const base = { source: obj.source, kind: obj.kind, ...(obj.container !== undefined ? { container: obj.container } : {}) };
   try {
     switch (obj.kind) {
       case 'certificate': {
@@ -78,8 +112,13 @@ export function inspectObject(obj: InputObject, password?: string): Inspected {
           ...keyFields(c.publicKey),
           subject_alternative_names: c.extensions.subjectAltNames ?? [],
           is_ca: c.extensions.basicConstraints?.ca ?? false,
+          ...(c.extensions.keyUsage ? { key_usage: [...c.extensions.keyUsage] } : {}),
+          ...(c.extensions.extendedKeyUsage ? { extended_key_usage: c.extensions.extendedKeyUsage } : {}),
           signature_algorithm: c.signatureAlgorithm.name,
+          ...expiry(c.notBefore, c.notAfter, at),
           sha256: sha256Fingerprint(c),
+          sha256_fingerprint: colonHex(sha256Fingerprint(c)),
+          ...sha1Forms(c.der),
         };
       }
       case 'csr': {
@@ -89,6 +128,8 @@ export function inspectObject(obj: InputObject, password?: string): Inspected {
           subject: nameToString(c.subject),
           ...keyFields(c.publicKey),
           subject_alternative_names: c.extensions.subjectAltNames ?? [],
+          ...(c.extensions.keyUsage ? { key_usage: [...c.extensions.keyUsage] } : {}),
+          ...(c.extensions.extendedKeyUsage ? { extended_key_usage: c.extensions.extendedKeyUsage } : {}),
           signature_algorithm: c.signatureAlgorithm.name,
           signature_valid: verifyCsrSignature(c).valid,
           sha256: createHash('sha256').update(c.der).digest('hex'),
@@ -99,9 +140,9 @@ export function inspectObject(obj: InputObject, password?: string): Inspected {
       case 'private-key': {
         const encrypted = obj.keyFormat === 'encrypted-pkcs8' || obj.legacyPem !== undefined;
         if (encrypted && password === undefined) {
-          return { ...base, key_format: obj.keyFormat ?? 'legacy-pem', encrypted, note: 'encrypted: give --password to see the key' };
+          return { ...base, key_format: obj.keyFormat ?? 'legacy-pem', encrypted, note: 'encrypted: give --passphrase-file F (or $CCMKIT_PASSPHRASE) to see the key' };
         }
-        const k = parsePrivateKey(obj.der, { password, pem: obj.legacyPem });
+        const k = parsePrivateKey(obj.der, { password, pem: obj.legacyPem, ...(budget ? { budget } : {}) });
         return { ...base, key_format: k.format, encrypted, ...keyFields(k.publicKey) };
       }
       case 'crl': {

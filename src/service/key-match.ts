@@ -6,7 +6,8 @@ import { DerError } from '../engine/der.js';
 import { CcmError } from '../engine/errors.js';
 import type { InputObject } from '../engine/input.js';
 import { matchKeys, type KeyHolder, type MatchResult, type PrivateKeyHolder } from '../engine/match.js';
-import { parsePrivateKey } from '../engine/privatekey.js';
+import { WorkBudget } from '../engine/budget.js';
+import { fixedSecrets, openKey, type SecretSource } from './open.js';
 
 export interface BagMatch extends MatchResult {
   errors: CcmError[];
@@ -14,7 +15,9 @@ export interface BagMatch extends MatchResult {
 
 const PARSE_CODE: Record<string, string> = { certificate: 'SCM.0031', csr: 'PCA.00020401', 'private-key': 'SCM.0012' };
 
-export function matchBag(objects: InputObject[], password?: string): BagMatch {
+/** `secrets`: a password string (library use) or the command's SecretSource, asked only for encrypted keys. */
+export function matchBag(objects: InputObject[], secrets?: string | SecretSource, budget: WorkBudget = new WorkBudget()): BagMatch {
+  const source = typeof secrets === 'object' ? secrets : fixedSecrets(secrets);
   const keys: PrivateKeyHolder[] = [];
   const certs: KeyHolder[] = [];
   const csrs: KeyHolder[] = [];
@@ -22,7 +25,7 @@ export function matchBag(objects: InputObject[], password?: string): BagMatch {
   for (const o of objects) {
     try {
       if (o.kind === 'private-key') {
-        const k = parsePrivateKey(o.der, { password, pem: o.legacyPem });
+        const k = openKey(o, source, budget);
         keys.push({ source: o.source, publicKey: k.publicKey, keyObject: k.keyObject });
       } else if (o.kind === 'certificate') {
         certs.push({ source: o.source, publicKey: parseCertificate(o.der).publicKey });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CCM_REVOCATION_REASONS,
   JsonArrayScanner,
+  parseReason,
   parseRevokedAt,
   parseRevokedFile,
   parseSerial,
@@ -125,7 +126,7 @@ describe('revoked list', () => {
 
   it('gives one finding per bad row, with CCM codes, and lists nothing bad', () => {
     const text = [
-      '01,2025-05-01T00:00:00Z,key_compromise',
+      '01,2025-05-01T00:00:00Z,removeFromCRL',
       '00,2025-05-01T00:00:00Z,',
       '-05,2025-05-01T00:00:00Z,',
       `${'FF'.repeat(20)},2025-05-01T00:00:00Z,`,
@@ -140,7 +141,7 @@ describe('revoked list', () => {
     const msgs = r.findings.map((f) => `${f.code} ${f.message}`);
     expect(msgs).toHaveLength(9);
     expect(r.findings.every((f) => f.code === 'PCA.00020001' && f.severity === 'error')).toBe(true);
-    expect(msgs[0]).toMatch(/line 1: unknown reason "key_compromise" \(did you mean KEY_COMPROMISE\?\)/);
+    expect(msgs[0]).toMatch(/line 1: unknown reason "removeFromCRL" \(removeFromCRL is written only in delta CRLs/);
     expect(msgs[1]).toMatch(/line 2: serial "00" is zero/);
     expect(msgs[2]).toMatch(/line 3: serial "-05" is negative/);
     expect(msgs[3]).toMatch(/line 4: .*21 octets/);
@@ -150,6 +151,26 @@ describe('revoked list', () => {
     expect(msgs[7]).toMatch(/line 10: expected serial,revoked_at,reason but found 4/);
     expect(msgs[8]).toMatch(/serial 12 is listed twice \(line 7 and line 8\)/);
     expect(r.badRows).toBe(9);
+  });
+
+  it('takes reasons in any case and openssl\'s names (keyCompromise, CACompromise, AACompromise), stored as CCM\'s', () => {
+    const text = [
+      '01,2025-05-01T00:00:00Z,keyCompromise',
+      '02,2025-05-01T00:00:00Z,CACompromise',
+      '03,2025-05-01T00:00:00Z,affiliationChanged',
+      '04,2025-05-01T00:00:00Z,key_compromise',
+      '05,2025-05-01T00:00:00Z,cessation-of-operation',
+      '06,2025-05-01T00:00:00Z,certificateHold',
+      '07,2025-05-01T00:00:00Z,AACompromise',
+      '08,2025-05-01T00:00:00Z,privilegeWithdrawn',
+      '09,2025-05-01T00:00:00Z,unspecified',
+    ].join('\n');
+    const r = read(text);
+    expect(r.findings).toEqual([]);
+    expect(rows(r.list).map((x) => x[2])).toEqual([1, 2, 3, 1, 5, 6, 10, 9, 255]);
+    expect(parseReason('KeyCompromise')).toBe('KEY_COMPROMISE');
+    expect(parseReason('removeFromCRL')).toBeUndefined();
+    expect(parseReason('lost it')).toBeUndefined();
   });
 
   it('caps findings for huge bad lists and says how many more', () => {

@@ -125,7 +125,8 @@ describe('validate scm-upload-csr', () => {
     expect(human.stdout).toContain('CCM would answer HTTP 400 SCM.0005');
     expect(human.stdout).toContain('fix: Use an EC384 key');
     expect(ccmkit(['validate', 'scm-upload-csr']).code).toBe(2);
-    expect(ccmkit(['validate', 'scm-upload-csr', join(tmp.dir, 'missing.json')]).code).toBe(2);
+    // A missing file is exit 1 in every command (docs/conventions.md).
+    expect(ccmkit(['validate', 'scm-upload-csr', join(tmp.dir, 'missing.json')]).code).toBe(1);
     const stdin = ccmkit(['validate', 'scm-upload-csr', '-'], { input: JSON.stringify({ name: 'www', csr: csrPem }) });
     expect(stdin.code).toBe(0);
     const group = ccmkit(['validate', 'nothing']);

@@ -4,14 +4,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CORPORA, ccmkit, tempDir } from '../helpers/run.js';
+import { ccmkit, openssl, tempDir } from '../helpers/run.js';
 import { issue, pem } from '../helpers/pki.js';
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
 
-const csrPem = readFileSync(join(CORPORA, 'pyca/x509-requests/rsa_sha256.pem'), 'utf8');
-const csrDer = readFileSync(join(CORPORA, 'pyca/x509-requests/rsa_sha256.der'));
+// A CSR made by OpenSSL at test time (no dependency on the shared corpora).
+openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(tmp.dir, 'csr.key'), '-subj', '/CN=bad-input.example', '-sha256', '-out', join(tmp.dir, 'good.csr')]);
+const csrPem = readFileSync(join(tmp.dir, 'good.csr'), 'utf8');
+const csrDer = Buffer.from(csrPem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
 const certDer = issue({ cn: 'bad-input.example' }).der;
 
 function nested(depth: number, indefinite: boolean): Buffer {
@@ -62,7 +64,8 @@ describe('bad input', () => {
     const r = ccmkit(['csr', 'parse', f]);
     expect(Date.now() - t0).toBeLessThan(10_000);
     expectCleanFailure(r, [...codes, 'PCA.00020401']);
-    expect(r.code).toBe(2);
+    // docs/conventions.md: a junk file is exit 1 in every command (2 is for usage errors only).
+    expect(r.code).toBe(1);
   });
 
   it.each(CASES)('inspect: $name', ({ name, data, codes }) => {
@@ -70,6 +73,7 @@ describe('bad input', () => {
     writeFileSync(f, data);
     const r = ccmkit(['inspect', f]);
     expectCleanFailure(r, codes);
+    expect(r.code).toBe(1);
   });
 
   it('inspect --json reports each error as a CCM body with the source', () => {
@@ -82,9 +86,9 @@ describe('bad input', () => {
     expect(r.code).toBe(1);
   });
 
-  it('a missing file is a clear error with exit 2', () => {
+  it('a missing file is a clear error with exit 1', () => {
     const r = ccmkit(['key', 'match', join(tmp.dir, 'nope.pem')]);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/CCMKIT.0002: .*nope.pem: no such file/);
   });
 

@@ -192,16 +192,18 @@ describe('chain verify', () => {
     expect(deep.stdout).toMatch(/more than 1 intermediates/);
   });
 
-  it('usage errors exit 2', () => {
+  it('usage errors exit 2; a missing file exits 1 (CCMKIT.0002, 400)', () => {
     expect(ccmkit(['chain', 'verify', leaf]).code).toBe(2);
     expect(ccmkit(['chain', 'verify', leaf, '--roots', root, '--hostname', 'a', '--ip', '1.2.3.4']).code).toBe(2);
     expect(ccmkit(['chain', 'verify', leaf, '--roots', root, '--max-depth', 'x']).code).toBe(2);
-    expect(ccmkit(['chain', 'verify', leaf, '--roots', join(pki.dir, 'nope.pem')]).code).toBe(2);
+    const nope = ccmkit(['chain', 'verify', leaf, '--roots', join(pki.dir, 'nope.pem')]);
+    expect(nope.code).toBe(1);
+    expect(nope.stderr).toMatch(/CCMKIT\.0002: .*nope\.pem: no such file/);
     expect(ccmkit(['chain', 'build', leaf, '--format', 'der']).code).toBe(2);
     expect(ccmkit(['chain', 'build']).code).toBe(2);
     const j = ccmkit(['chain', 'build', '--json', join(pki.dir, 'missing.pem')]);
-    expect(j.code).toBe(2);
-    expect(JSON.parse(j.stdout)).toMatchObject({ error_code: 'CCMKIT.0002' });
+    expect(j.code).toBe(1);
+    expect(JSON.parse(j.stdout)).toMatchObject({ status: 400, error_code: 'CCMKIT.0002' });
   });
 });
 

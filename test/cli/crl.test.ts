@@ -97,10 +97,10 @@ describe('crl build / inspect / check', () => {
     expect(other.stderr).toMatch(/cannot answer for this certificate/);
   });
 
-  it('writes DER with --der, or to standard output', () => {
+  it('writes DER with --format der, or to standard output', () => {
     const csv = f('one.csv', '01,2025-05-01T00:00:00Z,SUPERSEDED\n');
     const out = join(tmp.dir, 'd.crl');
-    expect(build(['--der', '--out', out], csv).code).toBe(0);
+    expect(build(['--format', 'DER', '--out', out], csv).code).toBe(0);
     expect(readFileSync(out)[0]).toBe(0x30);
     expect(openssl(['crl', '-inform', 'DER', '-in', out, '-noout', '-text'])).toContain('Superseded');
     const s = build([], csv);
@@ -205,7 +205,8 @@ describe('crl build refuses bad input without writing anything', () => {
     }
     const out = join(tmp.dir, 'never.crl');
     writeFileSync(out, 'OLD CONTENT');
-    args.push('--out', out);
+    // --force: the old file must survive a rejected input even when replacing it was allowed.
+    args.push('--out', out, '--force');
     const r = ccmkit(args);
     expect(r.code).toBe(1);
     const body = JSON.parse(r.stdout);
@@ -220,7 +221,7 @@ describe('crl build refuses bad input without writing anything', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/needs --ca-key/);
     const g = ccmkit(['crl', 'inspect', f('garbage.crl', Buffer.from([0x30, 0x82, 0xff, 0xff, 1, 2, 3]))]);
-    expect(g.code).toBe(2);
+    expect(g.code).toBe(1);
     expect(g.stderr).toMatch(/not a readable CRL: length 65535 runs past the end/);
     expect(g.stderr).not.toMatch(/at .*\.js:\d+/);
     const j = ccmkit(['crl', 'check', '--crl', f('cert-as-crl.pem', pem('CERTIFICATE', ca.der)), '--certificate', caPem, '--json']);

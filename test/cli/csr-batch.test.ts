@@ -73,8 +73,8 @@ describe('csr parse, worker threads', () => {
       const traced = ccmkit(args, { env: { ...process.env, CCMKIT_WORKERS: '3', CCMKIT_PARALLEL_MIN: '1', CCMKIT_PARALLEL_MAIN: '0', CCMKIT_DEBUG: '1' } });
       expect(traced.stderr).toMatch(/debug: 6 chunks, 6 by 3 worker threads/);
       expect(traced.stdout).toBe(many.stdout);
-      expect(many.code).toBe(2);
-      expect(one.code).toBe(2);
+      expect(many.code).toBe(1); // docs/conventions.md: not a CSR, or a missing file, is exit 1
+      expect(one.code).toBe(1);
       expect(many.stdout).toBe(one.stdout);
       expect(many.stderr).toBe(one.stderr);
       if (json) {
@@ -111,7 +111,7 @@ describe('csr parse, worker threads', () => {
     expect(lines[1]!.error_code).toBe('CCMKIT.0004');
     expect(lines[2]!.subject).toBe('CN=f0.example');
     expect(lines[400]!.subject).toBe('CN=f398.example');
-    expect(many.code).toBe(2);
+    expect(many.code).toBe(1); // docs/conventions.md: not a CSR, or a missing file, is exit 1
   });
 
   it('starts its workers after reading when the batch size is only known then (stdin)', () => {
@@ -122,6 +122,6 @@ describe('csr parse, worker threads', () => {
     expect(many.stderr).toMatch(/debug: 6 chunks, 6 by 2 worker threads/);
     expect(many.stdout).toBe(one.stdout);
     expect(jsonLines(many.stdout)).toHaveLength(n + 2);
-    expect(many.code).toBe(2);
+    expect(many.code).toBe(1); // docs/conventions.md: not a CSR, or a missing file, is exit 1
   });
 });

@@ -17,7 +17,7 @@ beforeAll(async () => {
   const made = await Promise.all([
     ...ALGS.map((alg) => ccmkitAsync(['key', 'generate', '--algorithm', alg, '--out', f(`${alg}.key`)])),
     // An encrypted key, and keys CCM does not support.
-    ccmkitAsync(['key', 'generate', '--algorithm', 'EC256', '--encrypt', '--out', f('enc.key')], { env: { ...process.env, CCMKIT_PASSPHRASE: 'pw for csr' } }),
+    ccmkitAsync(['key', 'generate', '--algorithm', 'EC256', '--encrypt', '--out', f('enc.key')], { env: { ...process.env, CCMKIT_OUT_PASSWORD: 'pw for csr' } }),
     runAsync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:3072', '-out', f('rsa3072.key')]),
     runAsync('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-521', '-out', f('ec521.key')]),
   ]);
@@ -276,7 +276,6 @@ describe('csr create: bad input gives a clear error, non-zero exit, and no file'
     ['unknown EKU', ['--cn', 'x', '--extended-key-usage', 'webServer'], 2, 'CCMKIT.0001', 'unknown extended key usage'],
     ['key is not the algorithm asked for', ['--cn', 'x', '--algorithm', 'EC384'], 1, 'PCA.00020102', 'The key is EC256, not EC384 as asked'],
     ['--algorithm that CCM does not have', ['--cn', 'x', '--algorithm', 'ED25519'], 1, 'PCA.00020102', 'is not a CCM key algorithm'],
-    ['--passphrase on the command line', ['--cn', 'x', '--passphrase', 'p'], 2, 'CCMKIT.0001', 'visible to other users'],
     ['validity that is not TYPE:VALUE', ['--cn', 'x', '--body', 'pca-issue', '--issuer-id', '2cb2878b-6cd1-460d-bd25-afe655159bdc', '--validity', '1y'], 1, 'PCA.00020109', 'is not TYPE:VALUE'],
     ['validity over 20 years', ['--cn', 'x', '--body', 'pca-issue', '--issuer-id', '2cb2878b-6cd1-460d-bd25-afe655159bdc', '--validity', 'YEAR:21'], 1, 'PCA.00020109', 'exceeds 20 years'],
     ['bad issuer id', ['--cn', 'x', '--body', 'pca-issue', '--issuer-id', 'ca-1', '--validity', 'YEAR:1'], 1, 'PCA.00020201', 'is not a CA ID'],
@@ -315,7 +314,7 @@ describe('csr create: bad input gives a clear error, non-zero exit, and no file'
     expect(notKey.code).not.toBe(0);
     expect(notKey.stderr).toMatch(/ccmkit: CCMKIT\.000[24]/);
     const missing = ccmkit(['csr', 'create', '--key', f('nope.key'), '--cn', 'x']);
-    expect(missing.code).toBe(2);
+    expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no such file');
     const unwritable = ccmkit(['csr', 'create', '--key', f('EC256.key'), '--cn', 'x', '--out', f('no/dir/x.csr')]);
     expect(unwritable.code).toBe(1);

@@ -6,10 +6,10 @@ import { buildBundle, exportJson, generatePassword, orderBag } from '../../src/e
 import { CcmError } from '../../src/engine/errors.js';
 import { readJks } from '../../src/engine/jks.js';
 import { readPkcs12 } from '../../src/engine/pkcs12.js';
-import { readZip, writeZip } from '../../src/service/zip.js';
+import { writeZip } from '../../src/service/zip.js';
 import { certsIn, keyIn, spkiOfKey, withPki, type PkiFiles } from '../helpers/keystores.js';
 import { REF, key } from '../helpers/pki.js';
-import { ccmkit, openssl, run } from '../helpers/run.js';
+import { ccmkit, openssl, run, unzipWithPython } from '../helpers/run.js';
 
 const P = withPki();
 
@@ -19,7 +19,7 @@ const fresh = (): string => {
   mkdirSync(d);
   return d;
 };
-const zipFiles = (p: string): Record<string, Buffer> => Object.fromEntries(readZip(readFileSync(p)).map((e) => [e.name, e.data]));
+const zipFiles = (p: string): Record<string, Buffer> => unzipWithPython(p);
 const exportArgs = (f: PkiFiles): string[] => ['--certificate', f.leaf, '--certificate-chain', f.chain, '--private-key', f.keyFile];
 
 describe('bundle engine', () => {
@@ -146,18 +146,18 @@ describe('ccmkit export', () => {
     }
   });
 
-  it('--password: encrypted server.key and no keystorePass.txt; --json prints CCM\'s body', () => {
+  it('an output password: encrypted server.key and no keystorePass.txt; --format json prints CCM\'s body', () => {
     const dir = fresh();
-    expect(ccmkit(['export', '--type', 'APACHE', ...exportArgs(P.rsa), '--name', 'p', '--password', 'S3cret!', '-o', dir]).code).toBe(0);
+    expect(ccmkit(['export', '--type', 'APACHE', ...exportArgs(P.rsa), '--name', 'p', '-o', dir], { env: { ...process.env, CCMKIT_OUT_PASSWORD: 'S3cret!' } }).code).toBe(0);
     const files = zipFiles(join(dir, 'p_apache.zip'));
     expect(Object.keys(files)).toEqual(['server.key', 'chain.crt', 'server.crt']);
     expect(spkiOfKey(createPrivateKey({ key: files['server.key']!.toString(), passphrase: 'S3cret!' }))).toEqual(spkiOfKey(P.rsa.key));
-    const j = ccmkit(['export', '--type', 'NGINX', ...exportArgs(P.rsa), '--json']);
+    const j = ccmkit(['export', '--type', 'NGINX', ...exportArgs(P.rsa), '--format', 'json']);
     expect(j.code).toBe(0);
     const body = JSON.parse(j.stdout) as Record<string, string>;
     expect(Object.keys(body)).toEqual(['certificate', 'certificate_chain', 'private_key']);
     expect(body.private_key).toContain('BEGIN RSA PRIVATE KEY-----\r\n');
-    const iis = ccmkit(['export', '--type', 'IIS', ...exportArgs(P.rsa), '--json']);
+    const iis = ccmkit(['export', '--type', 'IIS', ...exportArgs(P.rsa), '--format', 'json', '--json']);
     expect(iis.code).toBe(1);
     expect(JSON.parse(iis.stdout).error_msg).toMatch(/no JSON .* export for type IIS/);
   });
@@ -198,11 +198,11 @@ describe('ccmkit export', () => {
     expect(readFileSync(join(dir, 'x_iis.zip'))).toEqual(before);
     const enc = join(dir, 'enc.key');
     writeFileSync(enc, P.ec.key.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'kp' }));
-    const wrong = ccmkit(['export', '--type', 'NGINX', '--certificate', P.ec.leaf, '--private-key', enc, '--key-password', 'nope', '--name', 'w', '-o', dir]);
+    const wrong = ccmkit(['export', '--type', 'NGINX', '--certificate', P.ec.leaf, '--private-key', enc, '--passphrase', 'nope', '--name', 'w', '-o', dir]);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/wrong password/i);
     expect(readdirSync(dir).sort()).toEqual(['enc.key', 'other.key', 'x_iis.zip']);
-    expect(ccmkit(['export', '--type', 'NGINX', '--certificate', P.ec.leaf, '--private-key', enc, '--key-password', 'kp', '--name', 'w', '-o', dir]).code).toBe(0);
+    expect(ccmkit(['export', '--type', 'NGINX', '--certificate', P.ec.leaf, '--private-key', enc, '--passphrase', 'kp', '--name', 'w', '-o', dir]).code).toBe(0);
   });
 
   it('usage errors exit 2', () => {
@@ -230,7 +230,7 @@ describe('ccmkit convert', () => {
       const rev = join(P.dir, `rev${n++}.pem`);
       writeFileSync(rev, readFileSync(f.all, 'utf8').split(/(?=-----BEGIN)/).reverse().join(''));
       openssl(['pkcs12', '-export', '-in', rev, '-inkey', f.keyFile, '-out', p, '-passout', 'pass:pw', ...extra]);
-      const r = ccmkit(['convert', p, '--password', 'pw', '--to', 'scm-import', '--name', 'shop']);
+      const r = ccmkit(['convert', p, '--passphrase', 'pw', '--to', 'scm-import', '--name', 'shop']);
       expect(r.code, r.stderr).toBe(0);
       const body = JSON.parse(r.stdout) as Record<string, string>;
       expect(body.name).toBe('shop');
@@ -245,17 +245,17 @@ describe('ccmkit convert', () => {
       const out = join(P.dir, `kt-conv.${type}`);
       const k = run('keytool', ['-importkeystore', '-noprompt', '-srckeystore', p12, '-srcstoretype', 'PKCS12', '-srcstorepass', 'storepw', '-destkeystore', out, '-deststoretype', type, '-deststorepass', 'storepw']);
       expect(k.code, k.stderr).toBe(0);
-      const r = ccmkit(['convert', out, '--password', 'storepw', '--to', 'scm-import', '--name', 'web']);
+      const r = ccmkit(['convert', out, '--passphrase', 'storepw', '--to', 'scm-import', '--name', 'web']);
       expect(r.code, r.stderr).toBe(0);
       expectSame(JSON.parse(r.stdout), P.rsa);
     }
-    // A JKS whose key has its own password: refused without it, converted with --key-password.
+    // A JKS whose key has its own password: refused without it, converted with --key-passphrase.
     const kp = join(P.dir, 'kt-keypass.jks');
     expect(run('keytool', ['-importkeystore', '-noprompt', '-srckeystore', p12, '-srcstoretype', 'PKCS12', '-srcstorepass', 'storepw', '-destkeystore', kp, '-deststoretype', 'JKS', '-deststorepass', 'storepw', '-destkeypass', 'keypw1']).code).toBe(0);
-    const no = ccmkit(['convert', kp, '--password', 'storepw', '--to', 'scm-import', '--name', 'web']);
+    const no = ccmkit(['convert', kp, '--passphrase', 'storepw', '--to', 'scm-import', '--name', 'web']);
     expect(no.code).toBe(1);
     expect(no.stderr).toMatch(/Wrong password for key entry "web"/);
-    const yes = ccmkit(['convert', kp, '--password', 'storepw', '--key-password', 'keypw1', '--to', 'scm-import', '--name', 'web']);
+    const yes = ccmkit(['convert', kp, '--passphrase', 'storepw', '--key-passphrase', 'keypw1', '--to', 'scm-import', '--name', 'web']);
     expect(yes.code, yes.stderr).toBe(0);
     expectSame(JSON.parse(yes.stdout), P.rsa);
   });
@@ -319,21 +319,21 @@ describe('ccmkit convert', () => {
     // Wrong PFX password; truncated PFX; MAC failure.
     const pfx = join(dir, 'a.pfx');
     openssl(['pkcs12', '-export', '-in', P.ec.all, '-inkey', P.ec.keyFile, '-out', pfx, '-passout', 'pass:pw']);
-    const w = ccmkit(['convert', pfx, '--password', 'bad', '--to', 'pem', '-o', out]);
+    const w = ccmkit(['convert', pfx, '--passphrase', 'bad', '--to', 'pem', '-o', out]);
     expect(w.code).toBe(1);
     expect(w.stderr).toMatch(/Wrong password/);
     expect(w.stderr).not.toMatch(/MAC error/);
     const bytes = readFileSync(pfx);
     writeFileSync(join(dir, 'cut.pfx'), bytes.subarray(0, 300));
-    const c = ccmkit(['convert', join(dir, 'cut.pfx'), '--password', 'pw', '--to', 'pem', '-o', out]);
+    const c = ccmkit(['convert', join(dir, 'cut.pfx'), '--passphrase', 'pw', '--to', 'pem', '-o', out]);
     expect(c.code).toBe(1);
     expect(c.stderr).not.toMatch(/at .*\.js/);
     // A JKS with a flipped byte: the integrity check fails.
-    expect(ccmkit(['export', '--type', 'TOMCAT', ...exportArgs(P.ec), '--name', 't', '--password', 'storepw', '-o', dir]).code).toBe(0);
+    expect(ccmkit(['export', '--type', 'TOMCAT', ...exportArgs(P.ec), '--name', 't', '--out-password', 'storepw', '-o', dir]).code).toBe(0);
     const jks = zipFiles(join(dir, 't_tomcat.zip'))['server.jks']!;
     jks[100] = jks[100]! ^ 1;
     writeFileSync(join(dir, 'bad.jks'), jks);
-    const j = ccmkit(['convert', join(dir, 'bad.jks'), '--password', 'storepw', '--to', 'pem', '-o', out]);
+    const j = ccmkit(['convert', join(dir, 'bad.jks'), '--passphrase', 'storepw', '--to', 'pem', '-o', out]);
     expect(j.code).toBe(1);
     expect(j.stderr).toMatch(/integrity hash/);
     expect(existsSync(out)).toBe(false);

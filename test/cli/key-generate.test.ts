@@ -41,7 +41,7 @@ describe('key generate', () => {
 
   it.each(['RSA2048', 'EC256', 'EC384'])('--encrypt writes PBES2/PBKDF2/AES-256-CBC PKCS#8 that openssl pkey -passin decrypts (%s)', (alg) => {
     const p = f(`enc-${alg}.key`);
-    const r = ccmkit(['key', 'generate', '--algorithm', alg, '--encrypt', '--out', p], { env: { ...process.env, CCMKIT_PASSPHRASE: 'correct horse battery' } });
+    const r = ccmkit(['key', 'generate', '--algorithm', alg, '--encrypt', '--out', p], { env: { ...process.env, CCMKIT_OUT_PASSWORD: 'correct horse battery' } });
     expect(r.code, r.stderr).toBe(0);
     expect(mode(p)).toBe(0o600);
     const pem = readFileSync(p, 'utf8');
@@ -65,39 +65,49 @@ describe('key generate', () => {
 
   it('a non-ASCII passphrase is used as UTF-8, as OpenSSL reads it', () => {
     const p = f('enc-utf8.key');
-    const env = { ...process.env, CCMKIT_PASSPHRASE: 'pässwörd 证书' };
+    const env = { ...process.env, CCMKIT_OUT_PASSWORD: 'pässwörd 证书' };
     expect(ccmkit(['key', 'generate', '--algorithm', 'EC256', '--encrypt', '--out', p], { env }).code).toBe(0);
-    const r = run('openssl', ['pkey', '-in', p, '-passin', 'env:CCMKIT_PASSPHRASE', '-check', '-noout'], { env });
+    const r = run('openssl', ['pkey', '-in', p, '-passin', 'env:CCMKIT_OUT_PASSWORD', '-check', '-noout'], { env });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Key is valid');
   });
 
-  it('--passphrase-file reads the first line; the key decrypts with exactly that line', () => {
+  it('--out-password-file reads the first line; the key decrypts with exactly that line', () => {
     const pf = f('pass.txt');
     writeFileSync(pf, 'line one secret\nsecond line ignored\n');
     const p = f('enc-file.key');
-    const r = ccmkit(['key', 'generate', '--algorithm', 'EC256', '--encrypt', '--passphrase-file', pf, '--out', p], { env: { ...process.env, CCMKIT_PASSPHRASE: 'not this one' } });
+    const r = ccmkit(['key', 'generate', '--algorithm', 'EC256', '--encrypt', '--out-password-file', pf, '--out', p], { env: { ...process.env, CCMKIT_OUT_PASSWORD: 'not this one' } });
     expect(r.code, r.stderr).toBe(0);
     expect(openssl(['pkey', '-in', p, '-passin', `file:${pf}`, '-check', '-noout'])).toContain('Key is valid');
   });
 
-  it.each([['--passphrase', 'x'], ['--passphrase=x'], ['--password', 'x']])('refuses %s on the command line with a usage error that says why', (...flag) => {
+  it('--out-password on the command line works but warns once on stderr, without echoing the value', () => {
+    const p = f('argv.key');
+    const r = ccmkit(['key', 'generate', '--algorithm', 'EC256', '--encrypt', '--out-password', 'argv-s3cret', '--out', p]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.match(/warning: --out-password on the command line is visible to other users/g)).toHaveLength(1);
+    expect(r.stderr).toContain('--out-password-file');
+    expect(r.stderr + r.stdout).not.toContain('argv-s3cret');
+    expect(openssl(['pkey', '-in', p, '-passin', 'pass:argv-s3cret', '-check', '-noout'])).toContain('Key is valid');
+  });
+
+  it.each([['--passphrase', 'x'], ['--password', 'x']])('%s (the secret that opens inputs) is not the new key\'s password: usage error, nothing written', (...flag) => {
     const p = f('never.key');
     const r = ccmkit(['key', 'generate', '--algorithm', 'EC256', '--encrypt', ...flag, '--out', p]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/CCMKIT\.0001: --pass\w+ is not accepted: a secret on the command line is visible to other users/);
-    expect(r.stderr).toContain('--passphrase-file');
-    expect(r.stderr).not.toContain('x.');
+    expect(r.stderr).toMatch(/CCMKIT\.0001: unknown option --pass\w+/);
+    expect(r.stderr).toContain('--out-password-file');
     expect(existsSync(p)).toBe(false);
   });
 
-  it('--encrypt without any passphrase source is a usage error and writes nothing', () => {
-    const env = { ...process.env };
-    delete env.CCMKIT_PASSPHRASE;
+  it('--encrypt without any password source (and no terminal) is a usage error and writes nothing', () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, CCMKIT_PASSPHRASE: 'opens inputs only' };
+    delete env.CCMKIT_OUT_PASSWORD;
     const p = f('nopass.key');
     const r = ccmkit(['key', 'generate', '--algorithm', 'EC256', '--encrypt', '--out', p], { env });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--encrypt needs a passphrase');
+    expect(r.stderr).toContain('--encrypt needs a password: --out-password-file F, $CCMKIT_OUT_PASSWORD');
+    expect(r.stderr).toContain('$CCMKIT_PASSPHRASE opens inputs');
     expect(existsSync(p)).toBe(false);
   });
 
@@ -127,15 +137,15 @@ describe('key generate', () => {
 
   it.each([
     ['unknown algorithm', ['--algorithm', 'EC521'], 1, /PCA\.00020102: unknown key algorithm "EC521"/],
-    ['lower-case name is not CCM\'s', ['--algorithm', 'rsa1024'], 1, /PCA\.00020102/],
+    ['not CCM\'s, in lower case', ['--algorithm', 'rsa1024'], 1, /PCA\.00020102/],
     ['pkcs1 for EC', ['--algorithm', 'EC256', '--format', 'pkcs1'], 2, /pkcs1 holds RSA keys only/],
     ['sec1 for RSA', ['--algorithm', 'RSA2048', '--format', 'sec1'], 2, /sec1 holds EC keys only/],
-    ['unknown format', ['--algorithm', 'EC256', '--format', 'pem'], 2, /--format must be one of/],
+    ['unknown format', ['--algorithm', 'EC256', '--format', 'pem'], 2, /--format "pem" is not one of pkcs8, pkcs1, sec1/],
     ['encrypt + pkcs1', ['--algorithm', 'RSA2048', '--format', 'pkcs1', '--encrypt'], 2, /--encrypt writes encrypted PKCS#8/],
     ['no algorithm', [], 2, /--algorithm is required/],
   ])('%s: clear error, no key file', (_name, args, code, msg) => {
     const p = f(`bad-${String(_name).replace(/\W/g, '')}.key`);
-    const r = ccmkit(['key', 'generate', ...(args as string[]), '--out', p], { env: { ...process.env, CCMKIT_PASSPHRASE: 'pw' } });
+    const r = ccmkit(['key', 'generate', ...(args as string[]), '--out', p], { env: { ...process.env, CCMKIT_OUT_PASSWORD: 'pw' } });
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(msg as RegExp);
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);

@@ -14,7 +14,8 @@ const P = (d: Buffer): string => pem('CERTIFICATE', d);
 
 describe('ccmkit validate', () => {
   it('scm-import: valid body exits 0; the JSON carries CCM fields', () => {
-    writeFileSync(p('ok.json'), JSON.stringify({ name: 'ok_cert', certificate: P(c.leaf.der), certificate_chain: P(c.intermediates[0]!.der), private_key: keyPem(c.leaf.key) }));
+    // The whole chain, root included: CCM accepts it without the root, but validate would warn.
+    writeFileSync(p('ok.json'), JSON.stringify({ name: 'ok_cert', certificate: P(c.leaf.der), certificate_chain: P(c.intermediates[0]!.der) + P(c.root.der), private_key: keyPem(c.leaf.key) }));
     const r = ccmkit(['validate', 'scm-import', '--json', '--at', '2025-06-01T00:00:00Z', p('ok.json')]);
     expect(JSON.parse(r.stdout)).toEqual({ valid: true, status: 200, findings: [] });
     expect(r.code).toBe(0);

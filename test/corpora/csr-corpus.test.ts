@@ -4,18 +4,18 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CORPORA, ccmkit, jsonLines } from '../helpers/run.js';
+import { CORPORA, HAVE_CORPORA, ccmkit, jsonLines } from '../helpers/run.js';
 
 const DIR = join(CORPORA, 'pyca/x509-requests');
 const manifest = new Map<string, { openssl: 'OK' | 'FAIL'; pyca: string }>();
-for (const line of readFileSync(join(CORPORA, 'pyca/csr-manifest.txt'), 'utf8').split('\n')) {
+for (const line of HAVE_CORPORA ? readFileSync(join(CORPORA, 'pyca/csr-manifest.txt'), 'utf8').split('\n') : []) {
   if (!line || line.startsWith('#')) continue;
   const [file, pyca, ossl] = line.split(' | ');
   manifest.set(file!.trim(), { pyca: pyca!.trim(), openssl: ossl!.trim().replace('openssl=', '') as 'OK' | 'FAIL' });
 }
 
-describe('pyca CSR corpus', () => {
-  const files = readdirSync(DIR).sort();
+describe.skipIf(!HAVE_CORPORA)('pyca CSR corpus', () => {
+  const files = HAVE_CORPORA ? readdirSync(DIR).sort() : [];
   it('has a manifest line for every file', () => {
     expect(files.length).toBeGreaterThanOrEqual(25);
     for (const f of files) expect(manifest.has(f), f).toBe(true);

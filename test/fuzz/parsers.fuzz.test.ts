@@ -2,8 +2,6 @@
 // the only way out is a value or a typed error (DerError inside the engine,
 // CcmError at the service edge). Bounded run counts keep CI fast; the seed is
 // printed by fast-check on failure so any counter-example can be replayed.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCertificate } from '../../src/engine/certificate.js';
@@ -13,20 +11,20 @@ import { CcmError } from '../../src/engine/errors.js';
 import { readInput } from '../../src/engine/input.js';
 import { parsePrivateKey } from '../../src/engine/privatekey.js';
 import { inspectObject } from '../../src/service/inspect.js';
-import { CORPORA } from '../helpers/run.js';
+import { corpusFile } from '../helpers/run.js';
 import { issue, key, keyPem, pem } from '../helpers/pki.js';
 
 const k = key('EC256');
 const SEEDS: Buffer[] = [
-  readFileSync(join(CORPORA, 'pyca/x509-requests/rsa_sha256.der')),
-  readFileSync(join(CORPORA, 'pyca/x509-requests/ec_sha256.der')),
+  corpusFile('pyca/x509-requests/rsa_sha256.der'),
+  corpusFile('pyca/x509-requests/ec_sha256.der'),
   issue({ cn: 'fuzz.example', key: k, sans: [{ type: 'DNS', value: 'fuzz.example' }, { type: 'IP', value: '10.0.0.1' }] }).der,
   k.export({ type: 'pkcs8', format: 'der' }),
   k.export({ type: 'sec1', format: 'der' }),
   Buffer.from(keyPem(k)),
   Buffer.from(pem('CERTIFICATE', issue({ cn: 'pem.fuzz' }).der, '\r\n')),
-  readFileSync(join(CORPORA, 'pyca/x509-custom/crl_all_reasons.pem')),
-];
+  corpusFile('pyca/x509-custom/crl_all_reasons.pem'),
+].filter((b): b is Buffer => b !== undefined);
 
 /** A seed with 1-8 random edits: byte flips, truncation, insertion, length-octet bumps. */
 const mutated = fc

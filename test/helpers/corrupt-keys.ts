@@ -72,7 +72,7 @@ export function hugeRsaKey(bits: number): Buffer {
   const rand = (b: number): bigint => {
     const bytes = Buffer.alloc(b / 8);
     for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
-    bytes[0]! |= 0x80;
+    bytes[0]! |= 0xc0; // two top bits: the product of two such halves has exactly `bits` bits
     bytes[bytes.length - 1]! |= 1;
     return BigInt('0x' + bytes.toString('hex'));
   };

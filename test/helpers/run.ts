@@ -1,12 +1,23 @@
 // Subprocess helpers: the real ccmkit binary, openssl, keytool.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const SHARED = resolve(ROOT, '../shared');
 export const CORPORA = join(SHARED, 'corpora');
+/**
+ * The third-party corpora live beside the repository (../shared/corpora),
+ * never in it. A clone without them still runs every other test: the tests
+ * that read them skip, and the global setup says so once. .ci/run requires them.
+ */
+export const HAVE_CORPORA = existsSync(CORPORA);
+
+/** A corpus file, or undefined when ../shared/corpora is missing (its tests are skipped). */
+export function corpusFile(rel: string): Buffer | undefined {
+  return HAVE_CORPORA ? readFileSync(join(CORPORA, rel)) : undefined;
+}
 export const BIN = join(ROOT, 'bin/ccmkit');
 
 export interface RunResult {
@@ -66,4 +77,11 @@ export function jsonLines(s: string): Record<string, unknown>[] {
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** Every file of a zip, read by Python's zipfile (an independent reader, and synchronous). */
+export function unzipWithPython(path: string): Record<string, Buffer> {
+  const r = run('python3', ['-c', 'import zipfile,sys,json,base64\nz=zipfile.ZipFile(sys.argv[1])\nprint(json.dumps({n: base64.b64encode(z.read(n)).decode() for n in z.namelist() if not n.endswith("/")}))', path]);
+  if (r.code !== 0) throw new Error(`python zipfile could not read ${path}: ${r.stderr}`);
+  return Object.fromEntries(Object.entries(JSON.parse(r.stdout) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
 }

@@ -92,8 +92,8 @@ describe('key match', () => {
     expect(code).toBe(1);
   });
 
-  it('decrypts encrypted PKCS#8 and legacy PEM keys with --password / CCMKIT_PASSPHRASE / --passphrase-file', () => {
-    expect(match([p('enc.key'), p('enc.crt'), '--password', 's3cret pw']).code).toBe(0);
+  it('decrypts encrypted PKCS#8 and legacy PEM keys with --passphrase / CCMKIT_PASSPHRASE / --passphrase-file', () => {
+    expect(match([p('enc.key'), p('enc.crt'), '--passphrase', 's3cret pw']).code).toBe(0);
     const viaEnv = match([p('enc.key'), p('enc.crt')], { CCMKIT_PASSPHRASE: 's3cret pw' });
     expect(viaEnv.j.pairs).toHaveLength(1);
     writeFileSync(p('pw.txt'), 'legacy\n');
@@ -102,7 +102,7 @@ describe('key match', () => {
   });
 
   it('says "wrong password" (and never echoes it) when the password is wrong, and asks for one when absent', () => {
-    const r = ccmkit(['key', 'match', p('enc.key'), p('enc.crt'), '--password', 'not-it-XYZ']);
+    const r = ccmkit(['key', 'match', p('enc.key'), p('enc.crt'), '--passphrase', 'not-it-XYZ']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/Wrong password/);
     expect(r.stdout + r.stderr).not.toContain('not-it-XYZ');

@@ -75,6 +75,15 @@ describe('EC point off the curve', () => {
   });
 });
 
+describe('EC point off the curve in a PCA CA import', () => {
+  it('validate pca-import-ca names the invalid key', () => {
+    const csr = f('ca-req.csr', pem('CERTIFICATE REQUEST', csrWithSpki(offSpki, ec, 'offcurve.example')));
+    const r = ccmkit(['validate', 'pca-import-ca', '--json', '--csr', csr, '--certificate', OFF_CERT, '--certificate-chain', CA]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/public key is invalid: EC point is not on the curve/);
+  });
+});
+
 describe.each(RSA_BAD)('RSA with %s', (name, spki) => {
   const id = name.replace(/\W+/g, '-');
   it('openssl pkey -pubcheck refuses it, and so does ccmkit', () => {

@@ -20,10 +20,9 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { createServer, Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readZip } from '../../src/service/zip.js';
 import { certsIn, pkiFiles, type PkiFiles } from '../helpers/keystores.js';
 import { REF } from '../helpers/pki.js';
-import { ccmkit, ROOT, tempDir } from '../helpers/run.js';
+import { ccmkit, ROOT, tempDir, unzipWithPython } from '../helpers/run.js';
 
 const tmp = tempDir('ccmkit-servers-');
 afterAll(tmp.cleanup);
@@ -101,9 +100,9 @@ function exportBundle(f: PkiFiles, type: string, dir: string): Record<string, Bu
   const r = ccmkit(['export', '--type', type, '--certificate', f.leaf, '--certificate-chain', f.chain, '--private-key', f.keyFile, '--name', 'srv', '-o', dir]);
   if (r.code !== 0) throw new Error(`export failed: ${r.stderr}`);
   const files: Record<string, Buffer> = {};
-  for (const e of readZip(readFileSync(join(dir, `srv_${type.toLowerCase()}.zip`)))) {
-    files[e.name] = e.data;
-    writeFileSync(join(dir, e.name), e.data, { mode: 0o600 });
+  for (const [name, data] of Object.entries(unzipWithPython(join(dir, `srv_${type.toLowerCase()}.zip`)))) {
+    files[name] = data;
+    writeFileSync(join(dir, name), data, { mode: 0o600 });
   }
   return files;
 }

@@ -3,13 +3,15 @@ import { pemChunks } from '../../engine/crl.js';
 import { usageError } from '../../engine/errors.js';
 import { buildCrlRequest, type FileBytes } from '../../service/crl.js';
 import { parseArgs, parseAt } from '../args.js';
-import { out, passwordFrom, printJson, readInputFile } from '../io.js';
+import { AT, FORCE, JSON_FLAG, OUT, enumKey, parseEnum } from '../flags.js';
+import { err, now, out, printJson, readInputFile } from '../io.js';
 import { printFindingsTo } from '../report.js';
-import { fileChunks, writeAtomic, writeStdout } from '../write.js';
+import { secretFlags, withInputSecrets } from '../secrets.js';
+import { checkTargets, fileChunks, writeFile, writeStdout } from '../write.js';
 
 export const help = `Usage: ccmkit crl build --ca-cert F --ca-key F --revoked FILE --crl-number N --valid-days D
            [--at ISO8601] [--base-crl F] [--freshest-crl URI]... [--signature-algorithm SHA256|SHA384|SHA512]
-           [--out F] [--der] [--password P | --passphrase-file F] [--json]
+           [-o F [--force]] [--format pem|der] [--passphrase-file F] [--json]
 
 Builds and signs an RFC 5280 v2 CRL for a CA whose certificate and key you
 hold, the CRL a CCM private CA publishes (ccm-api-reference 4.2.1.2
@@ -36,8 +38,10 @@ With --base-crl, FILE is still the CA's complete revoked list; ccmkit writes
 the delta against the base: new serials, changed reasons, and removeFromCRL
 for certificates taken off CERTIFICATE_HOLD.
 
-The output is written atomically (temporary file, then rename): it is either
-complete or absent.
+The output is written atomically (temporary file, then link or rename): it is
+either complete or absent, never replaces a file without --force, and never
+one of the command's own inputs (--ca-key, --ca-cert, ...), even with --force.
+Without -o the CRL goes to standard output (\`| head\` ends it quietly).
 
 Options:
   --ca-cert F               the CA certificate (PEM or DER; the first certificate is used)
@@ -52,22 +56,29 @@ Options:
                             parties such as OpenSSL use a delta CRL only when the
                             complete CRL or the certificate names one
   --signature-algorithm H   SHA256 (default), SHA384 or SHA512
-  --out F                   write here (default standard output)
-  --der                     DER instead of PEM
-  --password P, --passphrase-file F   password of an encrypted CA key (or $CCMKIT_PASSPHRASE)
-  --json                    print a JSON summary (with --out) or the findings
+  -o, --out F               write the CRL to F (default: standard output)
+  --force                   replace an existing F (atomically)
+  --format pem|der          the CRL's encoding (default pem)
+  --passphrase-file F       opens an encrypted CA key (first line of F); or
+                            $CCMKIT_PASSPHRASE, or a prompt on a terminal
+  --passphrase P            the same on the command line (works, but warns: visible in ps)
+  --json                    a JSON summary (without -o it carries the CRL itself:
+                            "crl" as PEM, or "crl_der_base64"); findings on failure
   -h, --help                this help
 
 Examples:
   ccmkit crl build --ca-cert ca.pem --ca-key ca.key --revoked revoked.csv \\
-      --crl-number 12 --valid-days 7 --out ca.crl
+      --crl-number 12 --valid-days 7 -o ca.crl
   ccmkit crl build --ca-cert ca.pem --ca-key ca.key --revoked revoked.json \\
-      --crl-number 13 --valid-days 7 --base-crl ca.crl --out delta.crl --json
+      --crl-number 13 --valid-days 7 --base-crl ca.crl -o delta.crl --json
+  ccmkit crl build ... --format der | openssl crl -inform DER -noout -text
 
 Exit codes:
   0  the CRL was written
-  1  an input was rejected (findings printed, with CCM error codes); nothing written
-  2  usage error or unreadable file`;
+  1  an input was rejected (findings printed, with CCM error codes), a file is
+     missing or unreadable, or the output exists (without --force) or cannot be
+     written; nothing written
+  2  usage error`;
 
 /** --freshest-crl values must be URIs (they become GeneralName uniformResourceIdentifier). */
 function freshest(uris: string[]): string[] {
@@ -79,35 +90,45 @@ function freshest(uris: string[]): string[] {
 
 export async function run(argv: string[]): Promise<number> {
   const p = parseArgs(argv, {
-    json: { type: 'bool' },
-    der: { type: 'bool' },
+    ...JSON_FLAG,
+    format: { type: 'string' },
     'ca-cert': { type: 'string' },
     'ca-key': { type: 'string' },
     revoked: { type: 'string' },
     'crl-number': { type: 'string' },
     'valid-days': { type: 'string' },
-    at: { type: 'string' },
+    ...AT,
     'base-crl': { type: 'string' },
     'freshest-crl': { type: 'multi' },
     'signature-algorithm': { type: 'string' },
-    out: { type: 'string' },
-    password: { type: 'string' },
-    'passphrase-file': { type: 'string' },
+    ...OUT,
+    ...FORCE,
+    ...secretFlags('input'),
   });
   if (p.positionals.length) throw usageError(`crl build takes no positional arguments (got "${p.positionals[0]}")`);
   for (const f of ['ca-cert', 'ca-key', 'revoked', 'crl-number', 'valid-days']) {
     if (!p.str.has(f)) throw usageError(`crl build needs --${f}`);
   }
   const json = p.bool.has('json');
+  const der = parseEnum('format', p.str.get('format') ?? 'pem', ['pem', 'der'] as const) === 'der';
+  const force = p.bool.has('force');
+  const outPath = p.str.get('out') === '-' ? undefined : p.str.get('out');
+  const inputPaths = ['ca-cert', 'ca-key', 'revoked', 'base-crl'].map((f) => p.str.get(f)).filter((f): f is string => f !== undefined);
+  if (outPath !== undefined) checkTargets([outPath], { force, inputs: inputPaths });
   const file = (flag: string): FileBytes => {
     const path = p.str.get(flag)!;
     return { bytes: readInputFile(path), source: path };
   };
-  const at = parseAt(p.str.get('at'), () => new Date());
-  const res = buildCrlRequest({
-    caCert: file('ca-cert'),
-    caKey: file('ca-key'),
-    password: passwordFrom(p),
+  const at = parseAt(p.str.get('at'), now);
+  const caCert = file('ca-cert');
+  const caKey = file('ca-key');
+  const sigAlg = p.str.get('signature-algorithm');
+  // Any case; a hash CCM does not take is refused by the service with PCA.00020103.
+  const signatureAlgorithm = sigAlg === undefined ? undefined : (['SHA256', 'SHA384', 'SHA512'].find((h) => enumKey(h) === enumKey(sigAlg)) ?? sigAlg);
+  const res = withInputSecrets(p, (s) => buildCrlRequest({
+    caCert,
+    caKey,
+    password: s.input,
     revoked: (() => {
       const f = fileChunks(p.str.get('revoked')!);
       return { bytes: f.chunks, size: f.size, source: p.str.get('revoked')! };
@@ -117,24 +138,29 @@ export async function run(argv: string[]): Promise<number> {
     at,
     ...(p.str.has('base-crl') ? { baseCrl: file('base-crl') } : {}),
     ...(p.multi.has('freshest-crl') ? { freshestCrl: freshest(p.multi.get('freshest-crl')!) } : {}),
-    ...(p.str.has('signature-algorithm') ? { signatureAlgorithm: p.str.get('signature-algorithm')! } : {}),
-  });
-  const outPath = p.str.get('out');
+    ...(signatureAlgorithm !== undefined ? { signatureAlgorithm } : {}),
+  }));
   if (!res.crl || hasErrors(res.findings)) {
-    if (json) printJson({ error_code: res.findings[0]?.code, error_msg: res.findings[0]?.message, findings: res.findings });
+    const first = res.findings.find((f) => f.severity === 'error') ?? res.findings[0];
+    if (json) printJson({ status: 400, error_code: first?.code, error_msg: first?.message, findings: res.findings });
     else {
       const n = res.findings.filter((f) => f.severity === 'error').length;
       // Findings go to stderr: standard output may be the CRL pipe.
-      process.stderr.write(`ccmkit: CRL not built: ${n} problem(s)\n`);
-      printFindingsTo(res.findings, (l) => process.stderr.write(l + '\n'));
+      err(`ccmkit: CRL not built: ${n} problem(s)`);
+      printFindingsTo(res.findings, err);
     }
     return 1;
   }
-  const pieces = p.bool.has('der') ? res.crl.chunks : pemChunks('X509 CRL', res.crl.chunks);
-  if (outPath) writeAtomic(outPath, pieces);
-  else writeStdout(pieces);
+  const pieces = der ? res.crl.chunks : pemChunks('X509 CRL', res.crl.chunks);
+  if (outPath) await writeFile(outPath, pieces, { force });
+  else if (json) {
+    // The report carries the CRL: stdout holds one JSON document, never a CRL and a report mixed.
+    const bytes = Buffer.concat([...pieces].map((x) => (typeof x === 'string' ? Buffer.from(x, 'latin1') : Buffer.from(x))));
+    printJson({ format: der ? 'DER' : 'PEM', ...res.summary, findings: res.findings, ...(der ? { crl_der_base64: bytes.toString('base64') } : { crl: bytes.toString('latin1') }) });
+    return 0;
+  } else writeStdout(pieces);
   if (outPath) {
-    if (json) printJson({ out: outPath, format: p.bool.has('der') ? 'DER' : 'PEM', ...res.summary, findings: res.findings });
+    if (json) printJson({ out: outPath, format: der ? 'DER' : 'PEM', ...res.summary, findings: res.findings });
     else {
       const s = res.summary!;
       out(`${outPath}: ${s.base_crl_number ? `delta CRL (base ${s.base_crl_number})` : 'CRL'} #${s.crl_number}, ${s.revoked_count} revoked, ${s.signature_algorithm}`);
@@ -144,6 +170,6 @@ export async function run(argv: string[]): Promise<number> {
       out(`  size         ${s.size} bytes DER, sha256 ${s.sha256}`);
       printFindingsTo(res.findings, out);
     }
-  } else printFindingsTo(res.findings, (l) => process.stderr.write(l + '\n'));
+  } else printFindingsTo(res.findings, err);
   return 0;
 }

@@ -2,6 +2,7 @@ import { crlEntries } from '../../engine/crl.js';
 import { usageError } from '../../engine/errors.js';
 import { crlView, entryView, loadCertificate, loadCrl } from '../../service/crl.js';
 import { parseArgs } from '../args.js';
+import { JSON_FLAG } from '../flags.js';
 import { out, readInputFile } from '../io.js';
 import { readCrlFile } from '../read-large.js';
 import { writeStdout } from '../write.js';
@@ -25,21 +26,24 @@ Examples:
   ccmkit crl inspect ca.crl
   ccmkit crl inspect ca.crl --ca-cert ca.pem --json | jq '.revoked[] | select(.reason=="KEY_COMPROMISE")'
 
+Output ends quietly when its reader does (\`ccmkit crl inspect big.crl | head\`).
+
 Exit codes:
   0  the CRL was read (and verified, with --ca-cert)
-  1  the CRL does not verify against --ca-cert, or an entry is malformed
-  2  the file is not a readable CRL, or a usage error`;
+  1  the CRL does not verify against --ca-cert, an entry is malformed, the file
+     is missing or is not a readable CRL
+  2  usage error`;
 
 export async function run(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, { json: { type: 'bool' }, 'ca-cert': { type: 'string' }, limit: { type: 'string' } });
+  const p = parseArgs(argv, { ...JSON_FLAG, 'ca-cert': { type: 'string' }, limit: { type: 'string' } });
   if (p.positionals.length !== 1) throw usageError('crl inspect needs exactly one CRL file');
   const path = p.positionals[0]!;
   const limitText = p.str.get('limit');
   if (limitText !== undefined && !/^\d+$/.test(limitText)) throw usageError('--limit takes a non-negative integer');
   const limit = limitText === undefined ? Infinity : Number(limitText);
-  const crl = loadCrl(readCrlFile(path));
+  const crl = loadCrl(path === '-' ? { bytes: readInputFile(path), source: 'stdin' } : readCrlFile(path));
   const ca = p.str.has('ca-cert') ? loadCertificate({ bytes: readInputFile(p.str.get('ca-cert')!), source: p.str.get('ca-cert')! }, 'CA certificate') : undefined;
-  const view = crlView(crl, path, ca);
+  const view = crlView(crl, path === '-' ? 'stdin' : path, ca);
   let entryProblems = 0;
   if (p.bool.has('json')) {
     // Streamed: a million entries never become one string.
@@ -62,7 +66,7 @@ export async function run(argv: string[]): Promise<number> {
     };
     writeStdout(toUtf8(pieces()));
   } else {
-    out(`${path}: CRL v${view.version}${view.base_crl_number ? ` (delta of CRL #${view.base_crl_number})` : ''}, ${view.revoked_count} revoked`);
+    out(`${view.source}: CRL v${view.version}${view.base_crl_number ? ` (delta of CRL #${view.base_crl_number})` : ''}, ${view.revoked_count} revoked`);
     const row = (k: string, v: string | null | undefined): void => {
       if (v !== undefined && v !== null) out(`  ${k.padEnd(13)}${v}`);
     };

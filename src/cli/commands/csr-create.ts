@@ -4,15 +4,19 @@ import type { DistinguishedName } from '../../engine/name.js';
 import { CcmError, usageError } from '../../engine/errors.js';
 import { parseJson } from '../../engine/json.js';
 import { csrCreate, loadOnePrivateKey, type BodyRequest } from '../../service/csr-create.js';
+import { KEY_ALGORITHMS } from '../../engine/keygen.js';
 import { parseArgs } from '../args.js';
-import { printJson, readInputFile, refuseSecretFlags, secretFrom, writeNewFile } from '../io.js';
+import { FORCE, JSON_FLAG, OUT, enumKey, parseEnum } from '../flags.js';
+import { err, out, printJson, readInputFile } from '../io.js';
 import { printFindings } from '../report.js';
+import { secretFlags, withInputSecrets } from '../secrets.js';
+import { checkTargets, writeFile } from '../write.js';
 
 export const help = `Usage: ccmkit csr create --key F (--subject-json DN.json | --cn CN [DN options])
                          [--san TYPE:VALUE]... [--key-usage U,...] [--extended-key-usage E,...]
                          [--ca [--path-length N]] [--hash SHA256|SHA384|SHA512] [--algorithm ALG]
                          [--body scm-upload --name N | --body pca-issue --issuer-id ID --validity T:V
-                          [--type ENTITY_CERT|INTERMEDIATE_CA]] [--out F [--force]] [--json]
+                          [--type ENTITY_CERT|INTERMEDIATE_CA]] [-o F [--force]] [--passphrase-file F] [--json]
 
 Makes a PKCS#10 CSR signed with the private key F, within CCM's rules: DN
 fields with CCM's names and limits (common_name 1-64, country [A-Za-z]{2},
@@ -29,10 +33,12 @@ With --body, prints the request body instead of the PEM, validated first:
 The csr string uses \\n line breaks (JSON-escaped), no trailing newline.
 
 Options:
-  --key F                 the private key (PEM/DER, PKCS#8/PKCS#1/SEC1; encrypted keys
-                          read the passphrase from --passphrase-file or $CCMKIT_PASSPHRASE)
-  --passphrase-file F     passphrase of an encrypted --key (first line of F)
-  --algorithm ALG         fail unless the key is ALG (RSA2048, RSA4096, EC256, EC384)
+  --key F                 the private key (PEM/DER, PKCS#8/PKCS#1/SEC1, encrypted or not;
+                          - reads standard input)
+  --passphrase-file F     opens an encrypted --key (first line of F); or
+                          $CCMKIT_PASSPHRASE, or a prompt on a terminal
+  --passphrase P          the same on the command line (works, but warns: visible in ps)
+  --algorithm ALG         fail unless the key is ALG (RSA2048, RSA4096, EC256, EC384; any case)
   --subject-json F        {"common_name":..,"country":..,"state":..,"locality":..,
                           "organization":..,"organizational_unit":..} (CCM's names)
   --cn, --country, --state, --locality, --organization, --organizational-unit
@@ -44,22 +50,22 @@ Options:
   --ca                    request a subordinate CA (basicConstraints CA:TRUE, critical;
                           key usage defaults to digitalSignature,keyCertSign,cRLSign)
   --path-length N         CA path length 0..6 (PCA.00020203); also the body's path_length
-  --hash H                SHA256 (default), SHA384 or SHA512
+  --hash H                SHA256 (default), SHA384 or SHA512 (any case)
   --body KIND             scm-upload or pca-issue (see above)
   --name N                scm-upload: the CSR's name (at most 63 characters)
   --issuer-id ID          pca-issue: the parent CA's id (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)
   --validity T:V          pca-issue: YEAR:1, MONTH:6, DAY:90 or HOUR:24 (at most 20 years)
   --type T                pca-issue: ENTITY_CERT (default) or INTERMEDIATE_CA (default with --ca)
-  --out F                 write to F instead of standard output (refuses to overwrite)
-  --force                 replace an existing --out file
+  -o, --out F             write to F instead of standard output (refuses to overwrite)
+  --force                 replace an existing F (atomically)
   --json                  print {"csr","file","subject","key_algorithm",...,"warnings"}
                           (with --body the body itself is printed)
   -h, --help              this help
 
 Examples:
-  ccmkit key generate --algorithm EC256 --out server.key
+  ccmkit key generate --algorithm EC256 -o server.key
   ccmkit csr create --key server.key --cn www.example.com --country CN --organization Example \\
-      --san DNS:www.example.com --san DNS:example.com --extended-key-usage serverAuth --out server.csr
+      --san DNS:www.example.com --san DNS:example.com --extended-key-usage serverAuth -o server.csr
   ccmkit csr create --key sub.key --subject-json sub-dn.json --ca --path-length 0 \\
       --body pca-issue --issuer-id 2cb2878b-6cd1-460d-bd25-afe655159bdc --validity YEAR:5 > issue.json
   ccmkit csr create --key server.key --cn www.example.com --san DNS:www.example.com \\
@@ -67,8 +73,8 @@ Examples:
 
 Exit codes:
   0  the CSR (or body) was written
-  1  a CCM rule is broken (the CCM error code is printed), the key cannot be read,
-     or the output cannot be written
+  1  a CCM rule is broken (the CCM error code is printed), the key is missing or
+     cannot be read, or the output exists (without --force) or cannot be written
   2  usage error`;
 
 const DN_FLAGS: [string, keyof DistinguishedName][] = [
@@ -83,10 +89,9 @@ const DN_FLAGS: [string, keyof DistinguishedName][] = [
 const list = (vals: string[] | undefined): string[] | undefined => vals?.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
 
 export async function run(argv: string[]): Promise<number> {
-  refuseSecretFlags(argv, ['passphrase', 'password', 'pass', 'passin']);
   const p = parseArgs(argv, {
     key: { type: 'string' },
-    'passphrase-file': { type: 'string' },
+    ...secretFlags('input'),
     algorithm: { type: 'string' },
     'subject-json': { type: 'string' },
     ...Object.fromEntries(DN_FLAGS.map(([f]) => [f, { type: 'string' as const }])),
@@ -101,9 +106,9 @@ export async function run(argv: string[]): Promise<number> {
     'issuer-id': { type: 'string' },
     validity: { type: 'string' },
     type: { type: 'string' },
-    out: { type: 'string', short: 'o' },
-    force: { type: 'bool' },
-    json: { type: 'bool' },
+    ...OUT,
+    ...FORCE,
+    ...JSON_FLAG,
   });
   if (p.positionals.length) throw usageError(`unexpected argument "${p.positionals[0]!.slice(0, 40)}"`);
   const keyFile = p.str.get('key');
@@ -143,21 +148,25 @@ export async function run(argv: string[]): Promise<number> {
   if (eku) request.extendedKeyUsage = eku;
   if (pathLength !== undefined) request.pathLength = pathLength;
   const hash = p.str.get('hash');
-  if (hash !== undefined) request.hash = hash.toUpperCase().replace('-', '');
+  // Any case, "sha-256" too; a hash CCM does not take goes on to be refused with PCA.00020103.
+  if (hash !== undefined) request.hash = ['SHA256', 'SHA384', 'SHA512'].find((h) => enumKey(h) === enumKey(hash)) ?? hash.toUpperCase();
 
   // --- body ---
   const body = bodyRequest(p.str, ca, pathLength);
 
-  // --- key, build, check ---
-  const keyBytes = readInputFile(keyFile);
-  const key = loadOnePrivateKey(keyBytes, keyFile === '-' ? 'stdin' : keyFile, secretFrom(p));
-  const alg = p.str.get('algorithm');
-  const res = csrCreate({ key, request, at: new Date(), ...(alg !== undefined ? { expectedAlgorithm: alg.toUpperCase() } : {}), ...(body ? { body } : {}) });
-
   const file = p.str.get('out');
   const toStdout = file === undefined || file === '-';
+  if (!toStdout) checkTargets([file], { force: p.bool.has('force'), inputs: [keyFile] });
+
+  // --- key, build, check ---
+  const keyBytes = readInputFile(keyFile);
+  const key = withInputSecrets(p, (s) => loadOnePrivateKey(keyBytes, keyFile === '-' ? 'stdin' : keyFile, s.input));
+  const alg = p.str.get('algorithm');
+  const expectedAlgorithm = alg === undefined ? undefined : (KEY_ALGORITHMS.find((a) => enumKey(a) === enumKey(alg)) ?? alg.toUpperCase());
+  const res = csrCreate({ key, request, at: new Date(), ...(expectedAlgorithm !== undefined ? { expectedAlgorithm } : {}), ...(body ? { body } : {}) });
+
   const text = res.body ? JSON.stringify(res.body, null, 2) + '\n' : res.pem;
-  if (!toStdout) writeNewFile(file, text, { mode: 0o644, force: p.bool.has('force') });
+  if (!toStdout) await writeFile(file, text, { force: p.bool.has('force') });
   if (p.bool.has('json') && !res.body) {
     printJson({
       csr: res.pem,
@@ -175,17 +184,18 @@ export async function run(argv: string[]): Promise<number> {
   } else if (toStdout) {
     process.stdout.write(text);
   } else {
-    process.stdout.write(`${file}: ${res.body ? `${body!.kind} request body` : 'CSR'} for ${res.report.subject} (${res.report.ccm_key_algorithm}, ${res.report.signature_algorithm}), signature verified\n`);
+    out(`${file}: ${res.body ? `${body!.kind} request body` : 'CSR'} for ${res.report.subject} (${res.report.ccm_key_algorithm}, ${res.report.signature_algorithm}), signature verified`);
   }
   if (res.warnings.length && !p.bool.has('json')) {
     // Warnings go to stderr so that stdout stays a clean PEM or JSON document.
-    printFindings(res.warnings, '  ', (line) => process.stderr.write(line + '\n'));
+    printFindings(res.warnings, '  ', err);
   }
   return 0;
 }
 
 function bodyRequest(str: Map<string, string>, ca: boolean, pathLength: number | undefined): BodyRequest | undefined {
-  const kind = str.get('body');
+  const kindText = str.get('body');
+  const kind = kindText === undefined ? undefined : parseEnum('body', kindText, ['scm-upload', 'pca-issue'] as const);
   const only = (flags: string[], forKind: string): void => {
     for (const f of flags) if (str.has(f) && kind !== forKind) throw usageError(`--${f} is for --body ${forKind}`);
   };
@@ -204,9 +214,8 @@ function bodyRequest(str: Map<string, string>, ca: boolean, pathLength: number |
     if (validityText === undefined) throw usageError('--body pca-issue needs --validity TYPE:VALUE, e.g. YEAR:1');
     const validity = parseValidityArg(validityText);
     if (!validity) throw new CcmError(400, 'PCA.00020109', `--validity "${validityText.slice(0, 30)}" is not TYPE:VALUE such as YEAR:1. Invalid validity period type or value. Only year, month, or day supported.`);
-    const typeText = str.get('type')?.toUpperCase();
-    if (typeText !== undefined && typeText !== 'ENTITY_CERT' && typeText !== 'INTERMEDIATE_CA') throw usageError(`--type must be ENTITY_CERT or INTERMEDIATE_CA, not "${typeText.slice(0, 30)}"`);
-    const type = (typeText ?? (ca ? 'INTERMEDIATE_CA' : undefined)) as 'ENTITY_CERT' | 'INTERMEDIATE_CA' | undefined;
+    const typeText = str.get('type');
+    const type = typeText !== undefined ? parseEnum('type', typeText, ['ENTITY_CERT', 'INTERMEDIATE_CA'] as const) : ca ? 'INTERMEDIATE_CA' : undefined;
     if (type === 'INTERMEDIATE_CA' && !ca) throw usageError('--type INTERMEDIATE_CA needs --ca, so that the CSR itself requests a CA');
     if (type === 'ENTITY_CERT' && ca) throw usageError('--ca requests a CA: use --type INTERMEDIATE_CA (the default with --ca), or drop --ca');
     const r: BodyRequest = { kind, issuerId, validity };
@@ -214,5 +223,5 @@ function bodyRequest(str: Map<string, string>, ca: boolean, pathLength: number |
     if (pathLength !== undefined) r.pathLength = pathLength;
     return r;
   }
-  throw usageError(`--body must be scm-upload or pca-issue, not "${kind.slice(0, 30)}"`);
+  return undefined;
 }

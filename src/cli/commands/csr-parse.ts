@@ -1,9 +1,13 @@
 import { statSync } from 'node:fs';
+import { WorkBudget } from '../../engine/budget.js';
 import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
+import type { InputObject, InputProblem } from '../../engine/input.js';
 import { parseArgs } from '../args.js';
 import { packJobs } from '../csr-parse-pack.js';
 import { errorHuman, errorJson, renderCsrs, verifyInThread, type CsrJob, type Rendered } from '../csr-parse-render.js';
-import { emptyLoaded, loadFileInto } from '../load.js';
+import { JSON_FLAG } from '../flags.js';
+import { err as errLine } from '../io.js';
+import { openFiles } from '../load.js';
 import { runChunks, startWorkers, workerBudget } from '../parallel.js';
 
 export const help = `Usage: ccmkit csr parse FILE... [--json]
@@ -14,7 +18,8 @@ subject_alternative_names, key_usage, extended_key_usage, basic_constraints,
 signature_valid and findings (CCM policy problems with their error codes).
 
 FILE may be PEM (one or many blocks, "CERTIFICATE REQUEST" or
-"NEW CERTIFICATE REQUEST"), DER, or a JSON body such as {"csr": "..."}.
+"NEW CERTIFICATE REQUEST"), DER, a JSON body such as {"csr": "..."}, or a zip
+of such files (files holding no PKI object are skipped and named).
 Use - for standard input.
 
 Options:
@@ -35,8 +40,9 @@ Environment:
 
 Exit codes:
   0  every CSR parsed, has a valid signature and fits CCM's policy
-  1  a CSR parsed but its signature is invalid or it is outside CCM's policy
-  2  an input is not a CSR at all, or a usage error`;
+  1  a CSR's signature is invalid or it is outside CCM's policy, an input is
+     not a CSR at all, or a file is missing or unreadable
+  2  usage error`;
 
 /**
  * Below this many CSRs everything stays on the main thread. A worker is ready
@@ -56,20 +62,25 @@ const MIN_CSR_PEM_BYTES = 400;
 const WORKER_URL = (): URL => new URL('../csr-parse-worker.js', import.meta.url);
 
 export async function run(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, { json: { type: 'bool' } });
+  const p = parseArgs(argv, { ...JSON_FLAG });
   if (p.positionals.length === 0) throw usageError('csr parse needs at least one FILE');
   const json = p.bool.has('json');
   const paths = p.positionals;
   const min = Number(process.env.CCMKIT_PARALLEL_MIN ?? PARALLEL_MIN);
-  const loaded = emptyLoaded();
+  const loaded = { objects: [] as InputObject[], problems: [] as InputProblem[], missing: [] as InputProblem[], skipped: [] as { source: string; label: string }[] };
   // Each CSR is parsed, verified and rendered in input order, in chunks, by
   // this thread alone or with worker threads (parallel.ts); the output is the same.
   const jobs: CsrJob[] = loaded.objects;
+  // One work budget for the whole command, however the files are read.
+  const budget = new WorkBudget();
   let read = 0;
-  /** Reads files until another chunk is full; false when none are left. */
-  const more = (): boolean => {
+  /** Reads files (zips of CSRs opened) until another chunk is full; false when none are left. */
+  const more = async (): Promise<boolean> => {
     const target = jobs.length + CHUNK;
-    while (read < paths.length && jobs.length < target) loadFileInto(loaded, paths[read++]!);
+    while (read < paths.length && jobs.length < target) {
+      const r = await openFiles([paths[read++]!], { budget });
+      for (const k of ['objects', 'problems', 'missing', 'skipped'] as const) for (const x of r[k]) (loaded[k] as unknown[]).push(x);
+    }
     return read < paths.length;
   };
   const chunks = (): number => (read < paths.length ? Math.floor(jobs.length / CHUNK) : Math.ceil(jobs.length / CHUNK));
@@ -78,18 +89,19 @@ export async function run(argv: string[]): Promise<number> {
   const estimate = mostCsrs(paths, min);
   let pool = estimate >= min ? await startWorkers(WORKER_URL(), Math.min(await workerBudget(), Math.ceil(estimate / CHUNK) - 1)) : undefined;
   if (!pool) {
-    while (more());
-    // Only known now (stdin, or files larger than they looked).
+    while (await more());
+    // Only known now (stdin, zips, or files larger than they looked).
     if (jobs.length >= min && chunks() >= 2) pool = await startWorkers(WORKER_URL(), Math.min(await workerBudget(), chunks() - 1));
   }
   let worst = 0;
   // Output is collected and written in large pieces: one write per line costs more than the report.
   let out = '';
   let err = '';
-  const fail = (e: CcmError, code: number): void => {
+  // docs/conventions.md: a missing file or an input that is not a CSR is exit 1, like a CSR outside policy.
+  const fail = (e: CcmError): void => {
     if (json) out += errorJson(e);
     else err += errorHuman(e);
-    worst = Math.max(worst, code);
+    worst = 1;
   };
   const flushOut = (): void => {
     if (err) process.stderr.write(err);
@@ -97,6 +109,10 @@ export async function run(argv: string[]): Promise<number> {
     out = err = '';
   };
   let first = true;
+  const reportLoadErrors = (): void => {
+    for (const m of loaded.missing) fail(m.error);
+    for (const pr of loaded.problems) fail(pr.error);
+  };
   const slice = (i: number): CsrJob[] => jobs.slice(i * CHUNK, (i + 1) * CHUNK);
   await runChunks<Rendered>({
     chunks,
@@ -116,15 +132,13 @@ export async function run(argv: string[]): Promise<number> {
       if (out.length > 1 << 20) flushOut();
     },
   });
-  function reportLoadErrors(): void {
-    for (const m of loaded.missing) fail(m.error, 2);
-    for (const pr of loaded.problems) fail(pr.error, 2);
-  }
   if (first) reportLoadErrors();
-  if (jobs.length === 0 && worst === 0) {
-    fail(new CcmError(400, LocalCode.INPUT_UNRECOGNISED, 'no CSR found in the input.'), 2);
-  }
   flushOut();
+  if (!json) for (const s of loaded.skipped) if (s.label.startsWith('no ')) errLine(`ccmkit: note: ${s.source} skipped: ${s.label}`);
+  if (jobs.length === 0 && worst === 0) {
+    fail(new CcmError(400, LocalCode.INPUT_UNRECOGNISED, 'no CSR found in the input.'));
+    flushOut();
+  }
   return worst;
 }
 

@@ -1,9 +1,11 @@
 import { validatePcaIssueCsr } from '../../ccm/validate-pca-issue-csr.js';
 import { usageError } from '../../engine/errors.js';
 import { parseArgs, parseAt } from '../args.js';
-import { printResult, readBody } from '../validation-io.js';
+import { AT, JSON_FLAG } from '../flags.js';
+import { now } from '../io.js';
+import { validateAll } from '../validation-io.js';
 
-export const help = `Usage: ccmkit validate pca-issue-csr BODY.json [--at ISO8601] [--json]
+export const help = `Usage: ccmkit validate pca-issue-csr BODY.json... [--at ISO8601] [--json]
 
 Checks a PCA "Issuing a certificate via CSR" body (POST /v1/private-certificates/csr,
 ccm-api-reference.txt 4.2.2.3) offline: issuer_id (PCA.00020201), csr at most 5120
@@ -11,11 +13,15 @@ characters and a CSR whose signature verifies (PCA.00020401) with a CCM key algo
 (PCA.00020102), hash (PCA.00020103), DN (PCA.00020101) and SANs (PCA.00020110/111/112),
 validity at most 20 years (PCA.00020109), type ENTITY_CERT|INTERMEDIATE_CA
 (PCA.00020001) and path_length 0-6 (PCA.00020203). csr create --body pca-issue runs
-the same check before printing. BODY.json may be - for standard input.
+the same check before printing.
+
+Many bodies: give several files, or a file of JSON lines (NDJSON, one body per
+line, named FILE#n); each gets its own result. - reads standard input.
 
 Options:
   --at ISO8601   time of the check (validity.start_from may not be more than 5 minutes before it)
-  --json         {"valid","status","error_code","error_msg","findings":[...]}
+  --json         {"valid","status","error_code","error_msg","findings":[...]}; with
+                 several bodies one such object per line, with "source"
   -h, --help     this help
 
 Examples:
@@ -24,14 +30,13 @@ Examples:
   ccmkit validate pca-issue-csr issue.json
 
 Exit codes:
-  0  PCA would accept the request (warnings may remain)
-  1  PCA would refuse it
-  2  usage error, or BODY.json cannot be read`;
+  0  PCA would accept every request (warnings may remain)
+  1  PCA would refuse one, or a file is missing or unreadable
+  2  usage error`;
 
 export async function run(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, { json: { type: 'bool' }, at: { type: 'string' } });
-  if (p.positionals.length !== 1) throw usageError('validate pca-issue-csr needs exactly one BODY.json');
-  const read = readBody(p.positionals[0]!, 'pca.body.shape');
-  const json = p.bool.has('json');
-  return printResult('result' in read ? read.result : validatePcaIssueCsr(read.body, { at: parseAt(p.str.get('at'), () => new Date()) }), json);
+  const p = parseArgs(argv, { ...JSON_FLAG, ...AT });
+  if (p.positionals.length === 0) throw usageError('validate pca-issue-csr needs at least one BODY.json');
+  const at = parseAt(p.str.get('at'), now);
+  return validateAll(p.positionals, 'pca.body.shape', (b) => validatePcaIssueCsr(b, { at }), p.bool.has('json'));
 }

@@ -4,35 +4,42 @@ import { parseCsr } from '../../engine/csr.js';
 import { CcmError, usageError } from '../../engine/errors.js';
 import { readInput } from '../../engine/input.js';
 import { parseArgs, parseAt } from '../args.js';
-import { readInputFile } from '../io.js';
-import { printResult, readBody } from '../validation-io.js';
+import { AT, JSON_FLAG } from '../flags.js';
+import { now } from '../io.js';
+import { readFlattened, secretsFrom } from '../load.js';
+import { secretFlags } from '../secrets.js';
+import { WorkBudget } from '../../engine/budget.js';
+import { printResult, validateAll } from '../validation-io.js';
 
 const EXIT = `Exit codes:
-  0  CCM would accept the request
-  1  CCM would refuse it
+  0  CCM would accept every request
+  1  CCM would refuse one, or a file is missing or unreadable
   2  usage error`;
 
 function bodyCommand(name: string, what: string, validate: typeof validatePcaCreateCa, examples: string) {
   return {
-    help: `Usage: ccmkit validate ${name} BODY.json [--at ISO8601] [--json]
+    help: `Usage: ccmkit validate ${name} BODY.json... [--at ISO8601] [--json]
 
 ${what}
 
+Many bodies: give several files, or a file of JSON lines (NDJSON, one body per
+line, named FILE#n); each gets its own result. - reads standard input.
+
 Options:
   --at ISO8601   time of the check (validity.start_from may not be more than 5 minutes before it)
-  --json         {"valid","status","error_code","error_msg","findings":[...]}
+  --json         {"valid","status","error_code","error_msg","findings":[...]}; with
+                 several bodies one such object per line, with "source"
+  -h, --help     this help
 
 Examples:
 ${examples}
 
 ${EXIT}`,
     async run(argv: string[]): Promise<number> {
-      const p = parseArgs(argv, { json: { type: 'bool' }, at: { type: 'string' } });
-      if (p.positionals.length !== 1) throw usageError(`validate ${name} needs exactly one BODY.json`);
-      const read = readBody(p.positionals[0]!, 'pca.body.shape');
-      const json = p.bool.has('json');
-      if ('result' in read) return printResult(read.result, json);
-      return printResult(validate(read.body, { at: parseAt(p.str.get('at'), () => new Date()) }), json);
+      const p = parseArgs(argv, { ...JSON_FLAG, ...AT });
+      if (p.positionals.length === 0) throw usageError(`validate ${name} needs at least one BODY.json`);
+      const at = parseAt(p.str.get('at'), now);
+      return validateAll(p.positionals, 'pca.body.shape', (b) => validate(b, { at }), p.bool.has('json'));
     },
   };
 }
@@ -69,18 +76,24 @@ and ordered intermediate > ... > root (PCA.00020403).
 
 Options:
   --csr F                the CSR the subordinate CA exported (4.2.1.7)
-  --certificate F        the CA certificate the parent issued (PEM)
-  --certificate-chain F  its chain up to the root (PEM)
+  --certificate F        the CA certificate the parent issued (PEM; a PKCS#7 bag,
+                         PFX, JKS or zip is opened and sent as PEM)
+  --certificate-chain F  its chain up to the root (same forms)
+  --passphrase-file F    opens a protected input (first line of F); or $CCMKIT_PASSPHRASE
   --json                 {"valid","status","error_code","error_msg","findings":[...]}
+  -h, --help             this help
 
 Examples:
   ccmkit validate pca-import-ca --csr sub-ca.csr --certificate sub-ca.pem --certificate-chain root.pem
 
 ${EXIT}`,
   async run(argv: string[]): Promise<number> {
-    const p = parseArgs(argv, { json: { type: 'bool' }, csr: { type: 'string' }, certificate: { type: 'string' }, 'certificate-chain': { type: 'string' } });
+    const p = parseArgs(argv, { ...JSON_FLAG, csr: { type: 'string' }, certificate: { type: 'string' }, 'certificate-chain': { type: 'string' }, ...secretFlags('input') });
     if (!p.str.has('csr') || !p.str.has('certificate') || p.positionals.length) throw usageError('validate pca-import-ca needs --csr F and --certificate F');
-    const csrObj = readInput(readInputFile(p.str.get('csr')!), p.str.get('csr')!).objects.find((o) => o.kind === 'csr');
+    // A PKCS#7 bag, keystore or zip is opened and its certificates sent as PEM, as a user would paste them.
+    const open = { secrets: secretsFrom(p), budget: new WorkBudget() };
+    const csrPath = p.str.get('csr')!;
+    const csrObj = readInput(await readFlattened(csrPath, open), csrPath === '-' ? 'stdin' : csrPath).objects.find((o) => o.kind === 'csr');
     if (!csrObj) throw new CcmError(400, 'PCA.00020401', `Incorrect certificate signature request. ${p.str.get('csr')} holds no CSR.`);
     let csr;
     try {
@@ -88,8 +101,8 @@ ${EXIT}`,
     } catch (e) {
       throw new CcmError(400, 'PCA.00020401', `Incorrect certificate signature request. ${csrObj.source}: ${(e as Error).message}.`);
     }
-    const body: Record<string, unknown> = { certificate: readInputFile(p.str.get('certificate')!).toString('utf8') };
-    if (p.str.has('certificate-chain')) body.certificate_chain = readInputFile(p.str.get('certificate-chain')!).toString('utf8');
+    const body: Record<string, unknown> = { certificate: (await readFlattened(p.str.get('certificate')!, open)).toString('utf8') };
+    if (p.str.has('certificate-chain')) body.certificate_chain = (await readFlattened(p.str.get('certificate-chain')!, open)).toString('utf8');
     return printResult(validatePcaImportCa(body, csr), p.bool.has('json'));
   },
 };
