@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 OUT=benchmarks/.data/results
 mkdir -p "$OUT"
 rm -f "$OUT"/*.log
-SCRIPTS="startup csr-parse-cli csr-create csr-verify preflight export chain-build crl ca-issue emulator"
+SCRIPTS="startup csr-parse-cli csr-create csr-verify preflight export chain-build crl ca-issue emulator sync"
 [ -n "${BENCH_ONLY:-}" ] && SCRIPTS="$BENCH_ONLY"
 
 # The CLI benchmarks run ./bin/ccmkit: measure the current sources.

@@ -57,7 +57,28 @@ const COMMANDS: Record<string, Command> = {
   'cert revoke': { summary: "PCA revoke a certificate (its CA's CRL is rebuilt)", load: () => import('./commands/cert.js').then((m) => m.revoke) },
   'cert delete': { summary: 'PCA delete a certificate', load: () => import('./commands/cert.js').then((m) => m.del) },
   'cert quota': { summary: 'PCA certificate quota', load: () => import('./commands/cert.js').then((m) => m.quota) },
+  'scm import': { summary: 'SCM import a certificate into CCM (pre-flight first; never imported twice)', load: () => import('./commands/scm.js').then((m) => m.importCmd) },
+  'scm list': { summary: "SCM list CCM's certificates (filters, paging, --all)", load: () => import('./commands/scm.js').then((m) => m.list) },
+  'scm show': { summary: 'SCM certificate details from CCM', load: () => import('./commands/scm.js').then((m) => m.show) },
+  'scm export': { summary: 'SCM export a certificate from CCM as PEM files or a server bundle', load: () => import('./commands/scm.js').then((m) => m.exportCmd) },
+  'scm delete': { summary: 'SCM delete a certificate in CCM', load: () => import('./commands/scm.js').then((m) => m.del) },
+  'scm upload-csr': { summary: 'SCM upload a CSR to CCM (pre-flight first)', load: () => import('./commands/scm.js').then((m) => m.uploadCsr) },
+  'sync pull': { summary: "record CCM's inventory (SCM, PCA, PENDING CAs' CSRs) in the workspace; incremental", load: () => import('./commands/sync.js').then((m) => m.pullCmd) },
+  'sync status': { summary: 'what the workspace holds of CCM, and the upload queue (offline)', load: () => import('./commands/sync.js').then((m) => m.statusCmd) },
+  'sync sign': { summary: "a local CA signs a pulled PENDING PCA CA's CSR; queued for push (offline)", load: () => import('./commands/sync.js').then((m) => m.signCmd) },
+  'sync queue': { summary: 'queue a CA certificate or an SCM certificate for push (offline)', load: () => import('./commands/sync.js').then((m) => m.queueCmd) },
+  'sync plan': { summary: 'what sync push would do, asking CCM (reads only)', load: () => import('./commands/sync.js').then((m) => m.planCmd) },
+  'sync push': { summary: 'upload the queue to CCM; nothing already there is sent twice', load: () => import('./commands/sync.js').then((m) => m.pushCmd) },
 };
+
+/** `ca ...`/`cert ...` with --remote run against PCA itself (src/cli/commands/pca-remote.ts). */
+async function remoteVariant(name: string, rest: string[]): Promise<{ run: (argv: string[]) => Promise<number>; help: string } | undefined> {
+  if (!/^(ca|cert) /.test(name) || !rest.includes('--remote')) return undefined;
+  const m = await import('./commands/pca-remote.js');
+  const cmd = m.remoteCommand(name);
+  if (!cmd) throw new CcmError(400, LocalCode.USAGE, `"${name}" has no --remote form: it is a workspace operation.`);
+  return cmd;
+}
 
 const VERSION = '0.1.0';
 const WIDTH = Math.max(...Object.keys(COMMANDS).map((n) => n.length)) + 2;
@@ -72,6 +93,8 @@ ${Object.entries(COMMANDS)
   .join('\n')}
 
 Run "ccmkit COMMAND --help" for a command's options, examples and exit codes.
+The ca and cert commands take --remote to send the same request to CCM's PCA
+("ccmkit ca list --remote --help"); scm and sync commands talk to CCM too.
 
 Flags mean the same in every command (docs/conventions.md): -o/--out PATH and
 --force for what is written; --json for a JSON report (never changes what is
@@ -116,9 +139,10 @@ export async function main(argv: string[]): Promise<number> {
       const hint = group.length ? ` Did you mean: ${group.join(', ')}?` : close ? `${close} Run "ccmkit --help" for the list.` : ' Run "ccmkit --help" for the list.';
       throw new CcmError(400, LocalCode.USAGE, `unknown command "${argv.slice(0, 2).join(' ')}".${hint}`);
     }
-    const mod = await COMMANDS[found.name]!.load();
+    const mod = (await remoteVariant(found.name, found.rest)) ?? (await COMMANDS[found.name]!.load());
     if (found.rest.includes('--help') || found.rest.includes('-h')) {
-      process.stdout.write(mod.help + '\n');
+      const remoteNote = /^(ca|cert) /.test(found.name) && !found.rest.includes('--remote') && (await import('./commands/pca-remote.js')).remoteCommand(found.name) ? `\n\nWith --remote the same request goes to CCM's PCA: ccmkit ${found.name} --remote --help` : '';
+      process.stdout.write(mod.help + remoteNote + '\n');
       return 0;
     }
     return await mod.run(found.rest);

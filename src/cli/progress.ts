@@ -28,8 +28,10 @@ const EVERY_MS = 100;
 const WIDTH = 30;
 
 export function progress(label: string, opts: ProgressOptions = {}): Progress {
-  const tty = opts.tty ?? process.stderr.isTTY === true;
-  const enabled = !opts.json && tty && !process.env.CI;
+  // CI runners often fake a terminal; there a bar only litters the log. An
+  // explicit `tty` (tests) is taken as given.
+  const tty = opts.tty ?? (process.stderr.isTTY === true && !process.env.CI);
+  const enabled = !opts.json && tty;
   const now = opts.now ?? Date.now;
   const write =
     opts.write ??

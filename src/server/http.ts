@@ -316,6 +316,9 @@ function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promi
     req.resume(); // discard; the answer closes the connection
     return Promise.resolve({ kind: 'too-large', bytes: 0 });
   }
+  // A client that hung up before we got here (e.g. during an injected delay)
+  // fired 'aborted' with no one listening: don't wait out the body timeout for it.
+  if (req.destroyed || req.socket.destroyed) return Promise.resolve({ kind: 'aborted', bytes: 0 });
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let bytes = 0;
@@ -328,6 +331,7 @@ function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promi
       req.off('end', onEnd);
       req.off('error', onAbort);
       req.off('aborted', onAbort);
+      req.off('close', onAbort);
       if (r.kind !== 'ok') req.resume();
       resolve(r);
     };
@@ -343,5 +347,7 @@ function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promi
     req.on('end', onEnd);
     req.on('error', onAbort);
     req.on('aborted', onAbort);
+    // 'close' after 'end' finds the read already done; before it, the client went away.
+    req.on('close', onAbort);
   });
 }

@@ -12,7 +12,7 @@ import { explicit, integer, nullValue, octets, oid, seq } from '../../src/engine
 import { modifiedUtf8 } from '../../src/engine/jks.js';
 import { pbeEncrypt, pbePassword, pkcs12Kdf } from '../../src/engine/pbe.js';
 import { certsIn, keyIn, spkiOfKey } from '../helpers/keystores.js';
-import { ccmkit, openssl, ROOT, run, tempDir, unzipWithPython } from '../helpers/run.js';
+import { ccmkit, ccmkitAsync, openssl, opensslAsync, ROOT, run, tempDir, unzipWithPython } from '../helpers/run.js';
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
@@ -235,28 +235,29 @@ describe('one work budget per command (about 5 s), refused with CCMKIT.0007 exit
     expect(e.error_msg).toMatch(/refused before deriving/);
   };
 
-  it('a JCEKS key entry at 5,000,000 MD5 rounds (keytool-made)', () => {
+  it('a JCEKS key entry at 5,000,000 MD5 rounds (keytool-made)', async () => {
     keytool(['-J-Djdk.jceks.iterationCount=5000000', '-genkeypair', '-alias', 'k', '-keyalg', 'EC', '-groupname', 'secp256r1', '-dname', 'CN=x', '-keystore', f('5m.jceks'), '-storetype', 'JCEKS', '-storepass', 'S3cret-pw', '-keypass', 'S3cret-pw']);
-    refused(ccmkit(['key', 'match', '--json', f('5m.jceks'), '--passphrase-file', f('pw.txt')]));
+    refused(await ccmkitAsync(['key', 'match', '--json', f('5m.jceks'), '--passphrase-file', f('pw.txt')]));
   });
 
-  it('a PKCS#12 with a 5M-round SHA-512 MAC (and 5M-round bags), and a zip of three MAC-only ones', { timeout: 180_000 }, () => {
-    openssl(['pkcs12', '-export', '-inkey', f('leaf.key'), '-in', f('leaf.pem'), '-passout', 'pass:S3cret-pw', '-macalg', 'sha512', '-iter', '5000000', '-out', f('5m.pfx')]);
-    refused(ccmkit(['convert', '--json', f('5m.pfx'), '--passphrase-file', f('pw.txt'), '--to', 'scm-import', '--name', 'x_1']));
+  it('a PKCS#12 with a 5M-round SHA-512 MAC (and 5M-round bags), and a zip of three MAC-only ones', { timeout: 180_000 }, async () => {
+    // Asynchronous subprocesses: millions of rounds must not block the test worker.
+    await opensslAsync(['pkcs12', '-export', '-inkey', f('leaf.key'), '-in', f('leaf.pem'), '-passout', 'pass:S3cret-pw', '-macalg', 'sha512', '-iter', '5000000', '-out', f('5m.pfx')]);
+    refused(await ccmkitAsync(['convert', '--json', f('5m.pfx'), '--passphrase-file', f('pw.txt'), '--to', 'scm-import', '--name', 'x_1']));
     // MAC only (plaintext bags): one file fits the budget, the second is refused.
-    openssl(['pkcs12', '-export', '-inkey', f('leaf.key'), '-in', f('leaf.pem'), '-passout', 'pass:S3cret-pw', '-macalg', 'sha512', '-iter', '5000000', '-keypbe', 'NONE', '-certpbe', 'NONE', '-out', f('mac5m.pfx')]);
+    await opensslAsync(['pkcs12', '-export', '-inkey', f('leaf.key'), '-in', f('leaf.pem'), '-passout', 'pass:S3cret-pw', '-macalg', 'sha512', '-iter', '5000000', '-keypbe', 'NONE', '-certpbe', 'NONE', '-out', f('mac5m.pfx')]);
     const d = f('z3.d');
     run('mkdir', ['-p', d]);
     for (const n of ['a', 'b', 'c']) writeFileSync(join(d, `${n}.pfx`), readFileSync(f('mac5m.pfx')));
     writeFileSync(join(d, 'keystorePass.txt'), 'S3cret-pw');
     expect(run('sh', ['-c', `cd "${d}" && zip -q "${f('three.zip')}" a.pfx b.pfx c.pfx keystorePass.txt`]).code).toBe(0);
-    const r = ccmkit(['inspect', '--json', f('three.zip')], { env: { ...process.env, CCMKIT_PASSPHRASE: undefined } });
+    const r = await ccmkitAsync(['inspect', '--json', f('three.zip')], { env: { ...process.env, CCMKIT_PASSPHRASE: undefined } });
     refused(r);
     const body = JSON.parse(r.stdout) as { errors: { source: string }[] };
     expect(body.errors.map((e) => e.source)).toEqual([`${f('three.zip')}:b.pfx#1`, `${f('three.zip')}:c.pfx#1`]);
   });
 
-  it('eight 4M-round key bags in one PFX: the fifth is refused', { timeout: 180_000 }, () => {
+  it('eight 4M-round key bags in one PFX: the fifth is refused', { timeout: 180_000 }, async () => {
     // Four valid bags (the same one: exact duplicates are folded afterwards) cost 4 x 12M units; the fifth is refused before deriving.
     const pw = pbePassword('S3cret-pw');
     const key = createPrivateKey(readFileSync(f('leaf.key'))).export({ type: 'pkcs8', format: 'der' });
@@ -269,7 +270,7 @@ describe('one work budget per command (about 5 s), refused with CCMKIT.0007 exit
     writeFileSync(f('8bags.pfx'), seq(integer(3), seq(oid('1.2.840.113549.1.7.1'), explicit(0, octets(authSafe))), seq(seq(seq(oid('1.3.14.3.2.26'), nullValue()), octets(mac)), octets(salt), integer(1))));
     // OpenSSL agrees the file is well-formed up to the bags: its MAC verifies.
     openssl(['pkcs12', '-in', f('8bags.pfx'), '-passin', 'pass:S3cret-pw', '-noout', '-info', '-nokeys', '-nocerts']);
-    refused(ccmkit(['key', 'match', '--json', f('8bags.pfx'), '--passphrase-file', f('pw.txt')]));
+    refused(await ccmkitAsync(['key', 'match', '--json', f('8bags.pfx'), '--passphrase-file', f('pw.txt')]));
   });
 
   it('a JKS with a 60 MB key entry is refused before decrypting (CCMKIT.0003)', () => {

@@ -66,6 +66,16 @@ export function openssl(args: string[], opts: { input?: string | Buffer; cwd?: s
   return r.stdout;
 }
 
+/**
+ * openssl without blocking the test worker: for slow invocations (millions of
+ * KDF rounds), since a worker blocked for a minute misses vitest's RPC deadline.
+ */
+export async function opensslAsync(args: string[]): Promise<string> {
+  const r = await runAsync('openssl', args);
+  if (r.code !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
 export function tempDir(prefix = 'ccmkit-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
