@@ -22,7 +22,11 @@ export interface CcmErrorBody {
 const BRAND = Symbol.for('ccmkit.CcmError');
 
 export class CcmError extends Error {
-  static override [Symbol.hasInstance](v: unknown): v is CcmError {
+  // Subclasses (the sync client's RemoteError, NetworkError) keep the ordinary
+  // prototype test: only the base class is recognised by brand, else
+  // `e instanceof RemoteError` would hold for every CcmError.
+  static override [Symbol.hasInstance]<T>(this: abstract new (...args: never[]) => T, v: unknown): v is T {
+    if ((this as unknown) !== CcmError) return Function.prototype[Symbol.hasInstance].call(this, v);
     return typeof v === 'object' && v !== null && (v as { [BRAND]?: unknown })[BRAND] === true;
   }
 

@@ -18,3 +18,19 @@ describe('CcmError across module copies', () => {
     for (const v of [null, undefined, 'CcmError', 1, {}]) expect(v instanceof CcmError).toBe(false);
   });
 });
+
+describe('subclasses of CcmError', () => {
+  it('keep the ordinary instanceof: a plain CcmError is not a RemoteError, a NetworkError is not a RemoteError', async () => {
+    const { RemoteError, NetworkError } = await import('../../src/sync/errors.js');
+    const remote = new RemoteError(404, 'SCM.0001', 'not found', 'req-1', '{}', 'GET', '/v3/scm/certificates/x');
+    const net = new NetworkError('refused', 'refused', false);
+    expect(remote instanceof RemoteError).toBe(true);
+    expect(remote instanceof CcmError).toBe(true);
+    expect(net instanceof NetworkError).toBe(true);
+    expect(net instanceof CcmError).toBe(true);
+    expect(usageError('x') instanceof RemoteError).toBe(false);
+    expect(usageError('x') instanceof NetworkError).toBe(false);
+    expect(net instanceof RemoteError).toBe(false);
+    expect(remote instanceof NetworkError).toBe(false);
+  });
+});
