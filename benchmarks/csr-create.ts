@@ -11,7 +11,7 @@
 // rounds of N ccmkit CSRs and N pyca CSRs alternate in the same run; the first
 // round of each is warm-up (JIT) and dropped; rates are medians of the rest.
 //
-// Run: npx tsx benchmarks/csr-create.ts   (CSR_CREATE_N=200 per round, CSR_CREATE_ROUNDS=7)
+// Run: npx tsx benchmarks/csr-create.ts   (CSR_CREATE_N=1000 per round, CSR_CREATE_ROUNDS=7)
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ import { createCsr, type CsrRequest } from '../src/ccm/csr-request.js';
 import { parsePrivateKey } from '../src/engine/privatekey.js';
 import { compare, DATA, hr, median, secondsSince } from './lib.js';
 
-const N = Number(process.env.CSR_CREATE_N ?? 200);
+const N = Number(process.env.CSR_CREATE_N ?? 1000);
 const ROUNDS = Number(process.env.CSR_CREATE_ROUNDS ?? 7);
 
 const request: CsrRequest = {
