@@ -1,5 +1,6 @@
-// ESLint flat config: typescript-eslint's recommended rules, plus the one
-// architectural rule that matters most: the engine stays pure (ARCHITECTURE.md).
+// ESLint flat config: typescript-eslint's recommended rules, plus the
+// architectural rules that matter most: the engine stays pure, and the CLI is
+// a thin layer over the public API (ARCHITECTURE.md).
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -14,6 +15,25 @@ export default tseslint.config(
     // Tests poke at parsed JSON output; typing every shape would add noise, not safety.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    // The CLI calls nothing a library user could not: it imports the public entry
+    // modules (src/api/*.ts, the package "exports") and its own files, never the
+    // layers behind them. An exception needs an eslint-disable comment saying why.
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(engine|ccm|service|store|sync)(/|$)',
+              message: 'src/cli imports the public API (src/api/*.js, package.json "exports"), not the layers behind it; export what the CLI needs there.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['src/engine/**/*.ts'],

@@ -2,8 +2,9 @@
 // invalid; RSA2048 and EC256 leaves; chains of 1-3 certificates), one process,
 // one thread. Prints bodies/s and p99 per body, and, in the same run on the
 // same bodies, pyca/cryptography doing the core of the same checks (parse
-// certificate, chain and key; key match; chain signatures; expiry; SANs). RSA
-// key validation is skipped there: ccmkit's pre-flight does not run it either.
+// certificate, chain and key; key match proved by signing, as ccmkit does;
+// chain signatures; expiry; SANs). RSA key validation is skipped there:
+// ccmkit's pre-flight does not run it either.
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -72,7 +73,8 @@ function makeBodies(): unknown[] {
 const PY = `
 import json, sys, time, datetime
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import serialization, hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 bodies = json.load(open(sys.argv[1]))
 at = datetime.datetime(2025, 6, 1, tzinfo=datetime.timezone.utc)
 SPKI = (serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
@@ -84,6 +86,16 @@ for b in bodies:
     chain = x509.load_pem_x509_certificates(b["certificate_chain"].encode())
     key = serialization.load_pem_private_key(b["private_key"].encode(), None, unsafe_skip_rsa_key_validation=True)
     good = good and key.public_key().public_bytes(*SPKI) == leaf.public_key().public_bytes(*SPKI)
+    # The signing proof: equal public halves do not prove the private half (issue 10).
+    if good:
+        msg = b"ccmkit key-pair proof"
+        try:
+            if isinstance(key, rsa.RSAPrivateKey):
+                leaf.public_key().verify(key.sign(msg, padding.PKCS1v15(), hashes.SHA256()), msg, padding.PKCS1v15(), hashes.SHA256())
+            else:
+                leaf.public_key().verify(key.sign(msg, ec.ECDSA(hashes.SHA256())), msg, ec.ECDSA(hashes.SHA256()))
+        except Exception:
+            good = False
     good = good and leaf.not_valid_after_utc >= at
     child = leaf
     for c in chain:

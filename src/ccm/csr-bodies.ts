@@ -74,8 +74,18 @@ export function readCsrString(text: string, pre?: PreparsedCsr): { csr: Csr } | 
   return { csr };
 }
 
+/**
+ * The body of SCM "Upload CSR" (POST /v3/scm/csr/upload).
+ *
+ * @example
+ * ```ts
+ * const body: ScmUploadCsrBody = { name: 'www', csr: '-----BEGIN CERTIFICATE REQUEST-----\n...' };
+ * ```
+ */
 export interface ScmUploadCsrBody {
+  /** The CSR's name in SCM (at most 63 characters). */
   name: string;
+  /** The CSR, PEM. */
   csr: string;
 }
 
@@ -83,11 +93,24 @@ export function scmUploadCsrBody(name: string, der: Uint8Array): ScmUploadCsrBod
   return { name, csr: csrBodyString(der) };
 }
 
+/**
+ * The body of PCA "Issuing a certificate via CSR" (POST /v1/private-certificates/csr, 4.2.2.3).
+ *
+ * @example
+ * ```ts
+ * const body: PcaIssueCsrBody = { csr, issuer_id: '2cb2878b-6cd1-460d-bd25-afe655159bdc', validity: { type: 'YEAR', value: 1 } };
+ * ```
+ */
 export interface PcaIssueCsrBody {
+  /** The CSR, PEM (at most 5120 characters). */
   csr: string;
+  /** The issuing CA's id. */
   issuer_id: string;
+  /** YEAR, MONTH, DAY or HOUR, and how many; start_from in epoch milliseconds. */
   validity: { type: string; value: number; start_from?: number };
+  /** ENTITY_CERT (default) or INTERMEDIATE_CA. */
   type?: 'ENTITY_CERT' | 'INTERMEDIATE_CA';
+  /** INTERMEDIATE_CA: the path length, 0-6. */
   path_length?: number;
 }
 
@@ -105,7 +128,16 @@ export function pcaIssueCsrBody(o: {
   return body;
 }
 
-/** "YEAR:1" -> {type: "YEAR", value: 1}; shape only, the CCM rules are in validate-pca-issue-csr.ts. */
+/**
+ * A validity written as `TYPE:VALUE` (`YEAR:1`, `day:90`); undefined when it
+ * is not of that shape. Shape only: CCM's limits are checked by
+ * {@link validatePcaIssueCsr}.
+ *
+ * @example
+ * ```ts
+ * parseValidityArg('year:1'); // { type: 'YEAR', value: 1 }
+ * ```
+ */
 export function parseValidityArg(s: string): { type: string; value: number } | undefined {
   const m = /^([A-Za-z]+):(\d{1,9})$/.exec(s);
   if (!m) return undefined;

@@ -19,24 +19,45 @@ export const PCA_BAD_CSR = { code: 'PCA.00020401', message: 'Incorrect certifica
 /** 4.2.2.4 request body: csr "Maximum: 5120" characters. */
 export const CSR_MAX_CHARS = 5120;
 
+/**
+ * CCM's "Parsing a CSR" response (ccm-api-reference.txt 4.2.2.4, Table 4-183),
+ * plus ccmkit's additions under their own names: SANs, requested extensions,
+ * signature validity and policy findings.
+ *
+ * @example
+ * ```ts
+ * const r: CsrReport = csrReport(parseCsrOrFail(der, 'server.csr'));
+ * console.log(r.key_algorithm, r.key_algorithm_length, r.distinguished_name.common_name, r.signature_valid);
+ * ```
+ */
 export interface CsrReport {
   // --- CCM's own fields (4.2.2.4 Table 4-183) ---
+  /** `RSA`, `EC`... (CCM's field). */
   key_algorithm: string;
   /** The seed's table says String, its example shows a number; CCM's example wins. */
   key_algorithm_length: number;
+  /** `SHA256withRSA`... (CCM's field). */
   signature_algorithm: string;
-  /** PEM with \r\n line breaks, as CCM returns it. */
+  /** PEM with `\r\n` line breaks, as CCM returns it. */
   public_key: string;
+  /** The subject in CCM's field names. */
   distinguished_name: DistinguishedName;
   // --- ccmkit's additions ---
   /** CCM's key_algorithm request value (RSA2048...), or null when CCM has none. */
   ccm_key_algorithm: string | null;
+  /** The subject as one line (RFC 4514 order as openssl prints it). */
   subject: string;
+  /** Requested subject alternative names. */
   subject_alternative_names: SubjectAltName[];
+  /** Requested keyUsage, or null when not requested. */
   key_usage: KeyUsageName[] | null;
+  /** Requested extKeyUsage, or null when not requested. */
   extended_key_usage: string[] | null;
+  /** Requested basicConstraints, or null when not requested. */
   basic_constraints: BasicConstraints | null;
+  /** Whether the CSR's self-signature verifies. */
   signature_valid: boolean;
+  /** Every CCM policy problem, with its error code; errors mean CCM would refuse the CSR. */
   findings: Finding[];
 }
 
@@ -74,7 +95,21 @@ export function csrFindings(csr: Csr, pemLength?: number, verdict: VerifyResult 
   return findings;
 }
 
-/** `verdict` lets batch callers pass a signature result computed on the thread pool. */
+/**
+ * CCM's "Parsing a CSR" answer for a parsed CSR, with every policy finding
+ * (key algorithm, hash, distinguished name limits, the 5120-character limit,
+ * an invalid self-signature: `PCA.00020401` and friends).
+ *
+ * @param pemLength - the CSR's length as PEM text, for CCM's 5120-character limit (unchecked when absent)
+ * @param verdict - the signature's verdict when already known ({@link verifyCsrBatch}); verified here otherwise
+ *
+ * @example
+ * ```ts
+ * const [obj] = readInput(readFileSync('server.csr'), 'server.csr').objects;
+ * const report = csrReport(parseCsrOrFail(obj!.der, obj!.source), toPem('CERTIFICATE REQUEST', obj!.der).length);
+ * if (hasErrors(report.findings)) console.log(report.findings[0]!.code, report.findings[0]!.message);
+ * ```
+ */
 export function csrReport(csr: Csr, pemLength?: number, verdict: VerifyResult = verifyCsrSignature(csr)): CsrReport {
   const pk = csr.publicKey;
   const findings = csrFindings(csr, pemLength, verdict);
@@ -96,7 +131,17 @@ export function csrReport(csr: Csr, pemLength?: number, verdict: VerifyResult = 
   };
 }
 
-/** Parses CSR DER; a structure that is not a CSR becomes a CcmError PCA.00020401. */
+/**
+ * Parses a CSR's DER. A structure that is not a PKCS#10 request is a
+ * CcmError `PCA.00020401` ("Incorrect certificate signature request."),
+ * naming `source` and the byte where it broke.
+ *
+ * @example
+ * ```ts
+ * const csr = parseCsrOrFail(obj.der, obj.source);
+ * console.log(csr.publicKey.type, csr.subject.rdns);
+ * ```
+ */
 export function parseCsrOrFail(der: Uint8Array, source: string): Csr {
   try {
     return parseCsr(der);

@@ -22,19 +22,46 @@ import type { Finding } from './findings.js';
 import { checkSubjectAltNames } from './pca-bodies.js';
 import { finding } from './rules.js';
 
-/** A SAN as the user wrote it: the type may be one CCM does not know. */
+/**
+ * A SAN as the user wrote it: the type may be one CCM does not know (it is
+ * then a finding, not a crash).
+ *
+ * @example
+ * ```ts
+ * const san: SanInput = { type: 'DNS', value: 'www.example.com' };
+ * ```
+ */
 export interface SanInput {
+  /** DNS, IP, EMAIL or URI (CCM's types); anything else is reported. */
   type: string;
+  /** The name. */
   value: string;
 }
 
+/**
+ * What a CSR should request, in CCM's vocabulary: the subject as CCM's
+ * DistinguishedName, SANs, key usages, and whether it asks for a CA.
+ *
+ * @example
+ * ```ts
+ * const request: CsrRequest = {
+ *   subject: { common_name: 'www.example.com', organization: 'Example', country: 'CN' },
+ *   sans: [{ type: 'DNS', value: 'www.example.com' }, { type: 'DNS', value: 'example.com' }],
+ * };
+ * ```
+ */
 export interface CsrRequest {
+  /** The subject; common_name is required by CCM. */
   subject: DistinguishedName;
+  /** Subject alternative names (CCM: at most 20; DNS, IP, EMAIL, URI). */
   sans?: SanInput[];
+  /** keyUsage names (`digitalSignature`...); CCM's defaults when absent. */
   keyUsage?: string[];
+  /** extKeyUsage names (`serverAuth`, `clientAuth`...). */
   extendedKeyUsage?: string[];
   /** Request a subordinate CA (PCA INTERMEDIATE_CA flow). */
   ca?: boolean;
+  /** With `ca`: the pathLenConstraint to request (CCM: 0-6). */
   pathLength?: number;
   /** SHA256 (default), SHA384 or SHA512. */
   hash?: string;
@@ -61,7 +88,16 @@ export function dnToAttributes(dn: DistinguishedName): [string, string][] {
   return out;
 }
 
-/** A DistinguishedName from JSON (`--subject-json`): CCM's field names, string values. */
+/**
+ * A DistinguishedName from parsed JSON: CCM's field names with string values,
+ * bare or as `{"distinguished_name": {...}}`. Anything else is a CcmError
+ * `PCA.00020101` naming the field.
+ *
+ * @example
+ * ```ts
+ * const subject = dnFromJson(JSON.parse('{"common_name":"www.example.com","country":"CN"}'));
+ * ```
+ */
 export function dnFromJson(v: unknown): DistinguishedName {
   const bad = (why: string): CcmError => new CcmError(400, 'PCA.00020101', `${why} Incorrect certificate distinguished name.`, 'distinguished_name');
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw bad('The subject JSON must be an object such as {"common_name":"www.example.com","country":"CN"}.');
@@ -93,7 +129,15 @@ function dnValueFindings(dn: DistinguishedName): Finding[] {
 
 // ---- SANs ------------------------------------------------------------------------
 
-/** "DNS:www.example.com" -> {type: "DNS", value: "www.example.com"}; the prefix is case-insensitive. */
+/**
+ * A SAN written as `TYPE:value` (`DNS:www.example.com`, `ip:10.0.0.1`); the
+ * type is upper-cased. No prefix is a usage error (`CCMKIT.0001`).
+ *
+ * @example
+ * ```ts
+ * parseSanArg('dns:www.example.com'); // { type: 'DNS', value: 'www.example.com' }
+ * ```
+ */
 export function parseSanArg(text: string): SanInput {
   const c = text.indexOf(':');
   if (c <= 0) throw usageError(`--san "${text.slice(0, 60)}" needs a type prefix: DNS:, IP:, EMAIL: or URI:`);

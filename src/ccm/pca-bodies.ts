@@ -14,6 +14,14 @@ import { fieldIs, isObject, shown, toResult, typeName, type ValidationResult } f
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAYS_PER_YEAR = 365.25;
 
+/**
+ * The time PCA pre-flights judge a body at.
+ *
+ * @example
+ * ```ts
+ * validatePcaApplyCert(body, { at: new Date() } satisfies PcaBodyOptions);
+ * ```
+ */
 export interface PcaBodyOptions {
   /** The time of the check: start_from may not be earlier than at - 5 minutes (Table 4-51). */
   at: Date;
@@ -229,7 +237,23 @@ function notObject(body: unknown, okStatus: number): ValidationResult | undefine
   return toResult([shape('body', `The body is ${typeName(body)}, not a JSON object.`)], okStatus);
 }
 
-/** POST /v1/private-certificate-authorities (4.2.1.2). */
+/**
+ * What PCA's "Creating a CA" (POST /v1/private-certificate-authorities,
+ * 4.2.1.2) would answer to `body`: type (PCA.00020202), distinguished_name
+ * (PCA.00020101), key_algorithm (PCA.00020102), signature_algorithm
+ * (PCA.00020103), validity (PCA.00020109: root at most 30 years, subordinate
+ * 20), issuer_id (PCA.00020201), path_length 0-6 (PCA.00020203), key_usages
+ * and crl_configuration (PCA.00020204).
+ *
+ * @example
+ * ```ts
+ * const r = validatePcaCreateCa({
+ *   type: 'ROOT', key_algorithm: 'EC384', signature_algorithm: 'SHA384',
+ *   distinguished_name: { common_name: 'Example Root', country: 'CN', state: 'BJ', locality: 'BJ', organization: 'Example', organizational_unit: 'PKI' },
+ *   validity: { type: 'YEAR', value: 20 },
+ * }, { at: new Date() });
+ * ```
+ */
 export function validatePcaCreateCa(body: unknown, opts: PcaBodyOptions): ValidationResult {
   const bad = notObject(body, 200);
   if (bad) return bad;
@@ -252,7 +276,21 @@ export function validatePcaCreateCa(body: unknown, opts: PcaBodyOptions): Valida
   return toResult(findings, 200);
 }
 
-/** POST /v1/private-certificates (4.2.2.2). */
+/**
+ * What PCA's "Applying for a Certificate" (POST /v1/private-certificates,
+ * 4.2.2.2) would answer to `body`: issuer_id, key_algorithm,
+ * signature_algorithm, distinguished_name (common_name required), validity
+ * (at most 20 years), key_usages, subject_alternative_names (at most 20),
+ * extended_key_usage and customized_extension.
+ *
+ * @example
+ * ```ts
+ * const r = validatePcaApplyCert({
+ *   issuer_id: '2cb2878b-6cd1-460d-bd25-afe655159bdc', key_algorithm: 'EC256', signature_algorithm: 'SHA256',
+ *   distinguished_name: { common_name: 'www.example.com' }, validity: { type: 'YEAR', value: 1 },
+ * }, { at: new Date() });
+ * ```
+ */
 export function validatePcaApplyCert(body: unknown, opts: PcaBodyOptions): ValidationResult {
   const bad = notObject(body, 200);
   if (bad) return bad;

@@ -36,7 +36,22 @@ function pemCertificates(text: string, field: string, rule: string, findings: Fi
   return out;
 }
 
-/** `csr` is the CA's CSR as PCA exported it (4.2.1.7); the certificate must carry its key. */
+/**
+ * What PCA's "Importing a CA Certificate"
+ * (POST /v1/private-certificate-authorities/\{ca_id\}/import) would answer:
+ * certificate 1-32768 and chain 0-2097152 characters, PEM only; the
+ * certificate is a CA certificate carrying the key of the CA's CSR
+ * (PCA.00030301); the chain is complete and ordered intermediate \> ... \> root
+ * (PCA.00020403). Valid is status 204, as PCA answers.
+ *
+ * @param csr - the CA's CSR as PCA exported it (4.2.1.7); undefined skips the key check
+ *
+ * @example
+ * ```ts
+ * const csr = parseCsrOrFail(readInput(readFileSync('sub-ca.csr'), 'sub-ca.csr').objects[0]!.der, 'sub-ca.csr');
+ * const r = validatePcaImportCa({ certificate: readFileSync('sub-ca.pem', 'utf8'), certificate_chain: readFileSync('root.pem', 'utf8') }, csr);
+ * ```
+ */
 export function validatePcaImportCa(body: unknown, csr: Csr | undefined): ValidationResult {
   const findings: Finding[] = [];
   if (!isObject(body)) {

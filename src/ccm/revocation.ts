@@ -18,6 +18,15 @@ import { parseJson } from '../engine/json.js';
 import type { Finding } from './findings.js';
 import { finding } from './rules.js';
 
+/**
+ * CCM's revocation reasons (PCA "Revoking a Certificate", 4.2.2.9) and the
+ * RFC 5280 reasonCode each is written as (UNSPECIFIED: no reasonCode extension).
+ *
+ * @example
+ * ```ts
+ * CCM_REVOCATION_REASONS.KEY_COMPROMISE; // 1
+ * ```
+ */
 export const CCM_REVOCATION_REASONS = {
   UNSPECIFIED: 0,
   KEY_COMPROMISE: 1,
@@ -29,6 +38,14 @@ export const CCM_REVOCATION_REASONS = {
   PRIVILEGE_WITHDRAWN: 9,
   ATTRIBUTE_AUTHORITY_COMPROMISE: 10,
 } as const;
+/**
+ * One of CCM's revocation reason names.
+ *
+ * @example
+ * ```ts
+ * const reason: CcmRevocationReason = 'SUPERSEDED';
+ * ```
+ */
 export type CcmRevocationReason = keyof typeof CCM_REVOCATION_REASONS;
 
 const NAME_OF = new Map<number, CcmRevocationReason>(
@@ -51,6 +68,14 @@ export function reasonName(code: number | undefined): string {
   return NAME_OF.get(code) ?? `UNKNOWN(${code})`;
 }
 
+/**
+ * Whether `s` is one of CCM's revocation reason names (exact spelling, as PCA's bodies take them).
+ *
+ * @example
+ * ```ts
+ * if (!isCcmReason(reason)) throw usageError(`unknown reason ${reason}`);
+ * ```
+ */
 export function isCcmReason(s: string): s is CcmRevocationReason {
   return Object.prototype.hasOwnProperty.call(CCM_REVOCATION_REASONS, s);
 }
@@ -372,6 +397,15 @@ export class JsonArrayScanner {
 /** Longest CSV line read: a revoked-list row is under 200 bytes; JSON elements have the same bound. */
 export const MAX_CSV_LINE = 1 << 16;
 
+/**
+ * A revoked list's bytes: whole, or chunks as they are read (a million-line
+ * CSV need never be held whole).
+ *
+ * @example
+ * ```ts
+ * const revoked: RevokedInputBytes = readFileSync('revoked.csv');
+ * ```
+ */
 export type RevokedInputBytes = Uint8Array | Iterable<Uint8Array>;
 
 /**

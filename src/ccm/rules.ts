@@ -12,13 +12,28 @@
 
 import type { Finding, Severity } from './findings.js';
 
+/**
+ * One CCM rule ccmkit checks before a request travels: the operation and
+ * field, what CCM answers when it is broken, and the seed section it comes from.
+ *
+ * @example
+ * ```ts
+ * const r: Rule | undefined = RULES.find((x) => x.error_code === 'SCM.0014');
+ * console.log(r?.rule, r?.seed);
+ * ```
+ */
 export interface Rule {
   /** Stable id: `<operation>.<field>.<what>`. */
   id: string;
+  /** The CCM operation (`SCM import certificate`...). */
   operation: string;
+  /** The request field. */
   field: string;
+  /** The rule, in a few words. */
   rule: string;
+  /** The HTTP status CCM answers with. */
   status: number;
+  /** CCM's error code. */
   error_code: string;
   /** CCM's own error message for error_code (A.2). */
   error_msg: string;
@@ -28,6 +43,16 @@ export interface Rule {
   decision?: string;
 }
 
+/**
+ * The CCM rules table: every rule ccmkit checks, with its CCM status,
+ * `error_code`, `error_msg`, seed section and, where CCM's documents are
+ * ambiguous, the decision ccmkit took.
+ *
+ * @example
+ * ```ts
+ * for (const r of RULES.filter((x) => x.operation.startsWith('SCM'))) console.log(r.error_code, r.field, r.rule);
+ * ```
+ */
 export const RULES: readonly Rule[] = [
   // --- PCA: Parsing a CSR / issuing a certificate via CSR --------------------------------
   {
@@ -722,7 +747,19 @@ export function rule(id: string): Rule {
   return r;
 }
 
-/** A finding for a broken rule: code and CCM message from the table, detail and fix from the caller. */
+/**
+ * A finding for a broken rule of {@link RULES}: code and CCM message from
+ * the table, detail and fix from the caller. An unknown rule id throws (a bug).
+ *
+ * @param id - the rule's id (`scm-import.certificate.expired`...)
+ * @param severity - `error` unless the rule is only advice here
+ * @param field - the field, when more precise than the rule's
+ *
+ * @example
+ * ```ts
+ * const f = finding('scm-import.body.shape', 'The body is not UTF-8 text.', 'Send the JSON body encoded as UTF-8.');
+ * ```
+ */
 export function finding(id: string, detail: string, fix?: string, severity: Severity = 'error', field?: string): Finding {
   const r = rule(id);
   const f: Finding = { code: r.error_code, severity, field: field ?? r.field, message: `${detail} ${r.error_msg}`.trim() };

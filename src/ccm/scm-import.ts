@@ -21,6 +21,14 @@ import { isObject, shown, toResult, typeName, type ValidationResult } from './va
 export const SCM_IMPORT_LIMITS = { certificate: 4096, certificate_chain: 8192, private_key: 4096 } as const;
 const NAME = /^[A-Za-z0-9_.-]{3,63}$/;
 
+/**
+ * How {@link validateScmImport} judges a body.
+ *
+ * @example
+ * ```ts
+ * const opts: ScmImportOptions = { at: new Date(), existingFingerprints: ['4b1f...'] };
+ * ```
+ */
 export interface ScmImportOptions {
   /** The time of the check (expiry, SCM.0042). */
   at: Date;
@@ -30,16 +38,30 @@ export interface ScmImportOptions {
   password?: string;
 }
 
-/** What the validator understood of the body: enough for --fix to rebuild it. */
+/**
+ * What the SCM import pre-flight understood of a body, beyond its verdict:
+ * the parsed leaf, the other certificates, and the key.
+ *
+ * @example
+ * ```ts
+ * const a: ScmImportAnalysis = analyseScmImport(body, { at: new Date() });
+ * if (a.keyEncrypted) console.log('decrypt the key first (fixScmImport with its password does)');
+ * ```
+ */
 export interface ScmImportAnalysis {
+  /** The verdict, as {@link validateScmImport} returns it. */
   result: ValidationResult;
+  /** The body's name, when it is a string. */
   name?: string;
+  /** The certificate (the first of `certificate`), when readable. */
   leaf?: Certificate;
   /** Every other certificate found, in the order given. */
   others: Certificate[];
+  /** The private key, when readable (encrypted keys need `password`). */
   key?: PrivateKeyInfo;
   /** True when the key was readable only with the password (SCM.0012 until decrypted). */
   keyEncrypted: boolean;
+  /** The body's duplicate_check, when a boolean. */
   duplicateCheck?: boolean;
 }
 
@@ -67,6 +89,16 @@ function certificatesIn(text: string, field: string, findings: Finding[], ruleMi
   return out;
 }
 
+/**
+ * {@link validateScmImport}, also returning what it understood of the body
+ * (leaf, chain, key, whether the key is encrypted).
+ *
+ * @example
+ * ```ts
+ * const a = analyseScmImport(JSON.parse(readFileSync('body.json', 'utf8')), { at: new Date() });
+ * console.log(a.result.valid, a.leaf?.serial, a.others.length);
+ * ```
+ */
 export function analyseScmImport(body: unknown, opts: ScmImportOptions): ScmImportAnalysis {
   const findings: Finding[] = [];
   const analysis: ScmImportAnalysis = { result: toResult([]), others: [], keyEncrypted: false };
@@ -148,6 +180,25 @@ export function analyseScmImport(body: unknown, opts: ScmImportOptions): ScmImpo
   return done();
 }
 
+/**
+ * What SCM's "Importing a Certificate" (POST /v3/scm/certificates/import)
+ * would answer to `body`, offline: every finding, and the first error with
+ * CCM's status, `error_code` and `error_msg`. Checks the name (SCM.0032),
+ * field types and lengths (SCM.0005), that certificate and chain parse
+ * (SCM.0006, SCM.0031) and link in order (SCM.0013), that the key parses and
+ * is not protected (SCM.0012) and matches (SCM.0014), expiry (SCM.0042), the
+ * domains (SCM.0009, SCM.0070) and duplicates; and warns where CCM accepts
+ * but clients would not (an incomplete chain, an expired intermediate).
+ *
+ * @example
+ * ```ts
+ * const result = validateScmImport(
+ *   { name: 'www_example', certificate: certPem, certificate_chain: chainPem, private_key: keyPem },
+ *   { at: new Date() },
+ * );
+ * if (!result.valid) console.log(result.status, result.error_code, result.error_msg); // 400 SCM.0014 ...
+ * ```
+ */
 export function validateScmImport(body: unknown, opts: ScmImportOptions): ValidationResult {
   return analyseScmImport(body, opts).result;
 }
@@ -280,8 +331,19 @@ function checkChainOrder(leaf: Certificate, chain: Certificate[], findings: Find
   return false;
 }
 
+/**
+ * A corrected SCM import body, and what was changed.
+ *
+ * @example
+ * ```ts
+ * const fixed: FixedScmImport | undefined = fixScmImport(body, { at: new Date(), password });
+ * if (fixed) console.log(fixed.changes.join('; '));
+ * ```
+ */
 export interface FixedScmImport {
+  /** The corrected body (holds the decrypted key: treat it as a secret). */
   body: Record<string, unknown>;
+  /** What was changed, one sentence each. */
   changes: string[];
   /**
    * Set when the corrected body would be refused for a reason the input was
@@ -321,6 +383,12 @@ const errorKeys = (r: ValidationResult): Set<string> => new Set(r.findings.filte
  * split from the chain, the chain reordered (strangers dropped), PEM line
  * breaks normalised, and the key decrypted. Undefined when nothing can be
  * fixed (no certificate).
+ *
+ * @example
+ * ```ts
+ * const fixed = fixScmImport(body, { at: new Date(), password: 'key passphrase' });
+ * if (fixed && validateScmImport(fixed.body, { at: new Date() }).valid) upload(fixed.body);
+ * ```
  */
 export function fixScmImport(body: unknown, opts: ScmImportOptions): FixedScmImport | undefined {
   const normalise = (v: unknown): unknown => (typeof v === 'string' ? v.replace(/\\r\\n|\\n/g, '\n') : v);

@@ -16,6 +16,16 @@ import { fieldIs, isObject, shown, toResult, typeName, type ValidationResult } f
 
 const FIELDS = ['issuer_id', 'csr', 'validity', 'type', 'path_length', 'subject_alternative_names'] as const;
 
+/**
+ * How {@link validatePcaIssueCsr} judges a body, and where it may hand back the CSR it parsed.
+ *
+ * @example
+ * ```ts
+ * const keep: { csr?: Csr } = {};
+ * const r = validatePcaIssueCsr(body, { at: new Date(), keep });
+ * if (r.valid) console.log(keep.csr!.subject);
+ * ```
+ */
 export interface PcaIssueCsrOptions extends PcaBodyOptions {
   /** Receives the parsed, signature-checked CSR, so a caller that goes on to issue need not parse and verify it again. */
   keep?: { csr?: Csr };
@@ -23,6 +33,22 @@ export interface PcaIssueCsrOptions extends PcaBodyOptions {
   pre?: PreparsedCsr;
 }
 
+/**
+ * What PCA's "Issuing a certificate via CSR" (POST /v1/private-certificates/csr,
+ * 4.2.2.3) would answer to `body`: issuer_id (PCA.00020201), csr at most 5120
+ * characters and a CSR whose signature verifies (PCA.00020401) with a CCM
+ * key algorithm (PCA.00020102), hash (PCA.00020103), DN (PCA.00020101) and
+ * SANs (PCA.00020110-112), validity at most 20 years (PCA.00020109), type and
+ * path_length 0-6 (PCA.00020203).
+ *
+ * @example
+ * ```ts
+ * const r = validatePcaIssueCsr(
+ *   { issuer_id: '2cb2878b-6cd1-460d-bd25-afe655159bdc', csr: csrPem, validity: { type: 'YEAR', value: 1 } },
+ *   { at: new Date() },
+ * );
+ * ```
+ */
 export function validatePcaIssueCsr(body: unknown, opts: PcaIssueCsrOptions): ValidationResult {
   if (!isObject(body)) return toResult([finding('pca.body.shape', `The body is ${typeName(body)}, not a JSON object.`, 'Send {"issuer_id": ..., "csr": ..., "validity": {...}}.', 'error', 'body')]);
   const b = body;

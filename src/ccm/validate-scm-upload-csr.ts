@@ -30,6 +30,18 @@ const FIELDS = ['name', 'csr', 'private_key'] as const;
 /** Character count as CCM's limits count: Unicode code points. */
 const chars = (s: string): number => [...s].length;
 
+/**
+ * What SCM's "Upload CSR" (POST /v3/scm/csr/upload) would answer to `body`:
+ * name at most 63 characters and csr at most 2555 (SCM.0005), csr one PEM CSR
+ * whose signature verifies (SCM.0034); a private_key, better omitted, is a
+ * warning, or an error when unreadable (SCM.0012) or not the CSR's key (SCM.0014).
+ *
+ * @example
+ * ```ts
+ * const r = validateScmUploadCsr({ name: 'www', csr: readFileSync('server.csr', 'utf8') });
+ * console.log(r.valid, r.findings.map((f) => f.code));
+ * ```
+ */
 export function validateScmUploadCsr(body: unknown): ValidationResult {
   if (!isObject(body)) return toResult([finding('scm-upload-csr.body.json', `The body is ${typeName(body)}, not a JSON object.`, 'Send {"name": ..., "csr": ...}.')]);
   const b = body;

@@ -4,16 +4,42 @@
 import type { Finding } from './findings.js';
 import { RULES } from './rules.js';
 
+/**
+ * What a pre-flight answers: every finding, and the first error as CCM itself
+ * would answer it (HTTP status, `error_code`, `error_msg`).
+ *
+ * @example
+ * ```ts
+ * const r: ValidationResult = validateScmUploadCsr(body);
+ * if (!r.valid) console.log(`CCM would answer HTTP ${r.status} ${r.error_code}: ${r.error_msg}`);
+ * ```
+ */
 export interface ValidationResult {
+  /** CCM would accept the request (warnings may remain). */
   valid: boolean;
   /** The HTTP status CCM would answer: 200 (or 204) when valid. */
   status: number;
+  /** The first error's code, when invalid. */
   error_code?: string;
+  /** CCM's message for that code, when invalid. */
   error_msg?: string;
+  /** Every finding: errors, warnings and notes, in the order CCM checks. */
   findings: Finding[];
 }
 
-/** CCM answers the first error it meets; ccmkit reports that one as the answer and lists the rest. */
+/**
+ * A ValidationResult from findings: CCM answers the first error it meets, so
+ * that one is the answer (status and message from the rules table) and the
+ * rest are listed.
+ *
+ * @param okStatus - the status when valid (200, or 204 for operations that answer no content)
+ *
+ * @example
+ * ```ts
+ * const r = toResult([finding('scm-import.body.shape', 'The body is not UTF-8 text.')]);
+ * // { valid: false, status: 400, error_code: 'SCM.0005', ... }
+ * ```
+ */
 export function toResult(findings: Finding[], okStatus = 200): ValidationResult {
   const first = findings.find((f) => f.severity === 'error');
   if (!first) return { valid: true, status: okStatus, findings };

@@ -1,7 +1,7 @@
 // A strict little flag parser: unknown flags and missing values are usage
 // errors (exit 2), never silently ignored.
 
-import { usageError } from '../engine/errors.js';
+import { usageError } from '../api/errors.js';
 
 export type FlagSpec = Record<string, { type: 'bool' | 'string' | 'multi'; short?: string }>;
 

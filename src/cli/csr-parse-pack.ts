@@ -2,7 +2,7 @@
 // that is transferred, not cloned (cloning each Buffer would copy the whole
 // 8 KiB pool slab it is a view of).
 
-import type { ObjectKind } from '../engine/input.js';
+import type { ObjectKind } from '../api/inputs.js';
 import type { CsrJob } from './csr-parse-render.js';
 
 export interface PackedJobs {

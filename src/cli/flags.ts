@@ -1,7 +1,7 @@
 // The flags every command shares, spelled once (docs/conventions.md is the
 // table; test/cli/conventions.test.ts checks each command's --help against it).
 
-import { CcmError, usageError } from '../engine/errors.js';
+import { CcmError, usageError } from '../api/errors.js';
 import type { FlagSpec } from './args.js';
 
 /** `-o/--out PATH`: where the command writes (a file or a folder, as its help says). */

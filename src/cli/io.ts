@@ -3,7 +3,7 @@
 // characters escaped.
 
 import { fstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { CcmError, LocalCode } from '../engine/errors.js';
+import { CcmError, LocalCode } from '../api/errors.js';
 import { escapeControl } from './escape.js';
 import { writeFilesSync } from './write.js';
 

@@ -2,7 +2,7 @@
 // so that an operator who knows keytool reads it at a glance. out() escapes
 // control characters (a hostile alias or DN cannot forge lines).
 
-import type { ContainerListing } from '../service/keystore-listing.js';
+import type { ContainerListing } from '../api/inputs.js';
 import { out } from './io.js';
 
 export function printListing(l: ContainerListing): void {

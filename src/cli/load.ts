@@ -1,11 +1,9 @@
 // Reads every file named on the command line through the engine's input layer,
 // and (openFiles) through the container opener, with the command's secrets.
 
-import { CcmError } from '../engine/errors.js';
-import { classifyDer, readInput, type InputObject, type InputProblem, type InputResult } from '../engine/input.js';
-import { openInputs, type NamedBytes, type Opened, type OpenOptions, type SecretSource } from '../service/open.js';
+import { CcmError } from '../api/errors.js';
+import { classifyDer, readInput, type InputObject, type InputProblem, type InputResult, openInputs, type NamedBytes, type Opened, type OpenOptions, type SecretSource, toPem } from '../api/inputs.js';
 import type { Parsed } from './args.js';
-import { toPem } from '../engine/pem.js';
 import { readInputFile } from './io.js';
 import { readInputLarge, readLargePem } from './read-large.js';
 import { secretOrPrompt } from './secrets.js';

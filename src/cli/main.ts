@@ -1,7 +1,7 @@
 // ccmkit's command dispatcher. Commands are imported lazily so that start-up
 // costs only what the chosen command needs.
 
-import { CcmError, LocalCode } from '../engine/errors.js';
+import { CcmError, LocalCode } from '../api/errors.js';
 import { suggest } from './args.js';
 import { printError } from './io.js';
 

@@ -4,11 +4,9 @@
 // readable report otherwise).
 
 import { randomBytes } from 'node:crypto';
-import { CcmError, usageError } from '../engine/errors.js';
-import { createContext, PCA_MIGRATIONS, type PcaContext, type PcaResponse } from '../service/pca/index.js';
-import { mapStoreError } from '../store/errors.js';
-import { openWorkspace, type Workspace } from '../store/workspace.js';
-import type { FlagSpec, Parsed } from './args.js';
+import { CcmError, usageError } from '../api/errors.js';
+import { createContext, PCA_MIGRATIONS, type PcaContext, type PcaResponse, mapStoreError, openWorkspace, type Workspace } from '../api/pca.js';
+import { parseArgs, type FlagSpec, type Parsed } from './args.js';
 import { JSON_FLAG } from './flags.js';
 import { printJson, readInputFile } from './io.js';
 import { secretFlags, secretOrPrompt } from './secrets.js';
@@ -23,7 +21,7 @@ export const DEFAULT_WORKSPACE = './ccmkit-workspace';
 
 /** --workspace DIR, else $CCMKIT_WORKSPACE, else ./ccmkit-workspace. */
 export function workspaceDir(p: Parsed): string {
-  return p.str.get('workspace') ?? process.env.CCMKIT_WORKSPACE ?? DEFAULT_WORKSPACE;
+  return p.str.get('workspace') ?? (process.env.CCMKIT_WORKSPACE || DEFAULT_WORKSPACE) /* empty = unset, never the current folder */;
 }
 
 export const WORKSPACE_HELP = `  --workspace DIR        the workspace (default $CCMKIT_WORKSPACE, else ./ccmkit-workspace);
@@ -33,6 +31,30 @@ export const WORKSPACE_HELP = `  --workspace DIR        the workspace (default $
   --passphrase P         the same on the command line (works, warns: visible in ps)
   --json                 print PCA's response body (errors: {"status","error_code","error_msg"})
   -h, --help             this help`;
+
+export type PcaCmd = { help: string; run: (argv: string[]) => Promise<number> };
+
+/**
+ * The maker of one group's subcommands (`ca ...`, `cert ...`): every one has
+ * its help laid out alike (usage, text, options ending with the workspace
+ * flags, examples, exit codes) and takes PCA's common flags.
+ */
+export function pcaCommand(group: string, exit: (ok: string) => string) {
+  return (name: string, usage: string, text: string, examples: string, ok: string, extra: FlagSpec, go: (p: Parsed) => Promise<number>, extraHelp = ''): PcaCmd => ({
+    help: `Usage: ccmkit ${group} ${name} ${usage}
+
+${text}
+
+Options:
+${extraHelp}${WORKSPACE_HELP}
+
+Examples:
+${examples}
+
+${exit(ok)}`,
+    run: (argv) => go(parseArgs(argv, { ...PCA_COMMON, ...extra })),
+  });
+}
 
 export interface Opened {
   ws: Workspace;

@@ -4,10 +4,8 @@
 // `crl check` stay within about twice the DER size (issue 10, item 13).
 
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { CcmError, LocalCode } from '../engine/errors.js';
-import { readDecodedPem, readInput, type InputResult } from '../engine/input.js';
-import { PemError } from '../engine/pem.js';
-import { PemStreamDecoder } from '../engine/pem-stream.js';
+import { CcmError, LocalCode } from '../api/errors.js';
+import { readInput, readPemChunks, type InputResult } from '../api/inputs.js';
 import { readInputFile } from './io.js';
 import { fileChunks } from './write.js';
 
@@ -33,32 +31,11 @@ export function isLargePem(path: string): boolean {
   }
 }
 
-/** The PEM blocks of a large file, decoded as read; undefined when the file must be read whole. */
-function decodeStreaming(path: string): ReturnType<PemStreamDecoder['end']> | undefined {
-  const f = fileChunks(path);
-  const decoder = new PemStreamDecoder((f.size * 3) / 4);
-  for (const chunk of f.chunks) {
-    decoder.push(chunk);
-    if (decoder.needsWholeText) return undefined;
-  }
-  return decoder.end();
-}
-
-function pemProblem(e: PemError, name: string): CcmError {
-  const src = `${name}#${e.index}`;
-  return new CcmError(400, LocalCode.INPUT_UNREADABLE, `${src}: ${e.message}.`, src);
-}
-
 /** The objects of a large PEM file, decoded as read; undefined when it is not one (or must be read whole). */
 export function readLargePem(path: string, name: string): InputResult | undefined {
   if (!isLargePem(path)) return undefined;
-  try {
-    const blocks = decodeStreaming(path);
-    return blocks ? readDecodedPem(blocks, name) : undefined;
-  } catch (e) {
-    if (!(e instanceof PemError)) throw e;
-    return { objects: [], problems: [{ source: `${name}#${e.index}`, error: pemProblem(e, name) }], skipped: [] };
-  }
+  const f = fileChunks(path);
+  return readPemChunks(f.chunks, name, f.size);
 }
 
 /** readInput(readInputFile(path)), streaming large PEM files. */
@@ -71,20 +48,12 @@ export function readInputLarge(path: string, name: string): InputResult {
  * their X509 CRL block, decoded as read; everything else as read.
  */
 export function readCrlFile(path: string): { bytes: Buffer; source: string } {
-  if (isLargePem(path)) {
-    let blocks;
-    try {
-      blocks = decodeStreaming(path);
-    } catch (e) {
-      if (!(e instanceof PemError)) throw e;
-      throw new CcmError(400, LocalCode.INPUT_UNREADABLE, `${path}: not a readable CRL: bad PEM: ${e.message}.`, path);
-    }
-    if (blocks) {
-      const crl = blocks.find((b) => b.label === 'X509 CRL');
-      if (crl) return { bytes: crl.der, source: path };
-      const labels = blocks.map((b) => b.label);
-      throw new CcmError(400, LocalCode.INPUT_UNREADABLE, `${path}: not a readable CRL: ${labels.length ? `no X509 CRL PEM block (found ${labels.join(', ')})` : 'neither DER nor PEM'}.`, path);
-    }
+  const r = readLargePem(path, path);
+  if (r) {
+    const crl = r.objects.find((o) => o.kind === 'crl');
+    if (crl) return { bytes: crl.der, source: path };
+    const why = r.problems[0] ? `bad PEM: ${r.problems[0].error.message}` : `no X509 CRL PEM block (found ${r.objects.map((o) => o.label ?? o.kind).join(', ') || 'nothing'})`;
+    throw new CcmError(400, LocalCode.INPUT_UNREADABLE, `${path}: not a readable CRL: ${why}`, path);
   }
   return { bytes: readInputFile(path), source: path };
 }

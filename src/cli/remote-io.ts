@@ -1,15 +1,24 @@
 // What the commands that talk to CCM share (scm ..., sync ..., ca/cert
 // --remote): the connection flags, the client built from them, and the help
 // text that documents them. Credentials never pass through here as values:
-// they go from credentials.ts to the client.
+// they go from credentials.ts to the client. The library reads no
+// environment of its own: the CLI hands it process.env (proxy variables,
+// HUAWEICLOUD_SDK_IAM_ENDPOINT, the SDK's credential variables).
 
 import { readFileSync } from 'node:fs';
-import { CcmError, usageError } from '../engine/errors.js';
-import { CcmClient, type RequestLogLine } from '../sync/client.js';
-import { chooseAuth, describe, loadClientCredentials, type AuthMethod } from '../sync/credentials.js';
-import { resolveEndpoints } from '../sync/endpoints.js';
-import { SyncCode } from '../sync/errors.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS } from '../sync/transport.js';
+import { CcmError, usageError } from '../api/errors.js';
+import {
+  CcmClient,
+  chooseAuth,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_READ_TIMEOUT_MS,
+  describeCredentials,
+  loadClientCredentials,
+  resolveEndpoints,
+  SyncCode,
+  type AuthMethod,
+  type RequestLogLine,
+} from '../api/sync.js';
 import type { FlagSpec, Parsed } from './args.js';
 import { parseEnum } from './flags.js';
 
@@ -87,15 +96,16 @@ export function clientFrom(p: Parsed, o: { maxSockets?: number } = {}): CcmClien
     scm: p.str.get('scm-endpoint') ?? credentials.endpoints?.scm,
     pca: p.str.get('pca-endpoint') ?? credentials.endpoints?.pca,
     iam: p.str.get('iam-endpoint') ?? credentials.endpoints?.iam,
-  });
+  }, process.env);
   const verbose = p.bool.has('verbose');
   const method = chooseAuth(credentials, auth);
-  if (verbose) process.stderr.write(`ccmkit: ${describe(credentials, method)}\n`);
+  if (verbose) process.stderr.write(`ccmkit: ${describeCredentials(credentials, method)}\n`);
   return new CcmClient({
     credentials,
     endpoints,
     auth,
     caBundle,
+    env: process.env,
     connectTimeoutMs,
     readTimeoutMs,
     maxSockets: o.maxSockets,

@@ -1,4 +1,4 @@
-import type { Finding } from '../ccm/findings.js';
+import type { Finding } from '../api/validate.js';
 import { out } from './io.js';
 
 /** One line per finding, with its fix on the next; to stdout unless another line sink is given. */

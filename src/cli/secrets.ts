@@ -15,7 +15,7 @@
 // every local user (ps, /proc) and is kept in shell history.
 
 import { openSync, readSync, closeSync } from 'node:fs';
-import { CcmError, LocalCode, usageError } from '../engine/errors.js';
+import { CcmError, LocalCode, usageError } from '../api/errors.js';
 import type { FlagSpec, Parsed } from './args.js';
 import { readInputFile } from './io.js';
 
@@ -67,7 +67,10 @@ export function readSecret(p: Parsed, kind: SecretKind): string | undefined {
     }
     return direct;
   }
-  return process.env[n.env];
+  // An empty variable counts as unset: a stray `export CCMKIT_PASSPHRASE=` must
+  // not become the empty password and shadow a prompt or a zip's keystorePass.txt.
+  // An empty password is given with an empty file.
+  return process.env[n.env] || undefined;
 }
 
 /** A secret file's first line, without its line break (as openssl's file: source reads it). */

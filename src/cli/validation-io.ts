@@ -2,9 +2,7 @@
 // they may arrive (any bytes; one body per file, or many as NDJSON), and
 // printing ValidationResults.
 
-import { finding } from '../ccm/rules.js';
-import { toResult, type ValidationResult } from '../ccm/validation.js';
-import { parseJson } from '../engine/json.js';
+import { finding, parseJson, toResult, type ValidationResult } from '../api/validate.js';
 import { printFindings } from './report.js';
 import { out, printJson, printJsonLine, readInputFile } from './io.js';
 

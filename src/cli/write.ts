@@ -41,7 +41,7 @@ import {
 } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { CcmError, LocalCode } from '../engine/errors.js';
+import { CcmError, LocalCode } from '../api/errors.js';
 import { MAX_FILE_BYTES, inputsRead, noteInput } from './io.js';
 
 export type FileData = Buffer | string | Iterable<Uint8Array | string>;

@@ -36,6 +36,15 @@ export const MAX_KDF_ITERATIONS = 5_000_000;
 /** About 5 s of derivation on the reference machine (see the table above). */
 export const DEFAULT_WORK_BUDGET = 50_000_000;
 
+/**
+ * The password-based derivations and MACs the {@link WorkBudget} charges,
+ * each at its measured cost per iteration.
+ *
+ * @example
+ * ```ts
+ * budget.spend('pbkdf2-sha256', 600_000, 'key.pem#1', 1);
+ * ```
+ */
 export type WorkPrimitive = 'pkcs12-sha1' | 'pkcs12-sha224' | 'pkcs12-sha256' | 'pkcs12-sha384' | 'pkcs12-sha512' | 'pbkdf2-sha1' | 'pbkdf2-sha224' | 'pbkdf2-sha256' | 'pbkdf2-sha384' | 'pbkdf2-sha512' | 'jceks-md5' | 'jks-stream';
 
 /** Units per iteration (per output block for PBKDF2, per 20-byte block for the JKS stream). */
@@ -61,8 +70,22 @@ export function blocksFor(hash: string, n: number): number {
   return Math.max(1, Math.ceil(n / (HASH_BYTES[hash] ?? 20)));
 }
 
+/**
+ * One key-derivation work budget for a whole operation: every PKCS#12 KDF,
+ * PBKDF2, PBMAC1, JKS key stream and JCEKS derivation it runs, across every
+ * input, is charged here before it runs, and refused (`CCMKIT.0007`) when it
+ * would overdraw. A hostile keystore therefore costs at most the budget
+ * (about 5 s by default). Give one budget to every call of one operation.
+ *
+ * @example
+ * ```ts
+ * const budget = new WorkBudget();
+ * const opened = await openInputs(files, { budget, secrets: fixedSecrets(password) });
+ * ```
+ */
 export class WorkBudget {
   private spent = 0;
+  /** @param total - units (one unit: one PKCS#12 SHA-1 KDF iteration); the default is about 5 s of derivation */
   constructor(readonly total = DEFAULT_WORK_BUDGET) {}
 
   /** Units left. */

@@ -23,7 +23,24 @@ import { toPem } from './pem.js';
 import { writePkcs12, type Pkcs12Profile } from './pkcs12.js';
 import { parseSpki } from './publickey.js';
 
+/**
+ * CCM's export bundle types (PCA "Exporting a Certificate", 4.2.2.8): which
+ * files a server of that kind loads.
+ *
+ * @example
+ * ```ts
+ * for (const type of EXPORT_TYPES) console.log(type); // APACHE NGINX IIS TOMCAT OTHER
+ * ```
+ */
 export const EXPORT_TYPES = ['APACHE', 'NGINX', 'IIS', 'TOMCAT', 'OTHER'] as const;
+/**
+ * One of {@link EXPORT_TYPES}.
+ *
+ * @example
+ * ```ts
+ * const type: ExportType = 'NGINX';
+ * ```
+ */
 export type ExportType = (typeof EXPORT_TYPES)[number];
 
 /** CCM accepts the type case-insensitively (the seed example sends "other"). */
@@ -35,8 +52,18 @@ export function parseExportType(s: string): ExportType {
   return t as ExportType;
 }
 
+/**
+ * One file of an export bundle.
+ *
+ * @example
+ * ```ts
+ * for (const f of bundle.files) writeFileSync(join(dir, f.name), f.data, { mode: f.secret ? 0o600 : 0o644 });
+ * ```
+ */
 export interface BundleFile {
+  /** Its name in the zip: server.key, server.crt, chain.crt, server.pfx, keystorePass.txt... */
   name: string;
+  /** Its content. */
   data: Buffer;
   /** Holds a private key or a password: write it 0600. */
   secret: boolean;
@@ -62,7 +89,17 @@ export interface BundleInput {
   random?: (n: number) => Buffer;
 }
 
+/**
+ * The files of CCM's export bundle for one server type, in CCM's order.
+ *
+ * @example
+ * ```ts
+ * const names = exportZip(resolved, { type: 'APACHE', name: 'shop', at: new Date() }).bundle.files.map((f) => f.name);
+ * // ['server.key', 'chain.crt', 'server.crt']
+ * ```
+ */
 export interface Bundle {
+  /** The files. */
   files: BundleFile[];
 }
 
@@ -89,7 +126,18 @@ export function checkExportPassword(password: string): void {
   }
 }
 
-/** The key as server.key holds it: traditional PEM like CCM's own export example, or encrypted PKCS#8. */
+/**
+ * A private key as CCM's bundles hold it in server.key: traditional PEM (RSA
+ * PRIVATE KEY / EC PRIVATE KEY) like CCM's own export example, or encrypted
+ * PKCS#8 (AES-256-CBC) with a password.
+ *
+ * @param eol - line breaks: `\n`, or `\r\n` as CCM's JSON bodies carry them
+ *
+ * @example
+ * ```ts
+ * const body = { name: 'www_example', certificate: certPem, private_key: keyPem(readPrivateKey(keyBytes, 'k.pem').keyObject) };
+ * ```
+ */
 export function keyPem(key: KeyObject, password?: string, eol = '\n'): string {
   if (password !== undefined) {
     const pem = key.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: password }).toString();
@@ -152,10 +200,21 @@ function leafName(c: Certificate): string {
   return c.subject.rdns.flat().find((a) => a.type === 'CN')?.value ?? 'server';
 }
 
-/** CCM's non-compressed export body: PEM with \r\n, as the seed's example response shows. */
+/**
+ * CCM's non-compressed export body (`is_compressed: false`): PEM with `\r\n`,
+ * as the seed's example response shows.
+ *
+ * @example
+ * ```ts
+ * const body: ExportJson = exportBody(resolved, { type: 'NGINX', name: 'shop', at: new Date() });
+ * ```
+ */
 export interface ExportJson {
+  /** The leaf, PEM. */
   certificate: string;
+  /** The chain, intermediate first, PEM. */
   certificate_chain: string;
+  /** The key, when there is one (encrypted with a password). */
   private_key?: string;
 }
 

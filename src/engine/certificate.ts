@@ -8,13 +8,25 @@ import { parseName, type Name } from './name.js';
 import { cachedPublicKeyObject, parseSpki, type PublicKeyInfo } from './publickey.js';
 import { parseSignatureAlgorithm, verifySignature, type SignatureAlgorithm, type VerifyResult } from './signature.js';
 
+/**
+ * A parsed X.509 certificate (RFC 5280 4.1).
+ *
+ * @example
+ * ```ts
+ * const cert = loadCertificate({ bytes: readFileSync('server.pem'), source: 'server.pem' }, 'certificate');
+ * console.log(cert.serial, cert.notAfter.toISOString(), cert.extensions.subjectAltNames);
+ * ```
+ */
 export interface Certificate {
+  /** The whole certificate, DER. */
   der: Buffer;
+  /** tbsCertificate, exactly as signed. */
   tbs: Buffer;
   /** 1, 2 or 3. */
   version: number;
   /** Serial number in upper-case hex, as `openssl x509 -serial` prints it. */
   serial: string;
+  /** The algorithm the issuer signed with. */
   signatureAlgorithm: SignatureAlgorithm;
   issuer: Name;
   subject: Name;
@@ -22,6 +34,7 @@ export interface Certificate {
   notAfter: Date;
   publicKey: PublicKeyInfo;
   extensions: DecodedExtensions;
+  /** The signature value's bytes. */
   signature: Buffer;
   /** Structural problems that do not stop parsing (kept for validators). */
   problems: string[];

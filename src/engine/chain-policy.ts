@@ -19,10 +19,45 @@ import { commonNames } from './name.js';
 import { subjectAltNamesRaw, validHostname, type GeneralNameValue } from './name-constraints.js';
 import { OID } from './oids.js';
 
+/**
+ * The certificate rules chains can be checked against on top of path
+ * validation: `rfc5280` (what RFC 5280 requires of certificates) and
+ * `webpki` (adds the CA/Browser Forum Baseline Requirements).
+ *
+ * @example
+ * ```ts
+ * const profile = PROFILES.find((p) => p === userInput) ?? 'rfc5280';
+ * ```
+ */
 export const PROFILES = ['rfc5280', 'webpki'] as const;
+/**
+ * One of {@link PROFILES}.
+ *
+ * @example
+ * ```ts
+ * const profile: ChainProfile = 'webpki';
+ * ```
+ */
 export type ChainProfile = (typeof PROFILES)[number];
 
+/**
+ * What a chain may be required to be good for (extended key usage on the
+ * leaf, and on every CA that restricts it).
+ *
+ * @example
+ * ```ts
+ * PURPOSES.includes('serverAuth'); // true
+ * ```
+ */
 export const PURPOSES = ['serverAuth', 'clientAuth', 'codeSigning', 'emailProtection', 'any'] as const;
+/**
+ * One of {@link PURPOSES}.
+ *
+ * @example
+ * ```ts
+ * const purpose: Purpose = 'clientAuth';
+ * ```
+ */
 export type Purpose = (typeof PURPOSES)[number];
 
 /** Where a certificate sits in a chain: the leaf, an intermediate, the anchor, or a leaf that is its own anchor. */

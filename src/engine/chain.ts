@@ -30,6 +30,14 @@ import { constrainedNames, parseNameConstraints, violation, type GeneralNameValu
 
 export { PROFILES, PURPOSES, type ChainProfile, type Purpose } from './chain-policy.js';
 
+/**
+ * Why a chain is incomplete or invalid, as a stable keyword.
+ *
+ * @example
+ * ```ts
+ * const expired = report.chains.some((c) => c.problems.some((p) => p.kind === 'expired'));
+ * ```
+ */
 export type ChainProblemKind =
   | 'missing-issuer'
   | 'untrusted-root'
@@ -52,8 +60,17 @@ export type ChainProblemKind =
   | 'crl'
   | 'invalid-public-key';
 
-/** One reason a chain is incomplete or invalid, with the certificate it concerns (SHA-256). */
+/**
+ * One reason a chain is incomplete or invalid, with the certificate it
+ * concerns (SHA-256) and the rule broken.
+ *
+ * @example
+ * ```ts
+ * for (const p of chain.problems) console.log(p.kind, p.hint, p.rule);
+ * ```
+ */
 export interface ChainProblem {
+  /** What kind of problem. */
   kind: ChainProblemKind;
   /** SHA-256 fingerprint (lower-case hex) of the certificate concerned. */
   certificate: string;
@@ -63,8 +80,25 @@ export interface ChainProblem {
   rule?: string;
 }
 
+/**
+ * What a chain ends in: a trusted root that was given, a self-signed CA
+ * found in the input (no roots given), or nothing (incomplete).
+ *
+ * @example
+ * ```ts
+ * if (chain.anchor === 'self-signed-in-input') console.log('anchored by a root from the input, not a trust store');
+ * ```
+ */
 export type AnchorKind = 'trusted' | 'self-signed-in-input' | 'none';
 
+/**
+ * An issuer no certificate of the input provides: where a chain stops short.
+ *
+ * @example
+ * ```ts
+ * for (const m of result.missingIssuers) console.log('missing', m.issuer, m.authority_key_id);
+ * ```
+ */
 export interface MissingIssuer {
   /** SHA-256 of the certificate whose issuer is missing. */
   for: string;
@@ -74,9 +108,18 @@ export interface MissingIssuer {
   authority_key_id?: string;
 }
 
-/** A certificate of the bag, parsed, with the keys the builder indexes on. */
+/**
+ * A certificate of the bag, parsed, as chains hold it.
+ *
+ * @example
+ * ```ts
+ * const leafCert: Certificate = chain.certificates[0]!.cert;
+ * ```
+ */
 export interface ChainCert {
+  /** The parsed certificate. */
   cert: Certificate;
+  /** SHA-256 of its DER, lower-case hex. */
   sha256: string;
   /** Where it came from (`file#n`), when the caller said. */
   source?: string;
@@ -84,19 +127,40 @@ export interface ChainCert {
   root: boolean;
 }
 
+/**
+ * One chain from a leaf towards an anchor, every link's signature verified.
+ *
+ * @example
+ * ```ts
+ * const best: Chain | undefined = result.leaves[0]?.chains[0];
+ * if (best?.valid) console.log(best.certificates.map((c) => c.cert.serial));
+ * ```
+ */
 export interface Chain {
   /** Leaf first, then each issuer; the anchor (when found) last. */
   certificates: ChainCert[];
+  /** What it ends in. */
   anchor: AnchorKind;
   /** True when the chain ends in an anchor. */
   complete: boolean;
   /** True when complete and no problem was found. */
   valid: boolean;
+  /** Every problem found, the most telling first. */
   problems: ChainProblem[];
+  /** For an incomplete chain: the issuer it lacks. */
   missingIssuer?: MissingIssuer;
 }
 
+/**
+ * One leaf of a bag and every chain found for it.
+ *
+ * @example
+ * ```ts
+ * for (const l of result.leaves) console.log(l.leaf.source, l.chains.length, l.chains[0]?.valid);
+ * ```
+ */
 export interface LeafChains {
+  /** The leaf certificate. */
   leaf: ChainCert;
   /** Every chain found, best first (see `compareChains`). */
   chains: Chain[];
@@ -104,6 +168,14 @@ export interface LeafChains {
   signatureChecks: number;
 }
 
+/**
+ * How chains are built and judged.
+ *
+ * @example
+ * ```ts
+ * const options: ChainOptions = { at: new Date(), hostname: 'www.example.com', purpose: 'serverAuth', profile: 'webpki' };
+ * ```
+ */
 export interface ChainOptions {
   /** The instant to check validity at (compared in whole seconds, as RFC 5280 encodes it). */
   at: Date;
@@ -143,14 +215,43 @@ export interface ChainOptions {
   onLeaf?: (done: number, total: number) => void;
 }
 
+/**
+ * A certificate for chain building: DER, an already parsed certificate, or
+ * DER with the source it came from (reported back in `source`).
+ *
+ * @example
+ * ```ts
+ * const bag: CertInput[] = objects.filter((o) => o.kind === 'certificate').map((o) => ({ der: o.der, source: o.source }));
+ * ```
+ */
 export type CertInput = Uint8Array | Certificate | { der: Uint8Array; source?: string };
 
+/**
+ * An input of the bag that is not a readable certificate.
+ *
+ * @example
+ * ```ts
+ * for (const r of result.rejected) console.log(r.source, r.message);
+ * ```
+ */
 export interface RejectedInput {
+  /** Where it came from, when known. */
   source?: string;
+  /** Why it was rejected. */
   message: string;
 }
 
+/**
+ * Every chain of every leaf of a bag.
+ *
+ * @example
+ * ```ts
+ * const { result } = buildChainReport(certBag(objects), { at: new Date() });
+ * console.log(result.leaves.length, result.missingIssuers.length, result.unused.length);
+ * ```
+ */
 export interface BuildResult {
+  /** Each leaf with its chains, best first. */
   leaves: LeafChains[];
   /** Issuers missing for chains that stop short, deduplicated. */
   missingIssuers: MissingIssuer[];
@@ -193,14 +294,28 @@ const HANDLED_CRITICAL = new Set<string>([
 
 const iso = (d: Date): string => d.toISOString().replace('.000Z', 'Z');
 
-/** Summary of a certificate in chain output (the `certificates[]` shape of `chain build --json`). */
+/**
+ * A certificate in chain reports (the `certificates[]` shape of `chain build --json`).
+ *
+ * @example
+ * ```ts
+ * for (const c of report.chains[0]!.certificates) console.log(c.subject, c.not_after, c.sha256);
+ * ```
+ */
 export interface CertSummary {
+  /** Subject DN. */
   subject: string;
+  /** Issuer DN. */
   issuer: string;
+  /** Serial, upper-case hex. */
   serial: string;
+  /** SHA-256 of the DER, lower-case hex. */
   sha256: string;
+  /** notBefore, ISO 8601. */
   not_before: string;
+  /** notAfter, ISO 8601. */
   not_after: string;
+  /** Where it came from (`file#n`), when known. */
   source?: string;
 }
 
@@ -835,9 +950,16 @@ export function verifyChain(leaf: CertInput, options: VerifyOptions): VerifyResu
 
 /**
  * Orders a leaf and its chain the way CCM wants them (SCM import
- * `certificate` + `certificate_chain`, PCA import: intermediate > ... > root;
+ * `certificate` + `certificate_chain`, PCA import: intermediate \> ... \> root;
  * ccm-api-reference.txt A.2.2 PCA.00020403). Self-signed CAs in `certs`
- * anchor. Throws CcmError when `certs` has no leaf or several.
+ * anchor. Throws CcmError `PCA.00020403` when `certs` has no leaf or several.
+ *
+ * @example
+ * ```ts
+ * const certs = readInput(readFileSync('bundle.pem'), 'bundle.pem').objects.filter((o) => o.kind === 'certificate');
+ * const { leaf, chain, complete } = orderForCcm(certs, new Date());
+ * const body = { certificate: toPem('CERTIFICATE', leaf.der), certificate_chain: chain.map((c) => toPem('CERTIFICATE', c.der)).join('') };
+ * ```
  */
 export function orderForCcm(
   certs: readonly CertInput[],

@@ -202,9 +202,19 @@ export interface CrlBuildInput {
   chunkSize?: number;
 }
 
+/**
+ * A signed CRL, DER in chunks (a million-entry CRL is never one copy too many).
+ *
+ * @example
+ * ```ts
+ * const der = Buffer.concat(built.chunks); // built.length bytes
+ * const pem = [...pemChunks('X509 CRL', built.chunks)].join('');
+ * ```
+ */
 export interface BuiltCrl {
   /** The DER, in order. Concatenated they are the CRL. */
   chunks: Buffer[];
+  /** The DER's length in bytes. */
   length: number;
 }
 
@@ -368,8 +378,13 @@ class TimeWriter {
 }
 
 /**
- * PEM text of a chunked DER, as pieces (64-column lines, \n), without ever
- * joining the DER: 48 input bytes make one 64-character line.
+ * PEM text of a chunked DER, as pieces (64-column lines, `eol` line breaks),
+ * without ever joining the DER: 48 input bytes make one 64-character line.
+ *
+ * @example
+ * ```ts
+ * const pem = [...pemChunks('X509 CRL', built.crl!.chunks)].join('');
+ * ```
  */
 export function* pemChunks(label: string, chunks: readonly Uint8Array[], eol = '\n'): Generator<string> {
   yield `-----BEGIN ${label}-----${eol}`;
@@ -391,36 +406,66 @@ export function* pemChunks(label: string, chunks: readonly Uint8Array[], eol = '
 
 // ---- parsing -------------------------------------------------------------------------
 
+/**
+ * One revoked certificate of a CRL.
+ *
+ * @example
+ * ```ts
+ * for (const e of crlEntries(crl)) console.log(e.serial, e.revocationDate.toISOString(), e.reason);
+ * ```
+ */
 export interface CrlEntry {
   /** Upper-case hex, as `openssl crl -text` prints it. */
   serial: string;
   /** INTEGER content bytes of the serial. */
   serialBytes: Buffer;
+  /** When it was revoked. */
   revocationDate: Date;
   /** RFC 5280 reason code from the reasonCode extension, when present and valid. */
   reason?: number;
+  /** The invalidityDate extension, when present. */
   invalidityDate?: Date;
+  /** The entry's extensions as encoded. */
   extensions: Extension[];
   /** Things wrong with this entry that do not stop reading the CRL. */
   problems: string[];
 }
 
+/**
+ * A parsed X.509 CRL (RFC 5280 5). Entries are decoded on demand
+ * ({@link crlEntries}), so a million-entry CRL costs one offset per entry.
+ *
+ * @example
+ * ```ts
+ * const crl: Crl = loadCrl({ bytes: readFileSync('ca.crl'), source: 'ca.crl' });
+ * console.log(crl.crlNumber, crl.thisUpdate, crl.nextUpdate, crl.revokedCount);
+ * ```
+ */
 export interface Crl {
+  /** The whole CRL, DER. */
   der: Buffer;
+  /** tbsCertList, exactly as signed. */
   tbs: Buffer;
   /** 1 or 2. */
   version: number;
+  /** The algorithm the CA signed with. */
   signatureAlgorithm: SignatureAlgorithm;
+  /** The CA that issued it. */
   issuer: Name;
   thisUpdate: Date;
+  /** When the next CRL is due, when given. */
   nextUpdate?: Date;
+  /** The cRLNumber extension, when present. */
   crlNumber?: bigint;
   /** Set on delta CRLs: the base CRL number from deltaCRLIndicator. */
   baseCrlNumber?: bigint;
   /** keyIdentifier of the authorityKeyIdentifier extension, lower-case hex. */
   authorityKeyId?: string;
+  /** Its extensions as encoded. */
   extensions: Extension[];
+  /** The signature value's bytes. */
   signature: Buffer;
+  /** How many entries. */
   revokedCount: number;
   /** Offset in `der` of each revokedCertificates entry. */
   entryOffsets: Uint32Array;
@@ -671,6 +716,14 @@ export function crlEntry(crl: Crl, i: number): CrlEntry {
   return out;
 }
 
+/**
+ * A CRL's entries, decoded one at a time in order.
+ *
+ * @example
+ * ```ts
+ * for (const e of crlEntries(crl)) if (e.reason === 1) console.log('key compromise:', e.serial);
+ * ```
+ */
 export function* crlEntries(crl: Crl): Generator<CrlEntry> {
   for (let i = 0; i < crl.revokedCount; i++) yield crlEntry(crl, i);
 }

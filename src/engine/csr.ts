@@ -7,19 +7,35 @@ import { OID } from './oids.js';
 import { parseSpki, publicKeyObjectRaw, type PublicKeyInfo } from './publickey.js';
 import { parseSignatureAlgorithm, verifySignature, verifySignatureAsync, type SignatureAlgorithm, type VerifyResult } from './signature.js';
 
+/**
+ * A parsed PKCS#10 certification request (RFC 2986).
+ *
+ * @example
+ * ```ts
+ * const csr: Csr = parseCsrOrFail(der, 'server.csr');
+ * console.log(csr.extensions.subjectAltNames, csr.problems);
+ * ```
+ */
 export interface Csr {
+  /** The whole CSR, DER. */
   der: Buffer;
   /** CertificationRequestInfo, exactly as signed. */
   info: Buffer;
+  /** The version field's value (0 for every PKCS#10 request). */
   version: number;
   subject: Name;
   publicKey: PublicKeyInfo;
+  /** The algorithm of the self-signature. */
   signatureAlgorithm: SignatureAlgorithm;
+  /** The self-signature's bytes. */
   signature: Buffer;
+  /** The extensions requested (extensionRequest attribute). */
   extensions: DecodedExtensions;
+  /** True when it carries a challengePassword attribute. */
   challengePassword?: boolean;
   /** Other attributes, by OID. */
   attributes: string[];
+  /** Structural problems that do not stop parsing (BER encoding...). */
   problems: string[];
 }
 
@@ -129,8 +145,15 @@ export async function verifyCsrs(csrs: readonly Csr[]): Promise<VerifyResult[]> 
 }
 
 /**
- * Verifies many CSRs with up to `window` signature checks in flight on the
- * thread pool. Results come back in input order.
+ * Verifies many CSRs' self-signatures with up to `window` checks in flight on
+ * libuv's thread pool. Verdicts come back in input order.
+ *
+ * @example
+ * ```ts
+ * const csrs = objects.map((o) => parseCsrOrFail(o.der, o.source));
+ * const verdicts = await verifyCsrBatch(csrs);
+ * const reports = csrs.map((c, i) => csrReport(c, undefined, verdicts[i]));
+ * ```
  */
 export async function verifyCsrBatch(csrs: readonly Csr[], window = 64): Promise<VerifyResult[]> {
   const out = new Array<VerifyResult>(csrs.length);

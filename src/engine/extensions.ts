@@ -4,24 +4,71 @@ import { DerError, DerReader, Tag, bitStringBytes, bytesOf, ctx, ctxPrim, oidOf,
 import { EKU_NAMES, OID } from './oids.js';
 import { nameToString, parseName } from './name.js';
 
+/**
+ * One X.509 extension as encoded: OID, criticality and the extnValue's content.
+ *
+ * @example
+ * ```ts
+ * const unknownCritical = cert.extensions.list.filter((x) => x.critical && x.oid === '1.2.3.4');
+ * ```
+ */
 export interface Extension {
+  /** The extension's OID. */
   oid: string;
+  /** Whether a reader that does not understand it must reject the certificate. */
   critical: boolean;
+  /** The extnValue OCTET STRING's content (DER of the extension's own structure). */
   value: Buffer;
 }
 
+/**
+ * A subject alternative name's form, in CCM's spelling (`DNS`, `IP`, `EMAIL`, `URI`...).
+ *
+ * @example
+ * ```ts
+ * const dns = sans.filter((s) => s.type === 'DNS').map((s) => s.value);
+ * ```
+ */
 export type SanType = 'DNS' | 'IP' | 'EMAIL' | 'URI' | 'DIRNAME' | 'OTHERNAME' | 'RID' | 'X400' | 'EDIPARTY';
 
+/**
+ * One subject alternative name, as CCM's bodies carry them.
+ *
+ * @example
+ * ```ts
+ * const san: SubjectAltName = { type: 'DNS', value: 'www.example.com' };
+ * ```
+ */
 export interface SubjectAltName {
+  /** The name's form. */
   type: SanType;
+  /** The name: a host name, an IP address in text form, an e-mail address, a URI... */
   value: string;
 }
 
+/**
+ * The basicConstraints extension, in CCM's field names.
+ *
+ * @example
+ * ```ts
+ * if (report.basic_constraints?.ca) console.log('a CA, path length', report.basic_constraints.path_length);
+ * ```
+ */
 export interface BasicConstraints {
+  /** cA: the certificate may issue certificates. */
   ca: boolean;
+  /** pathLenConstraint, when set. */
   path_length?: number;
 }
 
+/**
+ * The keyUsage bits by their RFC 5280 names, in bit order.
+ *
+ * @example
+ * ```ts
+ * KEY_USAGE_NAMES.includes('keyCertSign'); // true
+ * ```
+ */
 export const KEY_USAGE_NAMES = [
   'digitalSignature',
   'nonRepudiation',
@@ -33,15 +80,39 @@ export const KEY_USAGE_NAMES = [
   'encipherOnly',
   'decipherOnly',
 ] as const;
+/**
+ * One keyUsage bit's name (RFC 5280 4.2.1.3).
+ *
+ * @example
+ * ```ts
+ * const usages: KeyUsageName[] = ['digitalSignature', 'keyEncipherment'];
+ * ```
+ */
 export type KeyUsageName = (typeof KEY_USAGE_NAMES)[number];
 
+/**
+ * A certificate's or CSR's extensions: the raw list, and the ones ccmkit
+ * decodes.
+ *
+ * @example
+ * ```ts
+ * const { subjectAltNames, keyUsage, extendedKeyUsage, basicConstraints } = cert.extensions;
+ * ```
+ */
 export interface DecodedExtensions {
+  /** Every extension, in encoded order. */
   list: Extension[];
+  /** subjectAltName, when present. */
   subjectAltNames?: SubjectAltName[];
+  /** keyUsage, when present. */
   keyUsage?: KeyUsageName[];
+  /** extKeyUsage, by name (`serverAuth`...) or OID when unknown. */
   extendedKeyUsage?: string[];
+  /** basicConstraints, when present. */
   basicConstraints?: BasicConstraints;
+  /** subjectKeyIdentifier, lower-case hex. */
   subjectKeyId?: string;
+  /** authorityKeyIdentifier's keyIdentifier, lower-case hex. */
   authorityKeyId?: string;
   /** Problems found while decoding (duplicates, malformed values); never thrown. */
   problems: string[];

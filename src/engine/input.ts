@@ -11,17 +11,39 @@ import { DerError, DerReader, Tag, bitString, nullValue, oid, oidOf, readTlv, se
 import { CcmError, LocalCode } from './errors.js';
 import { JsonDepthError, parseJson } from './json.js';
 import { OID } from './oids.js';
+import { PemStreamDecoder } from './pem-stream.js';
 import { looksLikePem, parsePem, PemError, unescapeJsonPem, type PemBlock } from './pem.js';
 import { isZeroPadding, PKCS7_OID } from './pkcs7.js';
 import { sniffPrivateKey, type PrivateKeyFormat } from './privatekey.js';
 
+/**
+ * What an input object is: a plain object (certificate, CSR, CRL, key) or a
+ * container ccmkit opens (PKCS#12, PKCS#7, JKS, JCEKS, zip).
+ *
+ * @example
+ * ```ts
+ * const certs = readInput(bytes, 'bundle.pem').objects.filter((o) => o.kind === 'certificate');
+ * ```
+ */
 export type ObjectKind = 'certificate' | 'csr' | 'crl' | 'private-key' | 'public-key' | 'pkcs12' | 'pkcs7' | 'jks' | 'jceks' | 'zip';
 
+/**
+ * One object found in an input, as DER, named by where it came from.
+ *
+ * @example
+ * ```ts
+ * const [obj] = readInput(pemText, 'server.csr').objects;
+ * console.log(obj.source, obj.kind, obj.encoding); // server.csr#1 csr pem
+ * ```
+ */
 export interface InputObject {
+  /** What the object is. */
   kind: ObjectKind;
-  /** `file#n`. */
+  /** `file#n`: the input's name and the object's position in it, from 1. */
   source: string;
+  /** The object's DER (for a legacy encrypted PEM key: its ciphertext). */
   der: Buffer;
+  /** How it was written: a PEM block, raw DER, bare base64, or a string in a JSON body. */
   encoding: 'pem' | 'der' | 'base64' | 'json';
   /** PEM label, when read from PEM. */
   label?: string;
@@ -33,13 +55,34 @@ export interface InputObject {
   container?: string;
 }
 
+/**
+ * Something in an input that could not be read, with the CCM-style error
+ * that says why.
+ *
+ * @example
+ * ```ts
+ * for (const p of readInput(bytes, 'x.pem').problems) console.error(p.source, p.error.error_code, p.error.error_msg);
+ * ```
+ */
 export interface InputProblem {
+  /** `file` or `file#n`. */
   source: string;
+  /** Why it could not be read. */
   error: CcmError;
 }
 
+/**
+ * Everything {@link readInput} found in one input.
+ *
+ * @example
+ * ```ts
+ * const { objects, problems, skipped } = readInput(bytes, 'bundle.pem');
+ * ```
+ */
 export interface InputResult {
+  /** The objects, in input order. */
   objects: InputObject[];
+  /** What could not be read; the other objects are still returned. */
   problems: InputProblem[];
   /** PEM blocks that were recognised and deliberately skipped (EC PARAMETERS...). */
   skipped: { source: string; label: string }[];
@@ -95,9 +138,28 @@ export function unrecognised(source: string, what: string): CcmError {
   return new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${what}: not a certificate, CSR, CRL, key or keystore ccmkit can read.`, source);
 }
 
-export function readInput(bytes: Uint8Array, name: string): InputResult {
+/**
+ * Reads every object in one input, whatever its form: PEM with one or many
+ * blocks (LF or CRLF, text around them, `NEW CERTIFICATE REQUEST`, legacy
+ * encrypted keys), raw DER, bare base64, JSON strings with escaped `\n`, and
+ * JSON bodies whose fields hold PEM (CCM request and export bodies).
+ * Containers (PKCS#12, PKCS#7, JKS, JCEKS, zips) come back as one object
+ * each; {@link openInputs} opens them. Never throws for bad input: that is
+ * a problem in the result.
+ *
+ * @param bytes - the input: bytes, or text (PEM, JSON, base64)
+ * @param name - what to call it in `source` (`name#1`, `name#2`...)
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * const { objects, problems } = readInput(readFileSync('fullchain.pem'), 'fullchain.pem');
+ * for (const o of objects) console.log(o.source, o.kind); // fullchain.pem#1 certificate ...
+ * ```
+ */
+export function readInput(bytes: Uint8Array | string, name: string): InputResult {
   const res: InputResult = { objects: [], problems: [], skipped: [] };
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const buf = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   if (buf.length === 0) {
     res.problems.push({ source: name, error: new CcmError(400, LocalCode.INPUT_UNREADABLE, `${name} is empty.`, name) });
     return res;
@@ -195,6 +257,44 @@ function readPemText(res: InputResult, name: string, text: string): InputResult 
 }
 
 /**
+ * {@link readInput} for PEM that arrives in chunks, for inputs too large to
+ * hold as text (a CA's PEM CRL of millions of entries): each block's DER is
+ * decoded as the chunks arrive, so the run holds about the DER plus one
+ * chunk. Undefined when the input cannot be streamed (a block with RFC 1421
+ * headers, as legacy encrypted keys have): read it whole with readInput then.
+ *
+ * @param size - the input's total size in bytes (the DER buffer is sized from it)
+ *
+ * @example
+ * ```ts
+ * function* chunksOf(path: string): Generator<Buffer> {
+ *   const fd = openSync(path, 'r');
+ *   try {
+ *     for (let buf = Buffer.alloc(1 << 20), n; (n = readSync(fd, buf)) > 0; buf = Buffer.alloc(1 << 20)) yield buf.subarray(0, n);
+ *   } finally {
+ *     closeSync(fd);
+ *   }
+ * }
+ * const file = 'huge-crl.pem';
+ * const r = readPemChunks(chunksOf(file), file, statSync(file).size) ?? readInput(readFileSync(file), file);
+ * ```
+ */
+export function readPemChunks(chunks: Iterable<Uint8Array>, name: string, size: number): InputResult | undefined {
+  const decoder = new PemStreamDecoder((size * 3) / 4);
+  try {
+    for (const chunk of chunks) {
+      decoder.push(chunk);
+      if (decoder.needsWholeText) return undefined;
+    }
+    return readDecodedPem(decoder.end(), name);
+  } catch (e) {
+    if (!(e instanceof PemError)) throw e;
+    const source = `${name}#${e.index}`;
+    return { objects: [], problems: [{ source, error: new CcmError(400, LocalCode.INPUT_UNREADABLE, `${source}: ${e.message}.`, source) }], skipped: [] };
+  }
+}
+
+/**
  * The objects of PEM blocks decoded elsewhere: by PemStreamDecoder, for files
  * too large to hold as text (a CA's CRL of millions of entries).
  */
@@ -267,6 +367,11 @@ function addDer(res: InputResult, source: string, der: Buffer, encoding: InputOb
 /**
  * What a DER object is, from its outline alone (no signature checks, no deep
  * parse). Undefined when it is none of the kinds ccmkit reads.
+ *
+ * @example
+ * ```ts
+ * classifyDer(readFileSync('server.cer')); // 'certificate'
+ * ```
  */
 export function classifyDer(der: Uint8Array): ObjectKind | undefined {
   const strict = classify(der, false);

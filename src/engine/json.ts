@@ -35,7 +35,23 @@ export function jsonTooDeep(text: string, limit = MAX_JSON_DEPTH): boolean {
   return false;
 }
 
-/** JSON.parse with bounded nesting: throws SyntaxError (JsonDepthError when too deep). */
+/**
+ * JSON.parse with bounded nesting, for request bodies from untrusted
+ * sources: a body nested deeper than 64 levels (no CCM body nests more than
+ * four) is refused before it is parsed, so nothing that walks it later can
+ * overflow the stack. Throws SyntaxError as JSON.parse does.
+ *
+ * @example
+ * ```ts
+ * let body: unknown;
+ * try {
+ *   body = parseJson(readFileSync('body.json', 'utf8'));
+ * } catch {
+ *   body = undefined; // not JSON (or absurdly deep): the pre-flight answers for that too
+ * }
+ * const r = validateScmImport(body, { at: new Date() });
+ * ```
+ */
 export function parseJson(text: string, limit = MAX_JSON_DEPTH): unknown {
   if (jsonTooDeep(text, limit)) throw new JsonDepthError(limit);
   return JSON.parse(text) as unknown;

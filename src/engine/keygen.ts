@@ -11,10 +11,44 @@ import { CcmError, usageError } from './errors.js';
 import { toPem } from './pem.js';
 import { derivePbes2Key, sealPkcs8 } from './pkcs8-pbes2.js';
 
+/**
+ * CCM's key algorithms (key_algorithm in PCA bodies, 4.2.1.2): the only keys
+ * {@link generateKey} makes.
+ *
+ * @example
+ * ```ts
+ * for (const alg of KEY_ALGORITHMS) console.log(alg); // RSA2048 RSA4096 EC256 EC384
+ * ```
+ */
 export const KEY_ALGORITHMS = ['RSA2048', 'RSA4096', 'EC256', 'EC384'] as const;
+/**
+ * One of CCM's key algorithm names.
+ *
+ * @example
+ * ```ts
+ * const alg: KeyAlgorithmName = 'EC256';
+ * ```
+ */
 export type KeyAlgorithmName = (typeof KEY_ALGORITHMS)[number];
 
+/**
+ * How a generated key is written: PKCS#8 (`PRIVATE KEY`, any key), PKCS#1
+ * (`RSA PRIVATE KEY`) or SEC1 (`EC PRIVATE KEY`).
+ *
+ * @example
+ * ```ts
+ * KEY_FORMATS.includes('sec1'); // true
+ * ```
+ */
 export const KEY_FORMATS = ['pkcs8', 'pkcs1', 'sec1'] as const;
+/**
+ * One of {@link KEY_FORMATS}.
+ *
+ * @example
+ * ```ts
+ * const format: KeyFormatName = 'pkcs1';
+ * ```
+ */
 export type KeyFormatName = (typeof KEY_FORMATS)[number];
 
 /**
@@ -22,15 +56,33 @@ export type KeyFormatName = (typeof KEY_FORMATS)[number];
  * and Node's KeyObject.export use 2048, far below today's advice for
  * PBKDF2-HMAC-SHA256 (OWASP: 600,000). ccmkit writes 600,000: still far below
  * privatekey.ts's MAX_KDF_ITERATIONS, so ccmkit, OpenSSL and Java all read it.
+ *
+ * @example
+ * ```ts
+ * console.log(`encrypted with PBKDF2-HMAC-SHA256, ${PBKDF2_ITERATIONS} iterations`);
+ * ```
  */
 export const PBKDF2_ITERATIONS = 600_000;
 
+/**
+ * A key {@link generateKey} made.
+ *
+ * @example
+ * ```ts
+ * const k: GeneratedKey = generateKey('EC256');
+ * writeFileSync('server.key', k.pem, { mode: 0o600, flag: 'wx' });
+ * ```
+ */
 export interface GeneratedKey {
+  /** CCM's name for it. */
   algorithm: KeyAlgorithmName;
+  /** How `pem` is written (encrypted keys are PKCS#8). */
   format: KeyFormatName;
+  /** Whether `pem` is encrypted PKCS#8. */
   encrypted: boolean;
+  /** Node's key object, to sign with. */
   keyObject: KeyObject;
-  /** The private key, PEM with \n line breaks. Secret: never log it. */
+  /** The private key, PEM with `\n` line breaks. Secret: never log it. */
   pem: string;
   /** SPKI PEM of the public half. */
   publicKeyPem: string;
@@ -58,7 +110,22 @@ export function checkKeyRequest(algorithm: string, format: string, encrypt: bool
   return { algorithm, format: f };
 }
 
-/** Generates a key. `passphrase` (non-empty) selects encrypted PKCS#8. */
+/**
+ * Generates a private key with one of CCM's algorithms (Node's crypto,
+ * OpenSSL's CSPRNG). An algorithm CCM does not take is CCM's own error,
+ * `PCA.00020102`; a format the algorithm cannot use is `CCMKIT.0001`.
+ *
+ * @param algorithm - RSA2048, RSA4096, EC256 or EC384
+ * @param opts - `format` (pkcs8 by default); `passphrase` (non-empty) writes encrypted PKCS#8
+ *   (PBES2, PBKDF2-HMAC-SHA256 with {@link PBKDF2_ITERATIONS} iterations, AES-256-CBC)
+ *
+ * @example
+ * ```ts
+ * const key = generateKey('EC256');
+ * const legacy = generateKey('RSA2048', { format: 'pkcs1' });
+ * const protectedKey = generateKey('RSA4096', { passphrase: 'long passphrase' });
+ * ```
+ */
 export function generateKey(algorithm: string, opts: { format?: string; passphrase?: string } = {}): GeneratedKey {
   const encrypt = opts.passphrase !== undefined;
   if (encrypt && opts.passphrase === '') throw usageError('the passphrase is empty');

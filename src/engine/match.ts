@@ -19,10 +19,22 @@ export interface PrivateKeyHolder extends KeyHolder {
   keyObject?: KeyObject;
 }
 
+/**
+ * Keys paired with certificates and CSRs, by their sources (`file#n`).
+ *
+ * @example
+ * ```ts
+ * const { pairs, unmatched_keys, failed_proofs } = matchKeyPairs(objects);
+ * ```
+ */
 export interface MatchResult {
+  /** One entry per key and certificate (or CSR) it belongs to. */
   pairs: { key: string; certificate?: string; csr?: string }[];
+  /** Keys with no certificate or CSR in the bag. */
   unmatched_keys: string[];
+  /** Certificates with no key in the bag. */
   unmatched_certificates: string[];
+  /** CSRs with no key in the bag. */
   unmatched_csrs: string[];
   /** Pairs whose public keys are equal but whose private key failed the signing proof. */
   failed_proofs: { key: string; with: string }[];
@@ -41,6 +53,13 @@ const PROOF_MESSAGE = Buffer.from('ccmkit key-pair proof');
  * next to the private one, and a file whose n and e (or SEC1 publicKey) are the
  * certificate's but whose p, q, d (or scalar) belong to another key "matches"
  * by public key while every signature it makes is wrong (issue 10, item 1).
+ *
+ * @example
+ * ```ts
+ * const key = readPrivateKey(readFileSync('server.key'), 'server.key');
+ * const cert = loadCertificate({ bytes: readFileSync('server.pem'), source: 'server.pem' }, 'certificate');
+ * if (!proveKeyPair(key.keyObject, cert.publicKey)) throw new Error('server.key cannot sign for server.pem');
+ * ```
  */
 export function proveKeyPair(priv: KeyObject, pub: PublicKeyInfo): boolean {
   try {
@@ -55,12 +74,29 @@ export function proveKeyPair(priv: KeyObject, pub: PublicKeyInfo): boolean {
   }
 }
 
+/**
+ * Whether a key belongs to a public key: `match` (proved by signing),
+ * `different-key` (the public keys differ), or `corrupt-key` (it carries the
+ * public key but cannot sign for it).
+ *
+ * @example
+ * ```ts
+ * const v: PairVerdict = pairVerdict(key, cert.publicKey);
+ * ```
+ */
 export type PairVerdict = 'match' | 'different-key' | 'corrupt-key';
 
 /**
  * Whether `key` is the private key of `pub`: 'different-key' when the public
  * keys differ (no signing needed), 'corrupt-key' when the key carries `pub`
  * but cannot sign for it, 'match' when the signing proof holds.
+ *
+ * @example
+ * ```ts
+ * const key = readPrivateKey(readFileSync('server.key'), 'server.key');
+ * const cert = loadCertificate({ bytes: readFileSync('server.pem'), source: 'server.pem' }, 'certificate');
+ * console.log(pairVerdict(key, cert.publicKey)); // 'match'
+ * ```
  */
 export function pairVerdict(key: { publicKey: PublicKeyInfo; keyObject: KeyObject }, pub: PublicKeyInfo): PairVerdict {
   if (key.publicKey.id !== pub.id) return 'different-key';

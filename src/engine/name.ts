@@ -3,14 +3,32 @@
 import { DerError, DerReader, Tag, oidOf, rawOf, stringOf, type Tlv } from './der.js';
 import { NAME_ATTRIBUTES } from './oids.js';
 
+/**
+ * One attribute of a distinguished name: `CN=www.example.com` is
+ * `{ oid: '2.5.4.3', type: 'CN', value: 'www.example.com' }`.
+ *
+ * @example
+ * ```ts
+ * const cn = cert.subject.rdns.flat().find((a) => a.type === 'CN')?.value;
+ * ```
+ */
 export interface NameAttribute {
+  /** The attribute type's OID. */
   oid: string;
   /** Short name (CN, O, ...) or the dotted OID when unknown. */
   type: string;
   value: string;
 }
 
-/** CCM's DistinguishedName object (ccm-api-reference.txt 4.2.2.4, Table 4-184). */
+/**
+ * CCM's DistinguishedName object (ccm-api-reference.txt 4.2.2.4, Table 4-184),
+ * as PCA request and response bodies carry it.
+ *
+ * @example
+ * ```ts
+ * const dn: DistinguishedName = { common_name: 'www.example.com', country: 'CN', organization: 'Example' };
+ * ```
+ */
 export interface DistinguishedName {
   common_name?: string;
   country?: string;
@@ -20,6 +38,15 @@ export interface DistinguishedName {
   organizational_unit?: string;
 }
 
+/**
+ * An X.501 Name (a certificate's subject or issuer): its exact DER and its
+ * relative distinguished names, most significant first.
+ *
+ * @example
+ * ```ts
+ * console.log(cert.subject.rdns.map((rdn) => rdn.map((a) => `${a.type}=${a.value}`).join('+')).join(', ')); // O=Example, CN=www.example.com
+ * ```
+ */
 export interface Name {
   /** The exact DER of the Name, used first when matching issuer to subject. */
   der: Buffer;

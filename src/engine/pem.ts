@@ -129,7 +129,17 @@ export function pemLength(label: string, derLength: number, eol = '\n'): number 
   return `-----BEGIN ${label}-----`.length + `-----END ${label}-----`.length + b64 + (lines + 2) * eol.length;
 }
 
-/** PEM text with `eol` line breaks and a trailing `eol` (CCM uses \r\n in JSON). */
+/**
+ * PEM text of one DER object: 64-character base64 lines, `eol` line breaks
+ * and a trailing `eol` (CCM returns `\r\n` in its JSON bodies).
+ *
+ * @param label - the PEM label: `CERTIFICATE`, `CERTIFICATE REQUEST`, `PRIVATE KEY`, `X509 CRL`...
+ *
+ * @example
+ * ```ts
+ * const pem = toPem('CERTIFICATE', obj.der); // "-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----\n"
+ * ```
+ */
 export function toPem(label: string, der: Uint8Array, eol = '\n'): string {
   const b64 = Buffer.from(der.buffer, der.byteOffset, der.length).toString('base64');
   const lines: string[] = [`-----BEGIN ${label}-----`];

@@ -25,7 +25,7 @@ import { blocksFor, WorkBudget, type WorkPrimitive } from './budget.js';
 import type { IterHash } from './iterhash.js';
 import { OID } from './oids.js';
 import { isZeroPadding } from './pkcs7.js';
-import { octetContent, pbeDecrypt, pbeEncrypt, pbePassword, pkcs12Kdf, SCHEME_NAMES, type PbePassword, type PbeProfile } from './pbe.js';
+import { octetContent, pbeDecrypt, pbeEncrypt, pbePassword, pkcs12Kdf, SCHEME_NAMES, type PbePassword } from './pbe.js';
 
 export const P12_OID = {
   data: '1.2.840.113549.1.7.1',
@@ -50,7 +50,17 @@ const MAC_HASHES: Record<string, IterHash> = {
   [OID.sha512]: 'sha512',
 };
 
-export type Pkcs12Profile = PbeProfile;
+/**
+ * How a PKCS#12 file is protected: `legacy` (3DES key bags, RC2-40 certificate
+ * bags, SHA-1 MAC: what Windows Server 2016 and older import) or `modern`
+ * (PBES2 AES-256-CBC, PBKDF2-HMAC-SHA-256, SHA-256 MAC).
+ *
+ * @example
+ * ```ts
+ * const profile: Pkcs12Profile = 'modern';
+ * ```
+ */
+export type Pkcs12Profile = 'legacy' | 'modern';
 
 export interface Pkcs12WriteOptions {
   /** Unencrypted PKCS#8 DER of the private key. */

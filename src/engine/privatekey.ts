@@ -12,11 +12,32 @@ import { blocksFor, MAX_KDF_ITERATIONS, WorkBudget, type WorkPrimitive } from '.
 import { CURVES, OID } from './oids.js';
 import { MAX_RSA_BITS, parseSpki, type PublicKeyInfo } from './publickey.js';
 
+/**
+ * The structure a private key was stored in: PKCS#1 (`RSA PRIVATE KEY`),
+ * SEC1 (`EC PRIVATE KEY`), PKCS#8 (`PRIVATE KEY`) or encrypted PKCS#8.
+ *
+ * @example
+ * ```ts
+ * if (obj.kind === 'private-key' && obj.keyFormat === 'encrypted-pkcs8') console.log('needs a password');
+ * ```
+ */
 export type PrivateKeyFormat = 'pkcs1' | 'sec1' | 'pkcs8' | 'encrypted-pkcs8';
 
+/**
+ * A private key, decrypted, with its public half.
+ *
+ * @example
+ * ```ts
+ * const key = readPrivateKey(readFileSync('server.key'), 'server.key');
+ * console.log(key.format, key.publicKey.type, key.publicKey.id === cert.publicKey.id);
+ * ```
+ */
 export interface PrivateKeyInfo {
+  /** How it was stored. */
   format: PrivateKeyFormat;
+  /** Its public key (compare `id`s to pair it with a certificate or CSR). */
   publicKey: PublicKeyInfo;
+  /** Node's key object, to sign with. */
   keyObject: KeyObject;
   /** Set when the input was encrypted: what protected it. */
   encryption?: { scheme: string; iterations?: number };

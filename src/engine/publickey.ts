@@ -11,21 +11,42 @@ import { createPublicKey, KeyObject, webcrypto } from 'node:crypto';
 import { ContentCache, DerError, DerReader, Tag, bitStringBytes, integerBytes, oidOf, rawOf } from './der.js';
 import { CURVES, OID } from './oids.js';
 
+/**
+ * A public key's algorithm family, from its SubjectPublicKeyInfo OID.
+ *
+ * @example
+ * ```ts
+ * if (csr.publicKey.type === 'EC') console.log(csr.publicKey.curve); // P-256
+ * ```
+ */
 export type KeyType = 'RSA' | 'EC' | 'Ed25519' | 'Ed448' | 'DSA' | 'RSA-PSS' | 'SM2' | 'X25519' | 'X448' | 'unknown';
 
+/**
+ * A parsed SubjectPublicKeyInfo. Two keys are the same key exactly when
+ * their `id`s are equal (how certificates, CSRs and private keys are paired).
+ *
+ * @example
+ * ```ts
+ * const same = key.publicKey.id === cert.publicKey.id;
+ * console.log(cert.publicKey.type, cert.publicKey.bits); // RSA 2048
+ * ```
+ */
 export interface PublicKeyInfo {
+  /** The algorithm family. */
   type: KeyType;
   /** Modulus bits (RSA), curve order bits (EC), or the fixed size. */
   bits: number;
   /** EC curve short name (P-256...), when EC. */
   curve?: string;
+  /** The SubjectPublicKeyInfo algorithm OID. */
   algorithmOid: string;
   /** The whole SubjectPublicKeyInfo DER. */
   spki: Buffer;
   /** Canonical identity for key matching: equal iff the public keys are equal (computed on first use). */
   readonly id: string;
-  /** Internal: how to build a KeyObject fast. */
+  /** Internal: how to build a KeyObject fast (RSA: modulus, exponent, PKCS#1). */
   readonly rsa?: { n: Buffer; e: Buffer; pkcs1: Buffer };
+  /** Internal: the EC point, uncompressed or compressed as encoded. */
   readonly ecPoint?: Buffer;
 }
 

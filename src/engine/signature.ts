@@ -5,12 +5,30 @@ import { ContentCache, DerReader, Tag, ctx, oidOf, smallInt, type Tlv } from './
 import { OID } from './oids.js';
 import { publicKeyObject, type PublicKeyInfo } from './publickey.js';
 
+/**
+ * The hash a signature algorithm uses (`none` for EdDSA).
+ *
+ * @example
+ * ```ts
+ * const weak = cert.signatureAlgorithm.hash === 'SHA1';
+ * ```
+ */
 export type HashName = 'MD2' | 'MD4' | 'MD5' | 'SHA1' | 'SHA224' | 'SHA256' | 'SHA384' | 'SHA512' | 'SM3' | 'none' | 'unknown';
 
+/**
+ * A decoded AlgorithmIdentifier of a signature, with the name CCM reports.
+ *
+ * @example
+ * ```ts
+ * console.log(csr.signatureAlgorithm.name); // SHA256withRSA
+ * ```
+ */
 export interface SignatureAlgorithm {
+  /** The algorithm OID. */
   oid: string;
   /** Java-style name, as CCM reports it: SHA256withRSA, SHA384withECDSA, ... */
   name: string;
+  /** The hash it signs over. */
   hash: HashName;
   /** The key type this algorithm signs with. */
   keyType: 'RSA' | 'EC' | 'DSA' | 'Ed25519' | 'Ed448' | 'RSA-PSS' | 'SM2' | 'unknown';
@@ -119,6 +137,15 @@ const NODE_HASH: Partial<Record<HashName, string>> = {
   SM3: 'sm3',
 };
 
+/**
+ * A signature's verdict: valid, or why not.
+ *
+ * @example
+ * ```ts
+ * const [verdict] = await verifyCsrBatch([csr]);
+ * if (!verdict.valid) console.log(verdict.reason);
+ * ```
+ */
 export type VerifyResult = { valid: true } | { valid: false; reason: string };
 
 /**

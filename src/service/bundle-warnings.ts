@@ -15,7 +15,19 @@ function label(c: Certificate): string {
   return nameToString(c.subject) || `serial ${c.serial}`;
 }
 
-/** Warnings about `leaf` and its ordered `chain` (intermediate > ... > root) at `at`. */
+/**
+ * What an operator should hear before installing a bundle, where CCM would
+ * still accept it: a leaf expired or not yet valid, an expired intermediate,
+ * a chain that stops short of a root. Plain sentences.
+ *
+ * @param chain - the leaf's chain, ordered intermediate \> ... \> root
+ *
+ * @example
+ * ```ts
+ * const r = resolveMaterial(material, new Date());
+ * for (const w of chainWarnings(r.leaf, r.chain, new Date())) console.warn(w);
+ * ```
+ */
 export function chainWarnings(leaf: Certificate, chain: readonly Certificate[], at: Date): string[] {
   const w: string[] = [];
   if (at > leaf.notAfter) {

@@ -43,21 +43,57 @@ const DAY = 86_400_000;
 // X.509 times are whole seconds: drop the ".000" (slice, not replace: this runs per CRL entry).
 const iso = (d: Date | number): string => (typeof d === 'number' ? new Date(d) : d).toISOString().slice(0, 19) + 'Z';
 
+/**
+ * An input's bytes and the name reports give it.
+ *
+ * @example
+ * ```ts
+ * const caCert: FileBytes = { bytes: readFileSync('ca.pem'), source: 'ca.pem' };
+ * ```
+ */
 export interface FileBytes {
-  bytes: Uint8Array;
+  /** Its content: bytes, or PEM text. */
+  bytes: Uint8Array | string;
+  /** What to call it in messages. */
   source: string;
 }
 
+/**
+ * What {@link buildCrlFromRequest} builds: the CA, its key, the revoked list,
+ * the CRL number and how many days it is valid (CCM: 7-30).
+ *
+ * @example
+ * ```ts
+ * const req: BuildCrlRequest = {
+ *   caCert: { bytes: readFileSync('ca.pem'), source: 'ca.pem' },
+ *   caKey: { bytes: readFileSync('ca.key'), source: 'ca.key' },
+ *   revoked: { bytes: '[{"serial_number":"1A2B","revoked_at":"2025-05-01T00:00:00Z","reason":"KEY_COMPROMISE"}]', source: 'revoked.json' },
+ *   crlNumber: 7,
+ *   validDays: 7,
+ *   at: new Date(),
+ * };
+ * ```
+ */
 export interface BuildCrlRequest {
+  /** The CA certificate (PEM or DER; the first certificate is used). */
   caCert: FileBytes;
+  /** The CA's private key. */
   caKey: FileBytes;
+  /** Opens an encrypted CA key. */
   password?: string;
-  /** The revoked list, whole or as chunks read on demand; `size` (bytes) helps reserve memory. */
-  revoked: { bytes: RevokedInputBytes; source: string; size?: number };
-  /** Decimal text, as given on the command line. */
-  crlNumber: string;
-  validDays: string;
+  /**
+   * The revoked list: JSON `[{"serial_number","revoked_at","reason"}]` or CSV
+   * `serial,revoked_at,reason`, whole or as chunks read on demand; `size`
+   * (bytes) helps reserve memory.
+   */
+  revoked: { bytes: RevokedInputBytes | string; source: string; size?: number };
+  /** The cRLNumber: a non-negative integer of at most 20 octets (decimal text, as given on the command line, or a number). */
+  crlNumber: string | number | bigint;
+  /** Days until nextUpdate: 7 to 30, CCM's crl_configuration range. */
+  validDays: string | number;
+  /** thisUpdate. */
   at: Date;
+  /** With a complete CRL of this CA: build the delta CRL against it (RFC 5280 5.2.4). */
   baseCrl?: FileBytes;
   /** SHA256 (default), SHA384 or SHA512. */
   signatureAlgorithm?: string;
@@ -65,25 +101,65 @@ export interface BuildCrlRequest {
   freshestCrl?: string[];
 }
 
+/**
+ * What was built, as `crl build --json` reports it.
+ *
+ * @example
+ * ```ts
+ * const s: CrlSummary = buildCrlFromRequest(req).summary!;
+ * console.log(`CRL #${s.crl_number}, ${s.revoked_count} revoked, next update ${s.next_update}`);
+ * ```
+ */
 export interface CrlSummary {
+  /** The cRLNumber, decimal. */
   crl_number: string;
+  /** Delta CRLs: the base CRL's number. */
   base_crl_number?: string;
+  /** The CA's DN. */
   issuer: string;
+  /** ISO 8601. */
   this_update: string;
+  /** ISO 8601. */
   next_update: string;
+  /** How many entries. */
   revoked_count: number;
+  /** `SHA256withRSA`, `SHA384withECDSA`... */
   signature_algorithm: string;
+  /** DER size in bytes. */
   size: number;
+  /** SHA-256 of the DER, hex. */
   sha256: string;
 }
 
+/**
+ * A built CRL, or the findings that stopped it (never half-built).
+ *
+ * @example
+ * ```ts
+ * const res: BuildCrlResult = buildCrlFromRequest(req);
+ * if (!res.crl) for (const f of res.findings) console.log(f.code, f.message);
+ * ```
+ */
 export interface BuildCrlResult {
+  /** Every finding; any error means no CRL. */
   findings: Finding[];
+  /** The CRL, when no finding is an error. */
   crl?: BuiltCrl;
+  /** What was built. */
   summary?: CrlSummary;
 }
 
-/** The first certificate in a file, or a CcmError naming the file. */
+/**
+ * The first certificate of an input, parsed; a CcmError `PCA.00020402`
+ * naming the input when there is none or it is malformed.
+ *
+ * @param what - how messages call it (`CA certificate`...)
+ *
+ * @example
+ * ```ts
+ * const ca = loadCertificate({ bytes: readFileSync('ca.pem'), source: 'ca.pem' }, 'CA certificate');
+ * ```
+ */
 export function loadCertificate(f: FileBytes, what: string): Certificate {
   const r = readInput(f.bytes, f.source);
   const obj = r.objects.find((o) => o.kind === 'certificate');
@@ -105,6 +181,11 @@ export function loadCertificate(f: FileBytes, what: string): Certificate {
  * `crl check --certificate fullchain.pem` then checks the leaf, not the root.
  * A self-issued match (the CA itself) comes last; with no match at all the
  * first certificate is returned, and the check explains the issuer mismatch.
+ *
+ * @example
+ * ```ts
+ * const { certificate, source } = certificateForCrl({ bytes: readFileSync('fullchain.pem'), source: 'fullchain.pem' }, crl);
+ * ```
  */
 export function certificateForCrl(f: FileBytes, crl: Crl): { certificate: Certificate; source: string; of: number } {
   const r = readInput(f.bytes, f.source);
@@ -139,10 +220,18 @@ function loadKey(f: FileBytes, password: string | undefined): PrivateKeyInfo {
   }
 }
 
-/** Reads a CRL file (PEM or DER, any size up to the file limit) into a parsed CRL. */
+/**
+ * Reads a CRL (PEM or DER, any size up to 256 MiB) into a parsed CRL; a
+ * CcmError `CCMKIT.0002` when it is not a readable CRL.
+ *
+ * @example
+ * ```ts
+ * const crl = loadCrl({ bytes: readFileSync('ca.crl'), source: 'ca.crl' });
+ * ```
+ */
 export function loadCrl(f: FileBytes): Crl {
   try {
-    return parseCrl(crlDer(f.bytes));
+    return parseCrl(crlDer(typeof f.bytes === 'string' ? Buffer.from(f.bytes, 'utf8') : f.bytes));
   } catch (e) {
     if (e instanceof DerError) {
       throw new CcmError(400, LocalCode.INPUT_UNREADABLE, `${f.source}: not a readable CRL: ${e.message}${e.offset ? ` (at byte ${e.offset})` : ''}.`, f.source);
@@ -151,24 +240,47 @@ export function loadCrl(f: FileBytes): Crl {
   }
 }
 
-/** Builds a CRL, or returns the findings that stop it. Never half-builds. */
-export function buildCrlRequest(req: BuildCrlRequest): BuildCrlResult {
+/**
+ * Builds and signs a v2 CRL (or, with `baseCrl`, a delta CRL) with CCM's
+ * revocation reasons, or returns the findings that stop it: valid_days
+ * outside 7-30, a CRL number that is not a 20-octet integer, a hash CCM does
+ * not take (PCA.00020103), a key that is not the CA's or a CA that may not
+ * sign CRLs, a bad revoked list, a base CRL of another CA. Never half-builds.
+ *
+ * @example
+ * ```ts
+ * const res = buildCrlFromRequest({
+ *   caCert: { bytes: readFileSync('ca.pem'), source: 'ca.pem' },
+ *   caKey: { bytes: readFileSync('ca.key'), source: 'ca.key' },
+ *   revoked: { bytes: readFileSync('revoked.csv'), source: 'revoked.csv' },
+ *   crlNumber: 2,
+ *   validDays: 7,
+ *   at: new Date(),
+ * });
+ * if (res.crl) writeFileSync('ca.crl', Buffer.concat(res.crl.chunks));
+ * ```
+ */
+export function buildCrlFromRequest(req: BuildCrlRequest): BuildCrlResult {
   const findings: Finding[] = [];
   const err = (id: string, detail: string, fix?: string): void => {
     findings.push(finding(id, detail, fix));
   };
 
+  // Numbers from library callers are checked as the decimal text the CLI passes.
+  const validDays = String(req.validDays);
+  const crlNumberText = String(req.crlNumber);
+
   // valid_days: CCM's crl_configuration range (4.2.1.2).
-  const days = /^\d{1,3}$/.test(req.validDays.trim()) ? Number(req.validDays) : NaN;
-  if (!(days >= 7 && days <= 30)) err('pca-crl.valid_days.range', `--valid-days "${req.validDays.slice(0, 16)}" is not an integer from 7 to 30.`, 'CCM publishes CRLs every 7 to 30 days.');
+  const days = /^\d{1,3}$/.test(validDays.trim()) ? Number(validDays) : NaN;
+  if (!(days >= 7 && days <= 30)) err('pca-crl.valid_days.range', `--valid-days "${validDays.slice(0, 16)}" is not an integer from 7 to 30.`, 'CCM publishes CRLs every 7 to 30 days.');
 
   // crl_number: RFC 5280 5.2.3, a non-negative INTEGER of at most 20 octets.
   let crlNumber: bigint | undefined;
-  if (!/^\d{1,60}$/.test(req.crlNumber.trim())) err('pca-crl.crl_number.range', `--crl-number "${req.crlNumber.slice(0, 32)}" is not a non-negative decimal integer.`);
+  if (!/^\d{1,60}$/.test(crlNumberText.trim())) err('pca-crl.crl_number.range', `--crl-number "${crlNumberText.slice(0, 32)}" is not a non-negative decimal integer.`);
   else {
-    crlNumber = BigInt(req.crlNumber.trim());
+    crlNumber = BigInt(crlNumberText.trim());
     if (integerContent(crlNumber).length > 20) {
-      err('pca-crl.crl_number.range', `--crl-number ${req.crlNumber.trim().slice(0, 32)}... is longer than 20 octets (RFC 5280 5.2.3).`);
+      err('pca-crl.crl_number.range', `--crl-number ${crlNumberText.trim().slice(0, 32)}... is longer than 20 octets (RFC 5280 5.2.3).`);
       crlNumber = undefined;
     }
   }
@@ -195,7 +307,8 @@ export function buildCrlRequest(req: BuildCrlRequest): BuildCrlResult {
     findings.push({ code: 'PCA.00020402', severity: 'warning', field: 'ca_certificate', message: `The CA certificate expired at ${iso(ca.notAfter)}, before thisUpdate ${iso(req.at)}.` });
   }
 
-  const parsed = parseRevokedFile(req.revoked.bytes, { at: req.at, source: req.revoked.source, ...(req.revoked.size ? { sizeHint: req.revoked.size } : {}) });
+  const revokedBytes = typeof req.revoked.bytes === 'string' ? Buffer.from(req.revoked.bytes, 'utf8') : req.revoked.bytes;
+  const parsed = parseRevokedFile(revokedBytes, { at: req.at, source: req.revoked.source, ...(req.revoked.size ? { sizeHint: req.revoked.size } : {}) });
   findings.push(...parsed.findings);
   let list = parsed.list;
 
@@ -310,31 +423,77 @@ function deltaEntries(current: RevokedList, base: Crl, at: Date, baseSource: str
 
 // ---- inspect / check -----------------------------------------------------------------------
 
+/**
+ * One CRL entry as `crl inspect --json` prints it, with CCM's reason name.
+ *
+ * @example
+ * ```ts
+ * const v: CrlEntryView = crlEntryView(entry); // { serial_number: '1A2B', revoked_at: '2025-05-01T00:00:00Z', reason: 'KEY_COMPROMISE', reason_code: 1 }
+ * ```
+ */
 export interface CrlEntryView {
+  /** Upper-case hex. */
   serial_number: string;
+  /** ISO 8601. */
   revoked_at: string;
+  /** CCM's reason name (UNSPECIFIED without a reasonCode). */
   reason: string;
+  /** The RFC 5280 reasonCode, when present. */
   reason_code?: number;
+  /** ISO 8601, when the entry has one. */
   invalidity_date?: string;
+  /** What is wrong with the entry, when anything. */
   problems?: string[];
 }
 
+/**
+ * A CRL as `crl inspect --json` prints it (without its entries: see {@link crlEntryView}).
+ *
+ * @example
+ * ```ts
+ * const v: CrlView = crlView(crl, 'ca.crl', caCertificate);
+ * if (v.signature_valid === false) console.log(v.signature_problems);
+ * ```
+ */
 export interface CrlView {
+  /** The name given. */
   source: string;
+  /** 1 or 2. */
   version: number;
+  /** The CA's DN. */
   issuer: string;
+  /** The cRLNumber, decimal, or null. */
   crl_number: string | null;
+  /** Delta CRLs: the base CRL's number. */
   base_crl_number?: string;
+  /** ISO 8601. */
   this_update: string;
+  /** ISO 8601, or null when absent. */
   next_update: string | null;
+  /** `SHA256withRSA`... */
   signature_algorithm: string;
+  /** Lower-case hex, or null. */
   authority_key_id: string | null;
+  /** With a CA certificate: whether the CRL verifies against it. */
   signature_valid?: boolean;
+  /** Why not, when it does not. */
   signature_problems?: string[];
+  /** How many entries. */
   revoked_count: number;
+  /** CRL-level problems (unknown critical extensions...). */
   problems: string[];
 }
 
+/**
+ * A CRL's header as `crl inspect --json` prints it; with `ca`, its issuer,
+ * authority key identifier and signature are checked against that CA.
+ *
+ * @example
+ * ```ts
+ * const crl = loadCrl({ bytes: readFileSync('ca.crl'), source: 'ca.crl' });
+ * console.log(JSON.stringify({ ...crlView(crl, 'ca.crl'), revoked: [...crlEntries(crl)].map(crlEntryView) }));
+ * ```
+ */
 export function crlView(crl: Crl, source: string, ca?: Certificate): CrlView {
   const v: CrlView = {
     source,
@@ -357,7 +516,15 @@ export function crlView(crl: Crl, source: string, ca?: Certificate): CrlView {
   return v;
 }
 
-export function entryView(e: CrlEntry): CrlEntryView {
+/**
+ * One entry as `crl inspect --json` prints it, with CCM's reason name.
+ *
+ * @example
+ * ```ts
+ * const revoked = [...crlEntries(crl)].map(crlEntryView);
+ * ```
+ */
+export function crlEntryView(e: CrlEntry): CrlEntryView {
   const v: CrlEntryView = { serial_number: e.serial, revoked_at: iso(e.revocationDate), reason: reasonName(e.reason) };
   if (e.reason !== undefined) v.reason_code = e.reason;
   if (e.invalidityDate) v.invalidity_date = iso(e.invalidityDate);
@@ -365,11 +532,25 @@ export function entryView(e: CrlEntry): CrlEntryView {
   return v;
 }
 
-export interface CheckResult {
+/**
+ * Whether a certificate is revoked, by a CRL that could answer for it.
+ *
+ * @example
+ * ```ts
+ * const r: CrlCheckResult = checkCrl(crl, 'ca.crl', cert, new Date());
+ * if (r.status === 'revoked') console.log(r.reason, r.revoked_at);
+ * ```
+ */
+export interface CrlCheckResult {
+  /** `revoked`, or `good` (not listed). */
   status: 'revoked' | 'good';
+  /** The certificate's serial, upper-case hex. */
   serial_number: string;
+  /** The CRL's number, decimal, or null. */
   crl_number: string | null;
+  /** Revoked: CCM's reason name. */
   reason?: string;
+  /** Revoked: when, ISO 8601. */
   revoked_at?: string;
 }
 
@@ -377,8 +558,17 @@ export interface CheckResult {
  * Looks a certificate up in a CRL at time `at`. With `ca`, the CRL must verify
  * against it first. A CRL of another issuer, or one not current at `at`,
  * cannot answer: CcmError, never "good".
+ *
+ * @param crlSource - the CRL's name, for messages
+ *
+ * @example
+ * ```ts
+ * const crl = loadCrl({ bytes: readFileSync('ca.crl'), source: 'ca.crl' });
+ * const cert = loadCertificate({ bytes: readFileSync('server.pem'), source: 'server.pem' }, 'certificate');
+ * const r = checkCrl(crl, 'ca.crl', cert, new Date());
+ * ```
  */
-export function checkRequest(crl: Crl, crlSource: string, cert: Certificate, at: Date, ca?: Certificate): CheckResult {
+export function checkCrl(crl: Crl, crlSource: string, cert: Certificate, at: Date, ca?: Certificate): CrlCheckResult {
   // RFC 5280 6.3.3 (a): a CRL answers only between thisUpdate and nextUpdate (OpenSSL: "CRL has expired").
   if (crl.thisUpdate > at) {
     throw new CcmError(400, LocalCode.INPUT_UNREADABLE, `${crlSource} is not valid yet: thisUpdate ${iso(crl.thisUpdate)} is after ${iso(at)} (give --at to check at another time).`, crlSource);

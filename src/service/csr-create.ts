@@ -9,41 +9,71 @@ import type { Finding } from '../ccm/findings.js';
 import { validatePcaIssueCsr } from '../ccm/validate-pca-issue-csr.js';
 import { validateScmUploadCsr } from '../ccm/validate-scm-upload-csr.js';
 import type { ValidationResult } from '../ccm/validation.js';
-import { CcmError, LocalCode } from '../engine/errors.js';
-import { readInput } from '../engine/input.js';
+import { CcmError } from '../engine/errors.js';
 import { proveKeyPair } from '../engine/match.js';
-import { parsePrivateKey, type PrivateKeyInfo } from '../engine/privatekey.js';
+import type { PrivateKeyInfo } from '../engine/privatekey.js';
 
-/** Exactly one private key from a file's bytes (PEM, DER, encrypted PKCS#8, legacy encrypted PEM). */
-export function loadOnePrivateKey(bytes: Uint8Array, name: string, password?: string): PrivateKeyInfo {
-  const r = readInput(bytes, name);
-  if (r.problems.length) throw r.problems[0]!.error;
-  const keys = r.objects.filter((o) => o.kind === 'private-key');
-  if (keys.length === 0) throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${name} holds no private key.`, name);
-  if (keys.length > 1) throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, `${name} holds ${keys.length} private keys; give a file with exactly one.`, name);
-  const k = keys[0]!;
-  try {
-    return parsePrivateKey(k.der, { ...(password !== undefined ? { password } : {}), ...(k.legacyPem ? { pem: k.legacyPem } : {}) });
-  } catch (e) {
-    throw e instanceof CcmError ? e.withSource(k.source) : e;
-  }
-}
+// readPrivateKey moved to keys.ts (key generation and matching need it without CSR creation's rules).
+export { readPrivateKey } from './keys.js';
 
+/**
+ * Which request body {@link csrCreate} wraps the CSR in: SCM "Upload CSR",
+ * or PCA "issue a certificate via CSR".
+ *
+ * @example
+ * ```ts
+ * const upload: BodyRequest = { kind: 'scm-upload', name: 'www' };
+ * const issue: BodyRequest = { kind: 'pca-issue', issuerId: '2cb2878b-6cd1-460d-bd25-afe655159bdc', validity: { type: 'YEAR', value: 1 } };
+ * ```
+ */
 export type BodyRequest =
   | { kind: 'scm-upload'; name: string }
   | { kind: 'pca-issue'; issuerId: string; validity: { type: string; value: number }; type?: 'ENTITY_CERT' | 'INTERMEDIATE_CA'; pathLength?: number };
 
+/**
+ * A CSR {@link csrCreate} made, checked, and (when asked) wrapped in a request body.
+ *
+ * @example
+ * ```ts
+ * const { pem, report, warnings, body } = csrCreate({ key, request, at: new Date() });
+ * ```
+ */
 export interface CsrCreateResult {
+  /** The CSR, DER. */
   der: Buffer;
-  /** PEM with \n line breaks and a final newline. */
+  /** PEM with `\n` line breaks and a final newline. */
   pem: string;
+  /** The CSR re-parsed as CCM would parse it (its signature verified). */
   report: CsrReport;
+  /** Findings that did not stop it (CCM would still accept the CSR). */
   warnings: Finding[];
+  /** The request body, when one was asked for. */
   body?: ScmUploadCsrBody | PcaIssueCsrBody;
+  /** The body's pre-flight (always valid: an invalid body is thrown). */
   bodyValidation?: ValidationResult;
 }
 
-/** `at`: the time of the check (a body's validity.start_from is compared with it). */
+/**
+ * Makes a CSR within CCM's rules: the request is checked first (DN limits,
+ * SANs, key usages: any error is thrown as CCM's CcmError, nothing is
+ * signed), then signed with `key`, re-parsed and its signature verified. With
+ * `body`, the SCM "Upload CSR" or PCA "issue via CSR" body is built and
+ * pre-flighted too; a body CCM would refuse is thrown.
+ *
+ * @param o - `key` signs; `request` says what to ask for; `expectedAlgorithm`
+ *   (RSA2048...) refuses another key; `at` is the time of the body's check
+ *
+ * @example
+ * ```ts
+ * const key = readPrivateKey(readFileSync('server.key'), 'server.key');
+ * const { pem, body } = csrCreate({
+ *   key,
+ *   request: { subject: { common_name: 'www.example.com' }, sans: [{ type: 'DNS', value: 'www.example.com' }] },
+ *   body: { kind: 'scm-upload', name: 'www' },
+ *   at: new Date(),
+ * });
+ * ```
+ */
 export function csrCreate(o: { key: PrivateKeyInfo; request: CsrRequest; expectedAlgorithm?: string; body?: BodyRequest; at: Date }): CsrCreateResult {
   // The CSR pairs the key with the public half its file carries: prove that pair before signing,
   // so a tampered key is named as such rather than surfacing as a CSR whose signature fails.

@@ -25,6 +25,15 @@ import { writeZip } from './zip.js';
 
 export type { NamedBytes } from './open.js';
 
+/**
+ * The keys and certificates of a set of inputs, containers opened.
+ *
+ * @example
+ * ```ts
+ * const m: Material = await gatherMaterial([{ name: 'server.pfx', bytes }], { password: 'changeit' });
+ * console.log(m.keys.length, m.certificates.length, m.notes);
+ * ```
+ */
 export interface Material {
   /** Private keys found, each with where it came from. */
   keys: { source: string; key: PrivateKeyInfo }[];
@@ -36,6 +45,14 @@ export interface Material {
   warnings: string[];
 }
 
+/**
+ * How {@link gatherMaterial} opens its inputs.
+ *
+ * @example
+ * ```ts
+ * const o: GatherOptions = { password: 'storepass', keyPassword: 'keypass', alias: 'tomcat' };
+ * ```
+ */
 export interface GatherOptions {
   /** Password of keystores and encrypted keys in the input (ignored when `secrets` is given). */
   password?: string;
@@ -53,10 +70,19 @@ export interface GatherOptions {
 
 /**
  * Reads every object of every input into keys and certificates, keystores,
- * PKCS#7 bags and zips opened (service/open.ts). The first unreadable input
- * is thrown: export and convert need all of what they were given.
+ * PKCS#7 bags and zips opened (as {@link openInputs} does). The first
+ * unreadable input is thrown: export and convert need all of what they were
+ * given. A JKS with several key entries needs `alias`.
+ *
+ * @example
+ * ```ts
+ * const m = await gatherMaterial(
+ *   [{ name: 'leaf.pem', bytes: readFileSync('leaf.pem') }, { name: 'chain.pem', bytes: readFileSync('chain.pem') }, { name: 'leaf.key', bytes: readFileSync('leaf.key') }],
+ * );
+ * const r = resolveMaterial(m, new Date());
+ * ```
  */
-export async function gather(inputs: NamedBytes[], o: GatherOptions = {}): Promise<Material> {
+export async function gatherMaterial(inputs: NamedBytes[], o: GatherOptions = {}): Promise<Material> {
   const secrets = o.secrets ?? fixedSecrets(o.password, o.keyPassword);
   const budget = o.budget ?? new WorkBudget();
   const opened = await openInputs(inputs, { secrets, budget, needKeys: o.needKeys ?? true, ...(o.alias !== undefined ? { alias: o.alias } : {}) });
@@ -90,17 +116,41 @@ function withSource(e: unknown, source: string): never {
   throw e;
 }
 
+/**
+ * A leaf, its chain in order, and its key: what a bundle or import body is made of.
+ *
+ * @example
+ * ```ts
+ * const r: Resolved = resolveMaterial(material, new Date());
+ * console.log(r.leaf.serial, r.chain.length, r.key ? 'with key' : 'no key', r.unrelated.length);
+ * ```
+ */
 export interface Resolved {
+  /** The leaf: the certificate of the key, or the one that issued nothing else. */
   leaf: Certificate;
+  /** Its issuers, nearest first (intermediate \> ... \> root). */
   chain: Certificate[];
+  /** The leaf's private key, when the inputs held it. */
   key?: KeyObject;
+  /** Certificates of the inputs not on the leaf's chain (left out, and said). */
   unrelated: Certificate[];
+  /** What was read and how. */
   notes: string[];
+  /** What the user should hear about the inputs (broken keystore ciphers...). */
   warnings: string[];
 }
 
-/** One key (or none), the leaf it belongs to, and the chain ordered issuer by issuer. */
-export function resolve(m: Material, at: Date): Resolved {
+/**
+ * One key (or none), the leaf it belongs to (by public key), and the chain
+ * ordered issuer by issuer, each link's signature checked. Several different
+ * keys, or no way to tell the leaf, are CcmErrors.
+ *
+ * @example
+ * ```ts
+ * const { leaf, chain, key } = resolveMaterial(await gatherMaterial(inputs), new Date());
+ * ```
+ */
+export function resolveMaterial(m: Material, at: Date): Resolved {
   const distinct = new Map<string, { source: string; key: PrivateKeyInfo }>();
   for (const k of m.keys) if (!distinct.has(k.key.publicKey.id)) distinct.set(k.key.publicKey.id, k);
   if (distinct.size > 1) {
@@ -113,7 +163,18 @@ export function resolve(m: Material, at: Date): Resolved {
   return { leaf: bag.leaf, chain: bag.chain, key: key?.key.keyObject, unrelated: bag.unrelated, notes: m.notes, warnings: m.warnings };
 }
 
-/** The JSON body SCM (entire_certificate, certificate, certificate_chain, private_key) or PCA export returns. */
+/**
+ * The material of the JSON body SCM's or PCA's export returns
+ * (entire_certificate, certificate, certificate_chain, private_key).
+ *
+ * @param password - the export's key password, or the full {@link GatherOptions}
+ *
+ * @example
+ * ```ts
+ * const m = await materialFromExportJson(readFileSync('scm-export.json', 'utf8'), 'scm-export.json');
+ * const zip = exportZip(resolveMaterial(m, new Date()), { type: 'IIS', name: 'shop', at: new Date() });
+ * ```
+ */
 export async function materialFromExportJson(text: string, source: string, password?: string | GatherOptions): Promise<Material> {
   let body: unknown;
   try {
@@ -131,25 +192,67 @@ export async function materialFromExportJson(text: string, source: string, passw
   if (chain && field('certificate')) parts.push({ name: `${source}:certificate_chain`, bytes: Buffer.from(chain) });
   const key = field('private_key');
   if (key) parts.push({ name: `${source}:private_key`, bytes: Buffer.from(key) });
-  return gather(parts, typeof password === 'object' ? password : { password });
+  return gatherMaterial(parts, typeof password === 'object' ? password : { password });
 }
 
+/**
+ * CCM's export zip and the files in it.
+ *
+ * @example
+ * ```ts
+ * const res: ExportResult = exportZip(resolved, { type: 'NGINX', name: 'shop', at: new Date() });
+ * writeFileSync(res.zipName, res.zip, { mode: res.secret ? 0o600 : 0o644 });
+ * ```
+ */
 export interface ExportResult {
+  /** CCM's file name: `NAME_TYPE.zip` (`shop_nginx.zip`). */
   zipName: string;
+  /** The zip's bytes. */
   zip: Buffer;
+  /** The files it holds. */
   bundle: Bundle;
+  /** It holds a key or a password: write it 0600. */
   secret: boolean;
 }
 
+/**
+ * What to export and how.
+ *
+ * @example
+ * ```ts
+ * const o: ExportOptions = { type: 'TOMCAT', name: 'shop', password: 'S3cret!', alias: 'shop', at: new Date() };
+ * ```
+ */
 export interface ExportOptions {
+  /** The server type. */
   type: ExportType;
+  /** The bundle's name (the zip is `NAME_TYPE.zip`). */
   name: string;
+  /** Protects server.key, the PFX or the JKS (CCM: at most 32 bytes); without it keystores get a generated password in keystorePass.txt. */
   password?: string;
+  /** IIS: `legacy` (default; Windows Server 2016 imports it) or `modern`. */
   pfxProfile?: Pkcs12Profile;
+  /** TOMCAT: the JKS alias (default `tomcat`). */
   alias?: string;
+  /** The time written into the zip and the JKS entry. */
   at: Date;
 }
 
+/**
+ * Packs CCM's export bundle for a server type, zipped as CCM's
+ * "Exporting a Certificate" returns it: APACHE (server.key, chain.crt,
+ * server.crt), NGINX (server.key, server.crt with the chain), IIS
+ * (server.pfx + keystorePass.txt), TOMCAT (server.jks + keystorePass.txt),
+ * OTHER; without a key, CCM's key-less file set. The key must prove it
+ * belongs to the leaf (SCM.0014 otherwise).
+ *
+ * @example
+ * ```ts
+ * const r = resolveMaterial(await gatherMaterial(inputs), new Date());
+ * const { zipName, zip } = exportZip(r, { type: 'NGINX', name: defaultBundleName(r.leaf), at: new Date() });
+ * writeFileSync(zipName, zip, { mode: 0o600 });
+ * ```
+ */
 export function exportZip(r: Resolved, o: ExportOptions): ExportResult {
   const bundle = buildBundle({
     type: o.type,
@@ -168,14 +271,32 @@ export function exportZip(r: Resolved, o: ExportOptions): ExportResult {
   return { zipName: zipName(o.name, o.type), zip, bundle, secret: bundle.files.some((f) => f.secret) };
 }
 
+/**
+ * CCM's non-compressed export body (`is_compressed: false`) for APACHE,
+ * NGINX or OTHER: PEM with `\r\n`. IIS and TOMCAT have none (CCM defines
+ * none): CcmError `CCMKIT.0007`.
+ *
+ * @example
+ * ```ts
+ * const body = exportBody(resolved, { type: 'OTHER', name: 'shop', at: new Date() });
+ * console.log(JSON.stringify(body));
+ * ```
+ */
 export function exportBody(r: Resolved, o: ExportOptions): ExportJson {
   return exportJson(o.type, r.leaf.der, r.chain.map((c) => c.der), r.key, o.password);
 }
 
 /**
  * SCM "Importing a Certificate" body: leaf, ordered chain, unencrypted key,
- * checked by the SCM import pre-flight (src/ccm/scm-import.ts) before it is
- * handed out, so what convert prints is what CCM accepts at `at`.
+ * checked by the SCM import pre-flight ({@link validateScmImport}) before it
+ * is handed out, so what it returns is what CCM accepts at `at`; a body CCM
+ * would refuse is thrown with CCM's code.
+ *
+ * @example
+ * ```ts
+ * const m = await gatherMaterial([{ name: 'server.pfx', bytes: readFileSync('server.pfx') }], { password: 'changeit' });
+ * const body = scmImportBody(resolveMaterial(m, new Date()), 'www_example', new Date());
+ * ```
  */
 export function scmImportBody(r: Resolved, name: string, at: Date): Record<string, string> {
   // Table 2: "The private key protected by password cannot be uploaded"; a missing key is SCM.0059.
@@ -194,12 +315,18 @@ export function scmImportBody(r: Resolved, name: string, at: Date): Record<strin
  * in issuing order when a leaf can be told (by its key, or as the one
  * certificate that issues no other), else every distinct certificate in input
  * order (a truststore or a CA bundle has no leaf). Keys are never written.
+ *
+ * @example
+ * ```ts
+ * const { der, certificates } = p7bFrom(await gatherMaterial(inputs, { needKeys: false }), new Date());
+ * writeFileSync('chain.p7b', toPem('PKCS7', der));
+ * ```
  */
 export function p7bFrom(m: Material, at: Date): { der: Buffer; certificates: number; ordered: boolean; unrelated: number } {
   let ordered: Certificate[] | undefined;
   let unrelated = 0;
   try {
-    const r = resolve(m, at);
+    const r = resolveMaterial(m, at);
     ordered = [r.leaf, ...r.chain];
     unrelated = r.unrelated.length;
   } catch (e) {
@@ -216,7 +343,15 @@ export function p7bFrom(m: Material, at: Date): { der: Buffer; certificates: num
   return { der: writePkcs7(ders), certificates: ders.length, ordered: ordered !== undefined, unrelated };
 }
 
-/** server.crt, chain.crt, server.key (when there is a key). */
+/**
+ * The plain PEM files of a resolved bundle: server.crt, chain.crt, and
+ * server.key (secret) when there is a key.
+ *
+ * @example
+ * ```ts
+ * for (const f of pemFiles(resolved)) writeFileSync(join('out', f.name), f.data, { mode: f.secret ? 0o600 : 0o644 });
+ * ```
+ */
 export function pemFiles(r: Resolved): { name: string; data: Buffer; secret: boolean }[] {
   const files = [
     { name: 'server.crt', data: Buffer.from(toPem('CERTIFICATE', r.leaf.der)), secret: false },
@@ -226,8 +361,16 @@ export function pemFiles(r: Resolved): { name: string; data: Buffer; secret: boo
   return files;
 }
 
-/** A default bundle name from the leaf's CN, safe as a file name. */
-export function defaultName(leaf: Certificate): string {
+/**
+ * A default bundle name from the leaf's CN, safe as a file name
+ * (`*.example.com` becomes `wildcard.example.com`).
+ *
+ * @example
+ * ```ts
+ * defaultBundleName(resolved.leaf); // 'www.example.com'
+ * ```
+ */
+export function defaultBundleName(leaf: Certificate): string {
   const cn = leaf.subject.rdns.flat().find((a) => a.type === 'CN')?.value ?? 'certificate';
   return cn.replace(/^\*\./, 'wildcard.').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64) || 'certificate';
 }

@@ -14,23 +14,48 @@ import { parsePrivateKey } from '../engine/privatekey.js';
 import { parseSpki, publicKeyProblem, type PublicKeyInfo } from '../engine/publickey.js';
 import { parseCrl } from '../engine/crl.js';
 
+/**
+ * One object summarised the way `ccmkit inspect --json` prints it; fields
+ * that do not apply to the kind are absent.
+ *
+ * @example
+ * ```ts
+ * const o: Inspected = inspectObject(obj, undefined, new Date());
+ * if (o.validity_status === 'expired') console.log(o.source, 'expired', -o.days_left!, 'days ago');
+ * ```
+ */
 export interface Inspected {
+  /** `file#n`. */
   source: string;
+  /** What the object is. */
   kind: InputObject['kind'];
   /** The keystore, bag or zip the object was found in. */
   container?: string;
+  /** Certificates, CSRs: the subject DN (RFC 4514 order as openssl prints it). */
   subject?: string;
+  /** Certificates, CRLs: the issuer DN. */
   issuer?: string;
+  /** Certificates: the serial number, upper-case hex. */
   serial?: string;
+  /** Certificates: notBefore, ISO 8601. */
   not_before?: string;
+  /** Certificates: notAfter, ISO 8601. */
   not_after?: string;
+  /** The key: `RSA 2048`, `EC P-256`... */
   key_algorithm?: string;
+  /** CCM's name for the key (`RSA2048`, `EC256`...), or null when CCM has none. */
   ccm_key_algorithm?: string | null;
+  /** Certificates, CSRs: the subject alternative names. */
   subject_alternative_names?: SubjectAltName[];
+  /** Certificates: basicConstraints cA. */
   is_ca?: boolean;
+  /** Certificates, CSRs, CRLs: the signature algorithm (`SHA256withRSA`...). */
   signature_algorithm?: string;
+  /** CSRs: whether the self-signature verifies. */
   signature_valid?: boolean;
+  /** Private keys: pkcs1, sec1, pkcs8 or encrypted-pkcs8. */
   key_format?: string;
+  /** Private keys: stored encrypted. */
   encrypted?: boolean;
   /** SHA-256 of the whole object's DER (certificates, CSRs, CRLs). */
   sha256?: string;
@@ -38,8 +63,11 @@ export interface Inspected {
   public_key_sha256?: string;
   /** Why OpenSSL would refuse the public key (off-curve EC point, RSA e = 1...); absent when it is valid. */
   public_key_problem?: string;
+  /** CRLs: thisUpdate, ISO 8601. */
   this_update?: string;
+  /** CRLs: nextUpdate, ISO 8601, or null when absent. */
   next_update?: string | null;
+  /** CRLs: how many entries. */
   revoked_count?: number;
   /** Certificates: "valid", "expired" or "not-yet-valid" at the time of the check. */
   validity_status?: 'valid' | 'expired' | 'not-yet-valid';
@@ -51,8 +79,11 @@ export interface Inspected {
   sha1_fingerprint?: string;
   /** SHA-256 in openssl's `-fingerprint -sha256` form. */
   sha256_fingerprint?: string;
+  /** Certificates: keyUsage names. */
   key_usage?: string[];
+  /** Certificates: extKeyUsage names. */
   extended_key_usage?: string[];
+  /** Anything else worth a line (a key that could not be decrypted...). */
   note?: string;
 }
 
@@ -88,14 +119,43 @@ function keyFields(pk: PublicKeyInfo): Pick<Inspected, 'key_algorithm' | 'ccm_ke
   return out;
 }
 
-/** The error an invalid public key makes of an inspected object (inspect exits 1 for it), in the object kind's CCM code. */
+/**
+ * The error for an object whose public key OpenSSL would refuse (an EC point
+ * off its curve, an RSA exponent of 1...), with the code CCM answers for
+ * that kind of object (SCM.0031 certificates, PCA.00020401 CSRs, SCM.0012
+ * keys); undefined when the key is valid.
+ *
+ * @example
+ * ```ts
+ * const o = inspectObject(obj, undefined, new Date());
+ * const bad = publicKeyError(o);
+ * if (bad) console.log(bad.error_code, bad.error_msg);
+ * ```
+ */
 export function publicKeyError(o: Inspected): CcmError | undefined {
   if (!o.public_key_problem) return undefined;
   const code = o.kind === 'certificate' ? 'SCM.0031' : o.kind === 'csr' ? 'PCA.00020401' : o.kind === 'private-key' ? 'SCM.0012' : LocalCode.INPUT_UNRECOGNISED;
   return new CcmError(400, code, `${o.source}: invalid public key: ${o.public_key_problem}.`, o.source);
 }
 
-/** Summarises one object. Throws CcmError (with its source) when the object is malformed. */
+/**
+ * Summarises one object (`ccmkit inspect`): names, serial, validity and
+ * expiry status at `at`, key algorithm and CCM's name for it, SANs, usages,
+ * fingerprints (SHA-256, and the SHA-1 thumbprint as Windows shows it).
+ * Throws CcmError (with its source) when the object is malformed.
+ *
+ * @param password - opens an encrypted private key (without it the key is listed as encrypted)
+ * @param at - the time expiry is judged at; pass it: the library reads no clock, and the default is 1970-01-01
+ * @param budget - the operation's key-derivation budget
+ *
+ * @example
+ * ```ts
+ * for (const obj of readInput(readFileSync('bundle.pem'), 'bundle.pem').objects) {
+ *   const o = inspectObject(obj, undefined, new Date());
+ *   console.log(o.source, o.kind, o.subject, o.days_left);
+ * }
+ * ```
+ */
 export function inspectObject(obj: InputObject, password?: string, at: Date = new Date(0), budget?: WorkBudget): Inspected {
   const base = { source: obj.source, kind: obj.kind, ...(obj.container !== undefined ? { container: obj.container } : {}) };
   try {

@@ -22,28 +22,38 @@ import { MAX_CRL_BYTES, MAX_OBJECT_BYTES, readInput, type InputObject, type Inpu
 import { readJks, type KeystoreContents } from '../engine/jks.js';
 import { readPkcs12, type Pkcs12Contents } from '../engine/pkcs12.js';
 import { readPkcs7 } from '../engine/pkcs7.js';
-import { parsePrivateKey, type PrivateKeyInfo } from '../engine/privatekey.js';
+import { parsePrivateKey } from '../engine/privatekey.js';
+import { fixedSecrets, type SecretSource } from './keys.js';
 import { readZip } from './zip.js';
 
+// Kept here too: the opener's callers import them from this module.
+export { fixedSecrets, openKey, type SecretSource } from './keys.js';
+
+/**
+ * One input and the name it goes by in reports (`name#1`, `name:entry#1`...).
+ *
+ * @example
+ * ```ts
+ * const input: NamedBytes = { name: 'server.pfx', bytes: readFileSync('server.pfx') };
+ * ```
+ */
 export interface NamedBytes {
+  /** What to call it: usually the file name. */
   name: string;
-  bytes: Buffer;
+  /** Its content: bytes, or text (PEM, JSON). */
+  bytes: Uint8Array | string;
 }
 
-/** Where passwords come from. `prompt` false: only what the user gave (file, argv, environment). */
-export interface SecretSource {
-  /** The passphrase that opens inputs: keystores, encrypted keys, zips holding them. */
-  input(prompt: boolean): string | undefined;
-  /** A JKS/JCEKS key entry's own password, when it differs from the store's. */
-  key(prompt: boolean): string | undefined;
-}
-
-/** Fixed secrets (library use, tests): never prompts. */
-export function fixedSecrets(input?: string, key?: string): SecretSource {
-  return { input: () => input, key: () => key };
-}
-
+/**
+ * How {@link openInputs} opens containers.
+ *
+ * @example
+ * ```ts
+ * const o: OpenOptions = { secrets: fixedSecrets('changeit'), budget: new WorkBudget(), needKeys: true };
+ * ```
+ */
 export interface OpenOptions {
+  /** The passwords; without one, protected containers become PASSWORD_REQUIRED problems. */
   secrets?: SecretSource;
   /** The command's work budget (one per command); a fresh one when absent. */
   budget?: WorkBudget;
@@ -56,9 +66,18 @@ export interface OpenOptions {
   alias?: string;
 }
 
-/** One entry as `keytool -list -v` shows it. */
+/**
+ * One entry of a container, as `keytool -list -v` shows it.
+ *
+ * @example
+ * ```ts
+ * const keyEntries = container.entries.filter((e) => e.entry_type === 'PrivateKeyEntry');
+ * ```
+ */
 export interface ListingEntry {
+  /** The alias (JKS/JCEKS), friendlyName (PKCS#12), or a position. */
   alias: string;
+  /** What the entry holds. */
   entry_type: 'PrivateKeyEntry' | 'trustedCertEntry' | 'SecretKeyEntry' | 'Certificate';
   /** Only JKS/JCEKS store one. */
   creation_date?: Date;
@@ -66,28 +85,59 @@ export interface ListingEntry {
   certificates: { source: string; der: Buffer }[];
   /** Key entries: the key object's source, when it was decrypted. */
   key?: string;
+  /** How the key entry is protected (scheme, iterations), when known. */
   protection?: string;
 }
 
+/**
+ * A keystore, PKCS#7 bag or zip that was opened, and what it held.
+ *
+ * @example
+ * ```ts
+ * for (const c of opened.containers) console.log(c.source, c.type, c.integrity, c.entries.length);
+ * ```
+ */
 export interface Container {
+  /** The container's own source (`file#1`). */
   source: string;
+  /** Its format. */
   type: 'PKCS12' | 'JKS' | 'JCEKS' | 'PKCS7' | 'ZIP';
   /** verified: a MAC or integrity hash matched; unchecked: listed without a password; none: the format has none. */
   integrity: 'verified' | 'unchecked' | 'none';
+  /** Its entries, in stored order. */
   entries: ListingEntry[];
+  /** What is worth saying about it (MAC algorithm, skipped entries...). */
   notes: string[];
   /** PKCS#12: the encryption schemes met (for weak-cipher warnings). */
   schemes?: string[];
 }
 
+/**
+ * One thing {@link openInputs} read, in reading order: a plain object or a container.
+ *
+ * @example
+ * ```ts
+ * for (const item of opened.items) console.log(item.kind === 'container' ? item.container.type : item.object.kind);
+ * ```
+ */
 export type OpenedItem = { kind: 'object'; object: InputObject } | { kind: 'container'; container: Container };
 
+/**
+ * Everything {@link openInputs} read from its inputs, containers opened.
+ *
+ * @example
+ * ```ts
+ * const { objects, containers, problems } = await openInputs([{ name: 'server.pfx', bytes }], { secrets: fixedSecrets('pw') });
+ * ```
+ */
 export interface Opened {
   /** Objects and containers in reading order (a container comes before what it holds). */
   items: OpenedItem[];
   /** The plain objects only: certificates, keys (keystore keys as unencrypted PKCS#8), CSRs, CRLs, public keys. */
   objects: InputObject[];
+  /** The containers opened. */
   containers: Container[];
+  /** What could not be read or opened, one per input or object; the rest is still read. */
   problems: InputProblem[];
   /** Things deliberately left out: PEM blocks (EC PARAMETERS...) and zip entries holding no PKI object. */
   skipped: { source: string; label: string }[];
@@ -100,7 +150,23 @@ const MAX_ZIP_DEPTH = 1;
 
 const CCM_PASSWORD_FILE = 'keystorePass.txt';
 
-/** Reads every input, opening every container in it. Never throws for one bad file: that is a problem. */
+/**
+ * Reads every input and opens every container in it: PKCS#12/PFX (PBES1,
+ * PBES2, PBMAC1, Windows BER), JKS, JCEKS, PKCS#7 bags and zips (CCM's export
+ * zips, with their keystorePass.txt). What they hold comes back as plain
+ * objects, keystore keys as unencrypted PKCS#8, exactly as if they had been
+ * PEM files. Never throws for one bad input: that is a problem, and the
+ * other inputs are still read. Async because zips are inflated.
+ *
+ * @example
+ * ```ts
+ * const opened = await openInputs(
+ *   [{ name: 'server.pfx', bytes: readFileSync('server.pfx') }, { name: 'chain.p7b', bytes: readFileSync('chain.p7b') }],
+ *   { secrets: fixedSecrets('changeit') },
+ * );
+ * const certs = opened.objects.filter((o) => o.kind === 'certificate');
+ * ```
+ */
 export async function openInputs(inputs: NamedBytes[], o: OpenOptions = {}): Promise<Opened> {
   const ctx: Ctx = {
     out: { items: [], objects: [], containers: [], problems: [], skipped: [], notes: [] },
@@ -121,7 +187,7 @@ interface Ctx {
   alias?: string;
 }
 
-async function addBytes(ctx: Ctx, bytes: Buffer, name: string, depth: number, secrets: SecretSource, inZip = false): Promise<void> {
+async function addBytes(ctx: Ctx, bytes: Uint8Array | string, name: string, depth: number, secrets: SecretSource, inZip = false): Promise<void> {
   const r = readInput(bytes, name);
   if (inZip && r.objects.length === 0 && r.skipped.length === 0 && r.problems.every((p) => holdsNothing(p.error))) {
     // readme.txt, META-INF/MANIFEST.MF, images...: not an error in a zip, but said.
@@ -394,13 +460,3 @@ export function sha256Hex(der: Buffer): string {
   return createHash('sha256').update(der).digest('hex');
 }
 
-/**
- * Parses a private-key object, asking the SecretSource for the passphrase
- * only when the key is encrypted (prompting on a terminal when none was
- * given). The derivation is charged to `budget`.
- */
-export function openKey(obj: InputObject, secrets: SecretSource, budget: WorkBudget): PrivateKeyInfo {
-  const encrypted = obj.keyFormat === 'encrypted-pkcs8' || obj.legacyPem !== undefined;
-  const password = encrypted ? (secrets.input(false) ?? secrets.input(true)) : undefined;
-  return parsePrivateKey(obj.der, { password, pem: obj.legacyPem, budget });
-}

@@ -48,6 +48,15 @@ export function isSqliteError(e: unknown): boolean {
 /**
  * Maps a SQLite (or file system) failure on the workspace at `where` to a
  * CcmError; anything else is returned unchanged (bugs stay bugs).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   createCa(ctx, { body });
+ * } catch (e) {
+ *   throw mapStoreError(e, 'ca-ws'); // SQLITE_BUSY, SQLITE_FULL... become CcmErrors naming the workspace
+ * }
+ * ```
  */
 export function mapStoreError(e: unknown, where: string): unknown {
   if (e instanceof CcmError) return e;

@@ -12,11 +12,23 @@
 import type { Db } from './db.js';
 import { StoreCode, storeError } from './errors.js';
 
+/**
+ * One schema migration of a module (the workspace core, PCA, SCM): the lists
+ * a workspace is opened with say which tables it needs.
+ *
+ * @example
+ * ```ts
+ * const ws = openWorkspace('ca-ws', { migrations: PCA_MIGRATIONS satisfies readonly Migration[] });
+ * ```
+ */
 export interface Migration {
+  /** The module that owns it. */
   module: string;
+  /** Its number in that module: 1, 2, 3... */
   version: number;
+  /** What it changes. */
   description: string;
-  /** SQL (one or more statements), or a function for data changes. */
+  /** SQL (one or more statements), or a function for data changes. @internal */
   up: string | ((db: Db) => void);
 }
 

@@ -13,6 +13,14 @@
 
 import type { Migration } from './migrations.js';
 
+/**
+ * The PCA service's tables (CAs, certificates, serials, CRLs): open a workspace with them to use the PCA operations.
+ *
+ * @example
+ * ```ts
+ * const ws = openWorkspace('ca-ws', { migrations: PCA_MIGRATIONS });
+ * ```
+ */
 export const PCA_MIGRATIONS: readonly Migration[] = [
   {
     module: 'pca',

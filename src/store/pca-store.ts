@@ -112,17 +112,10 @@ const SORT_INDEX: Record<string, { index: string; columns: string[] }> = {
 const CA_LIST_COLUMNS = CA_COLUMNS.filter((c) => !['certificate', 'certificate_chain', 'csr', 'private_key'].includes(c)).join(', ');
 
 export class PcaStore {
-  private readonly cache = new Map<string, Statement>();
-
   constructor(readonly ws: Workspace) {}
 
   private st(sql: string): Statement {
-    let s = this.cache.get(sql);
-    if (!s) {
-      s = this.ws.db.prepare(sql);
-      this.cache.set(sql, s);
-    }
-    return s;
+    return this.ws.prepared(sql);
   }
 
   // ---- CAs ------------------------------------------------------------------

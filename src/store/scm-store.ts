@@ -77,17 +77,10 @@ export interface ScmCertListRow {
 }
 
 export class ScmStore {
-  private readonly stmts = new Map<string, Statement>();
-
   constructor(readonly ws: Workspace) {}
 
   private st(sql: string): Statement {
-    let s = this.stmts.get(sql);
-    if (!s) {
-      s = this.ws.db.prepare(sql);
-      this.stmts.set(sql, s);
-    }
-    return s;
+    return this.ws.prepared(sql);
   }
 
   // ---- certificates --------------------------------------------------------------------

@@ -13,6 +13,15 @@
 
 import type { Migration } from './migrations.js';
 
+/**
+ * The workspace tables sync uses (mirror of CCM's inventory, the outbox):
+ * open a workspace with them to pull or push.
+ *
+ * @example
+ * ```ts
+ * const ws = openWorkspace('ws', { migrations: [...PCA_MIGRATIONS, ...SYNC_MIGRATIONS] });
+ * ```
+ */
 export const SYNC_MIGRATIONS: readonly Migration[] = [
   {
     module: 'sync',

@@ -61,6 +61,15 @@ export interface CertMirrorRow {
   gone_at: number | null;
 }
 
+/**
+ * What a queued upload is: a CA certificate for a PENDING PCA CA, or a
+ * certificate (with its key) for SCM.
+ *
+ * @example
+ * ```ts
+ * const kind: OutboxKind = 'pca-ca-import';
+ * ```
+ */
 export type OutboxKind = 'pca-ca-import' | 'scm-import';
 
 export interface OutboxRow {
@@ -80,17 +89,10 @@ export interface OutboxRow {
 }
 
 export class SyncStore {
-  private readonly stmts = new Map<string, Statement>();
-
   constructor(readonly ws: Workspace) {}
 
   private st(sql: string): Statement {
-    let s = this.stmts.get(sql);
-    if (!s) {
-      s = this.ws.db.prepare(sql);
-      this.stmts.set(sql, s);
-    }
-    return s;
+    return this.ws.prepared(sql);
   }
 
   // ---- listings ------------------------------------------------------------------------

@@ -18,6 +18,14 @@ import { derivePbes2Key, openPkcs8, pbes2Envelope, sealPkcs8 } from '../engine/p
 import { parsePrivateKey } from '../engine/privatekey.js';
 import { StoreCode } from './errors.js';
 
+/**
+ * How the workspace passphrase is turned into the key that seals CA keys (PBKDF2 salt and iterations) and checked (an HMAC, never the passphrase).
+ *
+ * @example
+ * ```ts
+ * const record: KdfRecord = newKdfRecord('long passphrase', randomBytes);
+ * ```
+ */
 export interface KdfRecord {
   salt: string;
   iterations: number;
@@ -27,12 +35,28 @@ export interface KdfRecord {
 
 const CHECK_LABEL = 'ccmkit workspace passphrase check v1';
 
+/**
+ * A CSPRNG: n bytes per call.
+ *
+ * @example
+ * ```ts
+ * const random: Random = (n) => randomBytes(n);
+ * ```
+ */
 export type Random = (n: number) => Buffer;
 
 function checkValue(dk: Buffer): Buffer {
   return createHmac('sha256', dk).update(CHECK_LABEL).digest();
 }
 
+/**
+ * A new passphrase record for {@link initWorkspace}'s `kdf` setting: a random salt, PBKDF2-HMAC-SHA256 iterations, and the check value. An empty passphrase is refused.
+ *
+ * @example
+ * ```ts
+ * const settings = { [SETTING.KDF]: JSON.stringify(newKdfRecord(passphrase, randomBytes)) };
+ * ```
+ */
 export function newKdfRecord(passphrase: string, random: Random, iterations = PBKDF2_ITERATIONS): KdfRecord {
   if (passphrase.length === 0) throw new CcmError(400, LocalCode.USAGE, 'the workspace passphrase is empty.');
   const salt = random(16);

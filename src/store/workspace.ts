@@ -17,7 +17,23 @@ import { busyTimeoutFromEnv, openDatabase, type Db } from './db.js';
 import { StoreCode, mapStoreError, storeError } from './errors.js';
 import { migrate, pending, refuseNewer, type Migration } from './migrations.js';
 
+/**
+ * The workspace database's file name inside the workspace folder.
+ *
+ * @example
+ * ```ts
+ * console.log(join('ca-ws', DB_FILE)); // ca-ws/workspace.db
+ * ```
+ */
 export const DB_FILE = 'workspace.db';
+/**
+ * The folder, inside the workspace, where CAs' CRLs are published (DER, `<crl_name>.crl`).
+ *
+ * @example
+ * ```ts
+ * const published = readdirSync(join('ca-ws', CRL_DIR));
+ * ```
+ */
 export const CRL_DIR = 'crl';
 
 /** The workspace core: key/value settings. Other modules bring their own migrations. */
@@ -30,6 +46,14 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/**
+ * How a workspace is opened.
+ *
+ * @example
+ * ```ts
+ * const ws = openWorkspace('ca-ws', { migrations: PCA_MIGRATIONS, readonly: true, busyTimeoutMs: 30_000 });
+ * ```
+ */
 export interface OpenWorkspaceOptions {
   /** Migrations of the modules this caller uses (the core is always included). */
   migrations?: readonly Migration[];
@@ -39,20 +63,42 @@ export interface OpenWorkspaceOptions {
   at?: Date;
 }
 
+/**
+ * An open workspace: one folder holding one SQLite database (WAL, 0600, the
+ * CA keys encrypted under its passphrase) and the CRLs published from it.
+ * Close it when done; `initWorkspace` makes one, `openWorkspace`
+ * opens one.
+ *
+ * @example
+ * ```ts
+ * const ws = openWorkspace('ca-ws', { migrations: PCA_MIGRATIONS, readonly: true });
+ * try {
+ *   console.log(ws.dbPath, ws.settings());
+ * } finally {
+ *   ws.close();
+ * }
+ * ```
+ */
 export class Workspace {
+  /** DIR/workspace.db. */
   readonly dbPath: string;
+  /** DIR/crl, where CRLs are published. */
   readonly crlDir: string;
 
+  /** @internal */
   constructor(
+    /** The workspace folder. */
     readonly dir: string,
+    /** @internal */
     readonly db: Db,
+    /** Opened read-only: every change is refused. */
     readonly readonly: boolean,
   ) {
     this.dbPath = join(dir, DB_FILE);
     this.crlDir = join(dir, CRL_DIR);
   }
 
-  /** Runs `fn` as one IMMEDIATE transaction (the write lock taken up front, so it never fails half-way on an upgrade). */
+  /** @internal Runs `fn` as one IMMEDIATE transaction (the write lock taken up front, so it never fails half-way on an upgrade). */
   tx<T>(fn: () => T): T {
     if (this.readonly) throw storeError(500, StoreCode.READ_ONLY, `the workspace ${this.dir} was opened read-only.`, this.dir);
     try {
@@ -62,7 +108,7 @@ export class Workspace {
     }
   }
 
-  /** Runs a read (one implicit snapshot per statement; wrap several in `snapshot`). */
+  /** @internal Runs a read (one implicit snapshot per statement; wrap several in `snapshot`). */
   read<T>(fn: () => T): T {
     try {
       return fn();
@@ -71,7 +117,7 @@ export class Workspace {
     }
   }
 
-  /** Several reads from one consistent snapshot (a DEFERRED transaction). */
+  /** @internal Several reads from one consistent snapshot (a DEFERRED transaction). */
   snapshot<T>(fn: () => T): T {
     try {
       return this.db.transaction(fn).deferred();
@@ -80,24 +126,39 @@ export class Workspace {
     }
   }
 
+  private readonly statements = new Map<string, ReturnType<Db['prepare']>>();
+
+  /** @internal The statement for `sql`, prepared once per open workspace (the stores' hot paths run the same SQL many times). */
+  prepared(sql: string): ReturnType<Db['prepare']> {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
   private settingStmt: ReturnType<Db['prepare']> | undefined;
 
+  /** One setting (ca_quota, certificate_quota, crl_base_url...), or undefined. */
   setting(key: string): string | undefined {
     const r = this.read(() => (this.settingStmt ??= this.db.prepare('SELECT value FROM settings WHERE key = ?')).get(key) as { value: string } | undefined);
     return r?.value;
   }
 
+  /** Every setting. */
   settings(): Record<string, string> {
     const rows = this.read(() => this.db.prepare('SELECT key, value FROM settings ORDER BY key').all() as { key: string; value: string }[]);
     return Object.fromEntries(rows.map((r) => [r.key, r.value]));
   }
 
-  /** Writes a setting; call inside `tx` to make it part of a larger change. */
+  /** @internal Writes a setting; call inside `tx` to make it part of a larger change. */
   putSetting(key: string, value: string): void {
     this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
   /**
+   * @internal
    * Writes a file of the workspace (a CRL) atomically: temporary file, fsync,
    * rename. Returns its path. The database stays the record; this is its
    * published copy.
@@ -128,7 +189,7 @@ export class Workspace {
     }
   }
 
-  /** SQLite's online backup: a consistent copy while other processes keep working. */
+  /** SQLite's online backup to `dest`: a consistent copy while other processes keep working. Resolves to the pages copied. */
   async backup(dest: string): Promise<number> {
     try {
       const r = await this.db.backup(dest);
@@ -138,8 +199,28 @@ export class Workspace {
     }
   }
 
+  /** Closes the database (idempotent). */
   close(): void {
     if (this.db.open) this.db.close();
+  }
+}
+
+/**
+ * SQLite's quick_check of a database file, opened read-only: `ok`, or what is
+ * wrong. For a copy made with {@link Workspace.backup} before it is trusted.
+ *
+ * @example
+ * ```ts
+ * await ws.backup('/media/usb/ca.db');
+ * if (quickCheck('/media/usb/ca.db') !== 'ok') throw new Error('the backup is damaged');
+ * ```
+ */
+export function quickCheck(file: string): string {
+  const db = openDatabase(file, { readonly: true });
+  try {
+    return String(db.pragma('quick_check', { simple: true }));
+  } finally {
+    db.close();
   }
 }
 
@@ -156,6 +237,13 @@ function allMigrations(o: OpenWorkspaceOptions): Migration[] {
  * Creates a workspace: the folder (0700) if needed, the database (0600) with
  * every migration, the crl/ folder, and `settings`. All or nothing: on any
  * failure the new database file is removed again.
+ *
+ * @example
+ * ```ts
+ * const settings = { kdf: JSON.stringify(newKdfRecord(passphrase, randomBytes)), [SETTING.CA_QUOTA]: String(DEFAULT_CA_QUOTA) };
+ * const ws = initWorkspace('ca-ws', settings, { at: new Date(), migrations: PCA_MIGRATIONS });
+ * ws.close();
+ * ```
  */
 export function initWorkspace(dir: string, settings: Record<string, string>, o: OpenWorkspaceOptions & { at: Date }): Workspace {
   const abs = resolve(dir);
@@ -183,7 +271,20 @@ export function initWorkspace(dir: string, settings: Record<string, string>, o: 
   }
 }
 
-/** Opens an existing workspace and applies pending migrations of the given modules (unless read-only). */
+/**
+ * Opens an existing workspace and applies pending migrations of the given modules (unless read-only).
+ *
+ * @example
+ * ```ts
+ * const ws = openWorkspace('ca-ws', { migrations: PCA_MIGRATIONS });
+ * try {
+ *   const ctx = createContext(ws, { now: () => new Date(), random: randomBytes, passphrase: () => process.env.CA_PASSPHRASE });
+ *   console.log(listCas(ctx, {}).body);
+ * } finally {
+ *   ws.close();
+ * }
+ * ```
+ */
 export function openWorkspace(dir: string, o: OpenWorkspaceOptions = {}): Workspace {
   const abs = resolve(dir);
   if (!isWorkspace(abs)) {

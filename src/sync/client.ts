@@ -27,14 +27,32 @@
 
 import { randomInt } from 'node:crypto';
 import { CcmError } from '../engine/errors.js';
-import { type AuthMethod, type ClientCredentials, chooseAuth } from './credentials.js';
+import { type AuthMethod, type ClientCredentials, checkCredentials, chooseAuth } from './credentials.js';
 import { endpointOf, joinUrl, type Endpoints, type ServiceName } from './endpoints.js';
 import { NetworkError, RemoteError, SyncCode } from './errors.js';
 import { canonicalQuery, encodeComponent, formatSdkDate, signRequest } from './signing.js';
 import { Transport, type RawResponse, type TransportOptions } from './transport.js';
 
+/**
+ * What a request may do, which decides its retries: a `read` and a `delete`
+ * are re-sent after 429/502/503/504 and lost answers; a `create` only when
+ * it certainly never left, or after its `guard` has looked.
+ *
+ * @example
+ * ```ts
+ * const kind: CallKind = 'read';
+ * ```
+ */
 export type CallKind = 'read' | 'delete' | 'create';
 
+/**
+ * One CCM operation for {@link CcmClient.call}: service, method, path and body.
+ *
+ * @example
+ * ```ts
+ * const spec: CallSpec = { service: 'scm', method: 'GET', path: pathOf('/v3/scm/certificates/{id}', { id }), kind: 'read' };
+ * ```
+ */
 export interface CallSpec {
   service: ServiceName;
   method: 'GET' | 'POST' | 'DELETE';
@@ -52,6 +70,16 @@ export interface CallSpec {
   guard?: () => Promise<{ found: CallResult } | { found?: undefined }>;
 }
 
+/**
+ * A 2xx answer: its status, the JSON body (or the raw bytes of a zip), and
+ * X-Request-Id.
+ *
+ * @example
+ * ```ts
+ * const r: CallResult = await client.call(spec);
+ * console.log(r.status, r.requestId, r.json);
+ * ```
+ */
 export interface CallResult {
   status: number;
   /** Parsed JSON (undefined for an empty or binary body). */
@@ -66,6 +94,15 @@ export interface CallResult {
   recovered?: boolean;
 }
 
+/**
+ * One HTTP exchange, for `ClientOptions.log`: method, path, status, time.
+ * Never headers or bodies.
+ *
+ * @example
+ * ```ts
+ * const log = (l: RequestLogLine) => console.error(`${l.method} ${l.path} -> ${l.status} (${l.ms} ms)`);
+ * ```
+ */
 export interface RequestLogLine {
   method: string;
   path: string;
@@ -75,6 +112,14 @@ export interface RequestLogLine {
   request_id?: string;
 }
 
+/**
+ * What a client has sent so far: requests, retries, IAM logins, guard lookups.
+ *
+ * @example
+ * ```ts
+ * console.log(`${client.stats.requests} requests, ${client.stats.retries} retries`);
+ * ```
+ */
 export interface ClientStats {
   requests: number;
   retries: number;
@@ -82,26 +127,46 @@ export interface ClientStats {
   lookups: number;
 }
 
+/**
+ * How to build a {@link CcmClient}: credentials, endpoints, and optionally
+ * the auth method, retries, timeouts, extra trusted roots and a request log.
+ *
+ * @example
+ * ```ts
+ * const o: ClientOptions = {
+ *   credentials: { aksk: { ak, sk }, domainId },
+ *   endpoints: resolveEndpoints({ region: 'cn-north-4' }),
+ *   maxAttempts: 3,
+ * };
+ * ```
+ */
 export interface ClientOptions extends TransportOptions {
   credentials: ClientCredentials;
   endpoints: Endpoints;
-  auth?: AuthMethod;
+  auth?: AuthMethod | undefined;
   /** Attempts per call, the first included (default 5). */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
   /** Longest wait honoured from a Retry-After (default 120 s); longer ones end the call. */
-  maxRetryAfterMs?: number;
-  baseDelayMs?: number;
-  maxDelayMs?: number;
+  maxRetryAfterMs?: number | undefined;
+  baseDelayMs?: number | undefined;
+  maxDelayMs?: number | undefined;
   /** One line per HTTP exchange (method, path, status, time): never headers or bodies. */
-  log?: (line: RequestLogLine) => void;
-  now?: () => Date;
-  sleep?: (ms: number) => Promise<void>;
-  userAgent?: string;
+  log?: ((line: RequestLogLine) => void) | undefined;
+  now?: (() => Date) | undefined;
+  sleep?: ((ms: number) => Promise<void>) | undefined;
+  userAgent?: string | undefined;
 }
 
 const RETRY_STATUS = new Set([429, 502, 503, 504]);
 
-/** A path with its parameters percent-encoded: pathOf('/v1/x/{id}/y', {id}) . */
+/**
+ * A path with its parameters percent-encoded (RFC 3986), as it is signed.
+ *
+ * @example
+ * ```ts
+ * pathOf('/v1/private-certificates/{certificate_id}', { certificate_id: id }); // '/v1/private-certificates/4f0e...'
+ * ```
+ */
 export function pathOf(template: string, params: Record<string, string> = {}): string {
   return template.replace(/\{(\w+)\}/g, (_m, k: string) => {
     const v = params[k];
@@ -123,7 +188,28 @@ function sleepReal(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/**
+ * The CCM client: one call is one SCM v3, PCA v1 or IAM operation, signed
+ * with the AK/SK (SDK-HMAC-SHA256, as the official SDKs sign) or sent with an
+ * IAM token, retried where that is safe, and answered with CCM's own body, or
+ * a {@link RemoteError} carrying CCM's status, error_code and error_msg. Does
+ * network I/O; reads no environment variable or file (give `env` for proxy
+ * variables). Call `close()` when done: it ends kept-alive connections.
+ *
+ * @example
+ * ```ts
+ * import { CcmClient, resolveEndpoints, scmList } from 'ccmkit/sync';
+ * const client = new CcmClient({ credentials: { aksk: { ak, sk }, domainId }, endpoints: resolveEndpoints({ region: 'cn-north-4' }) });
+ * try {
+ *   const page = await scmList(client, { limit: '50' });
+ *   console.log(page.total_count);
+ * } finally {
+ *   client.close();
+ * }
+ * ```
+ */
 export class CcmClient {
+  /** @internal */
   readonly transport: Transport;
   readonly stats: ClientStats = { requests: 0, retries: 0, logins: 0, lookups: 0 };
   readonly method: AuthMethod;
@@ -135,6 +221,7 @@ export class CcmClient {
 
   constructor(o: ClientOptions) {
     this.o = o;
+    checkCredentials(o.credentials);
     this.method = chooseAuth(o.credentials, o.auth);
     this.transport = new Transport(o);
     this.now = o.now ?? (() => new Date());
@@ -142,6 +229,7 @@ export class CcmClient {
     if (o.credentials.domainId) this.domainId = Promise.resolve(o.credentials.domainId);
   }
 
+  /** Ends the client's kept-alive connections (in-flight calls fail). */
   close(): void {
     this.transport.close();
   }

@@ -18,8 +18,13 @@
 //
 // A profile may also name "region", "scm_endpoint", "pca_endpoint",
 // "iam_endpoint", "project" (token scope) and "auth" ("aksk" or "token").
-// Secrets stay inside this module and the signer: `describe()` names the
+// Secrets stay inside this module and the signer: `describeCredentials()` names the
 // source and the AK only (an access key id is an identifier, not a secret).
+//
+// The library (ccmkit/sync) takes credentials as a plain object. Only the
+// helpers named for it read anything: `readCredentialsFile` a file,
+// `loadClientCredentials` the environment and files (the CLI's precedence);
+// `credentialsFromEnv` reads the env object it is given, never process.env.
 
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -27,41 +32,86 @@ import { join } from 'node:path';
 import { CcmError } from '../engine/errors.js';
 import { SyncCode } from './errors.js';
 
+/**
+ * How requests are authenticated: `aksk` signs each one (SDK-HMAC-SHA256);
+ * `token` logs in to IAM once and sends X-Auth-Token.
+ *
+ * @example
+ * ```ts
+ * const client = new CcmClient({ credentials, endpoints, auth: 'token' satisfies AuthMethod });
+ * ```
+ */
 export type AuthMethod = 'aksk' | 'token';
 
+/**
+ * An access key pair; with `securityToken`, a temporary one.
+ *
+ * @example
+ * ```ts
+ * const aksk: AkSk = { ak: 'HPUA...', sk: secretFromYourVault };
+ * ```
+ */
 export interface AkSk {
   ak: string;
   sk: string;
   /** Temporary credentials: sent (and signed) as X-Security-Token. */
-  securityToken?: string;
+  securityToken?: string | undefined;
 }
 
+/**
+ * An IAM user login (for `auth: 'token'`).
+ *
+ * @example
+ * ```ts
+ * const password: Password = { user: 'ops', password: fromYourVault, domainName: 'my-account' };
+ * ```
+ */
 export interface Password {
   user: string;
   password: string;
   /** The account (domain) the user belongs to, by name or id. */
-  domainName?: string;
+  domainName?: string | undefined;
 }
 
+/**
+ * Who the client is: an AK/SK, an IAM user, or both, and the account
+ * (domain) id. A plain object: build it from wherever you keep secrets.
+ *
+ * @example
+ * ```ts
+ * const credentials: ClientCredentials = {
+ *   aksk: { ak: process.env.MY_AK!, sk: process.env.MY_SK! },
+ *   domainId: '0a1b2c...', // else the client asks IAM once
+ * };
+ * ```
+ */
 export interface ClientCredentials {
-  aksk?: AkSk;
-  password?: Password;
-  domainId?: string;
+  aksk?: AkSk | undefined;
+  password?: Password | undefined;
+  domainId?: string | undefined;
   /** Token scope: a project name (seed 2.2 asks for a project-scoped token); else the domain. */
-  project?: string;
+  project?: string | undefined;
   /** What the profile asks for; the CLI's --auth wins. */
-  auth?: AuthMethod;
+  auth?: AuthMethod | undefined;
   /** Settings a profile may carry besides secrets. */
-  region?: string;
-  endpoints?: { scm?: string; pca?: string; iam?: string };
-  /** Where these came from, for messages: "environment (HUAWEICLOUD_SDK_AK)", "profile ops in F". */
-  source: string;
+  region?: string | undefined;
+  endpoints?: { scm?: string; pca?: string; iam?: string } | undefined;
+  /** Where these came from, for messages: "environment (HUAWEICLOUD_SDK_AK)", "profile ops in F" (default "the credentials given"). */
+  source?: string | undefined;
 }
 
+/**
+ * Where {@link loadClientCredentials} looks.
+ *
+ * @example
+ * ```ts
+ * const o: CredentialOptions = { file: 'creds.json', profile: 'ops' };
+ * ```
+ */
 export interface CredentialOptions {
-  file?: string;
-  profile?: string;
-  env?: NodeJS.ProcessEnv;
+  file?: string | undefined;
+  profile?: string | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
 }
 
 function credError(message: string): CcmError {
@@ -99,7 +149,19 @@ function readSecretFile(file: string): unknown {
   }
 }
 
-function fromProfile(p: Record<string, unknown>, source: string): ClientCredentials {
+/**
+ * Credentials from one profile of a profile file, as a parsed object
+ * (`ak`, `sk`, `security_token`, `user`, `password`, `domain_name`,
+ * `domain_id`, `project`, `region`, `auth`, `scm_endpoint`, ...), checked.
+ * Reads nothing. Throws a CcmError (CCMKIT.0203) that never quotes a value.
+ *
+ * @example
+ * ```ts
+ * const c = credentialsFromProfile(JSON.parse(textFromYourSecretStore), 'vault entry ccm/prod');
+ * ```
+ */
+export function credentialsFromProfile(p: Record<string, unknown>, source = 'the profile given'): ClientCredentials {
+  if (!p || typeof p !== 'object' || Array.isArray(p)) throw credError(`${source} is not a profile (a JSON object).`);
   const c: ClientCredentials = { source };
   const str = (k: string): string | undefined => {
     const v = p[k];
@@ -145,7 +207,17 @@ function fromEmulatorAccount(v: Record<string, unknown>, file: string, profile: 
   return c;
 }
 
-function fromFile(file: string, profile: string | undefined): ClientCredentials {
+/**
+ * Reads a profile file (or the emulator's account file) and returns one
+ * profile's credentials. Does I/O: the file is read, and refused when group
+ * or others may read it (mode 0600 required, as ssh requires of keys).
+ *
+ * @example
+ * ```ts
+ * const credentials = readCredentialsFile('/etc/ccmkit/credentials.json', 'ops');
+ * ```
+ */
+export function readCredentialsFile(file: string, profile?: string): ClientCredentials {
   const v = readSecretFile(file);
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw credError(`${file} is not a credentials file (a JSON object with "profiles").`);
   const o = v as Record<string, unknown>;
@@ -158,10 +230,21 @@ function fromFile(file: string, profile: string | undefined): ClientCredentials 
     const names = Object.keys(profiles).slice(0, 20).join(', ');
     throw credError(`${file} has no profile "${name.slice(0, 64)}"${names ? ` (it has: ${names})` : ''}.`);
   }
-  return fromProfile(p as Record<string, unknown>, `profile ${name} in ${file}`);
+  return credentialsFromProfile(p as Record<string, unknown>, `profile ${name} in ${file}`);
 }
 
-function fromEnv(env: NodeJS.ProcessEnv): ClientCredentials | undefined {
+/**
+ * Credentials from the official SDK's variables (HUAWEICLOUD_SDK_AK, _SK,
+ * _DOMAIN_ID, _SECURITY_TOKEN) in the object given; undefined when neither
+ * AK nor SK is set. Reads only that object: pass `process.env` yourself.
+ *
+ * @example
+ * ```ts
+ * const credentials = credentialsFromEnv(process.env);
+ * if (!credentials) throw new Error('set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK');
+ * ```
+ */
+export function credentialsFromEnv(env: Readonly<Record<string, string | undefined>>): ClientCredentials | undefined {
   const ak = env.HUAWEICLOUD_SDK_AK;
   const sk = env.HUAWEICLOUD_SDK_SK;
   if (!ak && !sk) return undefined;
@@ -172,12 +255,22 @@ function fromEnv(env: NodeJS.ProcessEnv): ClientCredentials | undefined {
   return { aksk: { ak, sk, securityToken: token }, domainId, source: 'environment (HUAWEICLOUD_SDK_AK/SK)' };
 }
 
-/** The credentials to use, by the precedence above; a clear error when there are none. */
+/**
+ * The CLI's way to find credentials, by the precedence at the top of this
+ * module: `file`, else the SDK's environment variables, else the default
+ * profile file. Does I/O: reads `o.env` (default `process.env`) and files.
+ * A clear CcmError (CCMKIT.0203) when there are none.
+ *
+ * @example
+ * ```ts
+ * const credentials = loadClientCredentials({ profile: 'ops' });
+ * ```
+ */
 export function loadClientCredentials(o: CredentialOptions = {}): ClientCredentials {
   const env = o.env ?? process.env;
-  if (o.file !== undefined) return fromFile(o.file, o.profile);
+  if (o.file !== undefined) return readCredentialsFile(o.file, o.profile);
   if (o.profile === undefined) {
-    const e = fromEnv(env);
+    const e = credentialsFromEnv(env);
     if (e) return e;
   }
   const dflt = defaultProfileFile(env);
@@ -187,24 +280,70 @@ export function loadClientCredentials(o: CredentialOptions = {}): ClientCredenti
   } catch {
     exists = false;
   }
-  if (exists) return fromFile(dflt, o.profile ?? env.CCMKIT_PROFILE);
+  if (exists) return readCredentialsFile(dflt, o.profile ?? env.CCMKIT_PROFILE);
   throw credError(
     `no credentials: set HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK and HUAWEICLOUD_SDK_DOMAIN_ID, or give --credentials F (a 0600 profile file), or create ${dflt}.`,
   );
 }
 
-/** The auth method to use: the flag, else the profile's, else AK/SK when there is a key, else a token from the user login. */
+/**
+ * The auth method to use: the one asked for, else the credentials', else
+ * AK/SK when there is a key, else a token from the user login.
+ *
+ * @example
+ * ```ts
+ * chooseAuth({ password: { user: 'ops', password: pw, domainName: 'acct' } }); // 'token'
+ * ```
+ */
 export function chooseAuth(c: ClientCredentials, flag?: AuthMethod): AuthMethod {
   const m = flag ?? c.auth ?? (c.aksk ? 'aksk' : 'token');
-  if (m === 'aksk' && !c.aksk) throw credError(`${c.source} has no AK/SK; use --auth token (IAM login with the user and password).`);
+  if (m === 'aksk' && !c.aksk) throw credError(`${sourceOf(c)} has no AK/SK; use --auth token (IAM login with the user and password).`);
   return m;
 }
 
-/** What may be shown about credentials: where they came from and the access key id. */
-export function describe(c: ClientCredentials, method: AuthMethod): string {
-  if (method === 'aksk' && c.aksk) return `AK ${c.aksk.ak}${c.aksk.securityToken ? ' (temporary)' : ''} from ${c.source}`;
-  if (c.password) return `IAM token for user ${c.password.user} from ${c.source}`;
-  return `IAM token (AK/SK login, AK ${c.aksk?.ak ?? '?'}) from ${c.source}`;
+/**
+ * Credentials handed to the client in code are checked as a file's are: a
+ * value with a control character would otherwise land in a signed header.
+ * Throws CCMKIT.0203 naming the field, never its value.
+ */
+export function checkCredentials(c: ClientCredentials): void {
+  const where = sourceOf(c);
+  if (!c || typeof c !== 'object') throw credError('credentials must be an object with "aksk" or "password".');
+  const field = (v: unknown, name: string, max = 4096): void => {
+    if (!SAFE(v, max)) throw credError(`${where}: ${name} must be a non-empty string without control characters.`);
+  };
+  if (c.aksk !== undefined) {
+    field(c.aksk?.ak, 'aksk.ak');
+    field(c.aksk?.sk, 'aksk.sk');
+    if (c.aksk.securityToken !== undefined) field(c.aksk.securityToken, 'aksk.securityToken', 1 << 20);
+  }
+  if (c.password !== undefined) {
+    field(c.password?.user, 'password.user');
+    field(c.password?.password, 'password.password');
+    if (c.password.domainName !== undefined) field(c.password.domainName, 'password.domainName');
+  }
+  for (const k of ['domainId', 'project'] as const) if (c[k] !== undefined) field(c[k], k);
+  if (!c.aksk && !c.password) throw credError(`${where} has neither an AK/SK ("aksk") nor a user login ("password").`);
+}
+
+/** Where credentials came from, for messages. */
+function sourceOf(c: ClientCredentials): string {
+  return c.source ?? 'the credentials given';
+}
+
+/**
+ * What may be shown about credentials: where they came from and the access
+ * key id (an identifier, not a secret). Never a secret.
+ *
+ * @example
+ * ```ts
+ * console.error(describeCredentials(credentials, chooseAuth(credentials))); // "AK HPUA... from environment (...)"
+ * ```
+ */
+export function describeCredentials(c: ClientCredentials, method: AuthMethod): string {
+  if (method === 'aksk' && c.aksk) return `AK ${c.aksk.ak}${c.aksk.securityToken ? ' (temporary)' : ''} from ${sourceOf(c)}`;
+  if (c.password) return `IAM token for user ${c.password.user} from ${sourceOf(c)}`;
+  return `IAM token (AK/SK login, AK ${c.aksk?.ak ?? '?'}) from ${sourceOf(c)}`;
 }
 
 /** Every secret value, for tests and for scrubbing: never printed. */

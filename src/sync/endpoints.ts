@@ -10,9 +10,24 @@
 import { CcmError } from '../engine/errors.js';
 import { SyncCode } from './errors.js';
 
+/**
+ * The three services the client talks to.
+ *
+ * @example
+ * ```ts
+ * const url = client.endpoint('pca' satisfies ServiceName);
+ * ```
+ */
 export type ServiceName = 'scm' | 'pca' | 'iam';
 
-/** The regions the official SDKs list for each service. */
+/**
+ * PCA's endpoint in each region the official SDKs list.
+ *
+ * @example
+ * ```ts
+ * Object.keys(PCA_REGIONS); // ['cn-north-4', 'ap-southeast-3', ...]
+ * ```
+ */
 export const PCA_REGIONS: Readonly<Record<string, string>> = {
   'cn-north-4': 'https://ccm.cn-north-4.myhuaweicloud.com',
   'ap-southeast-3': 'https://ccm.ap-southeast-3.myhuaweicloud.com',
@@ -22,23 +37,56 @@ export const PCA_REGIONS: Readonly<Record<string, string>> = {
   'sa-brazil-1': 'https://ccm.myhuaweicloud.com',
 };
 
+/**
+ * SCM's endpoint in each region the official SDKs list (fewer than PCA's).
+ *
+ * @example
+ * ```ts
+ * 'ap-southeast-3' in SCM_REGIONS; // false: no SCM there
+ * ```
+ */
 export const SCM_REGIONS: Readonly<Record<string, string>> = {
   'cn-north-4': 'https://scm.cn-north-4.myhuaweicloud.com',
   'ap-southeast-1': 'https://scm.ap-southeast-1.myhuaweicloud.com',
   'my-kualalumpur-1': 'https://scm.my-kualalumpur-1.myhuaweicloud.com',
 };
 
+/**
+ * IAM's global endpoint (token login, the account lookup).
+ *
+ * @example
+ * ```ts
+ * resolveEndpoints({ region: 'cn-north-4' }).iam.href === `${DEFAULT_IAM_ENDPOINT}/`; // true
+ * ```
+ */
 export const DEFAULT_IAM_ENDPOINT = 'https://iam.myhuaweicloud.com';
 
+/**
+ * What {@link resolveEndpoints} builds the endpoints from: a region, and
+ * overrides (one URL for all, or one per service).
+ *
+ * @example
+ * ```ts
+ * const o: EndpointOptions = { region: 'cn-north-4', pca: 'https://ccm.example.internal' };
+ * ```
+ */
 export interface EndpointOptions {
-  region?: string;
+  region?: string | undefined;
   /** One URL for every service (the emulator serves SCM, PCA and IAM on one port). */
-  endpoint?: string;
-  scm?: string;
-  pca?: string;
-  iam?: string;
+  endpoint?: string | undefined;
+  scm?: string | undefined;
+  pca?: string | undefined;
+  iam?: string | undefined;
 }
 
+/**
+ * The base URL of each service, checked and normalised.
+ *
+ * @example
+ * ```ts
+ * const e: Endpoints = resolveEndpoints({ endpoint: 'http://127.0.0.1:8443' });
+ * ```
+ */
 export interface Endpoints {
   scm?: URL;
   pca?: URL;
@@ -50,6 +98,11 @@ export interface Endpoints {
  * An endpoint URL, checked and normalised: http or https, no query, no
  * fragment, no credentials in it, trailing slashes dropped (a path prefix
  * such as http://host:port/pca is kept: it is both sent and signed).
+ *
+ * @example
+ * ```ts
+ * normaliseEndpoint('https://scm.cn-north-4.myhuaweicloud.com/', 'SCM').href; // 'https://scm.cn-north-4.myhuaweicloud.com/'
+ * ```
  */
 export function normaliseEndpoint(text: string, what: string): URL {
   let u: URL;
@@ -65,8 +118,19 @@ export function normaliseEndpoint(text: string, what: string): URL {
   return u;
 }
 
-/** The base URL of each service, from the region and the overrides (overrides win). */
-export function resolveEndpoints(o: EndpointOptions, env: NodeJS.ProcessEnv = process.env): Endpoints {
+/**
+ * The base URL of each service, from the region and the overrides
+ * (overrides win). IAM: `o.iam`, else `o.endpoint`, else
+ * HUAWEICLOUD_SDK_IAM_ENDPOINT in `env` (default: none read), else
+ * {@link DEFAULT_IAM_ENDPOINT}. Throws CCMKIT.0204 on a bad URL or region.
+ *
+ * @example
+ * ```ts
+ * const endpoints = resolveEndpoints({ region: 'cn-north-4' });
+ * const local = resolveEndpoints({ endpoint: 'http://127.0.0.1:8443' }); // the emulator: SCM, PCA and IAM on one port
+ * ```
+ */
+export function resolveEndpoints(o: EndpointOptions, env: Readonly<Record<string, string | undefined>> = {}): Endpoints {
   const region = o.region?.trim().toLowerCase();
   if (region !== undefined && !/^[a-z]{2}(-[a-z0-9]+)+$/.test(region)) throw new CcmError(400, SyncCode.ENDPOINT, `--region "${o.region!.slice(0, 40)}" is not a region name (e.g. cn-north-4).`);
   const pick = (service: 'scm' | 'pca', table: Readonly<Record<string, string>>): URL | undefined => {

@@ -13,6 +13,16 @@
 
 import { CcmError } from '../engine/errors.js';
 
+/**
+ * ccmkit's own error codes for the client's local conditions (CCM has no
+ * code for them): network, TLS, credentials, endpoints, unreadable answers,
+ * proxy, a create whose outcome is unknown, nothing pulled.
+ *
+ * @example
+ * ```ts
+ * if (e instanceof CcmError && e.error_code === SyncCode.UNKNOWN_OUTCOME) console.error('look before trying again');
+ * ```
+ */
 export const SyncCode = {
   /** A network failure before any answer: DNS, refused, reset, timeout. */
   NETWORK: 'CCMKIT.0201',
@@ -55,7 +65,21 @@ export function errorFields(json: unknown): { code?: string; message?: string } 
   return {};
 }
 
-/** CCM answered with an error. `error_code` is CCM's own (SCM.xxxx, PCA.xxxxxxxx, APIGW.xxxx, IAM's numeric code). */
+/**
+ * CCM answered with an error. `error_code` is CCM's own (SCM.xxxx,
+ * PCA.xxxxxxxx, APIGW.xxxx, IAM's numeric code), `status` the HTTP status;
+ * `requestId` is X-Request-Id, `rawBody` the body as it came (printable).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await scmShow(client, id);
+ * } catch (e) {
+ *   if (e instanceof RemoteError && e.httpStatus === 404) console.log('gone', e.error_code, e.requestId);
+ *   else throw e;
+ * }
+ * ```
+ */
 export class RemoteError extends CcmError {
   constructor(
     readonly httpStatus: number,
@@ -71,6 +95,7 @@ export class RemoteError extends CcmError {
     this.name = 'RemoteError';
   }
 
+  /** @internal */
   static from(status: number, json: unknown, raw: Buffer, requestId: string | undefined, method: string, path: string): RemoteError {
     const f = errorFields(json);
     const shown = shownBody(raw);
@@ -85,9 +110,26 @@ export class RemoteError extends CcmError {
   }
 }
 
+/**
+ * Why no usable answer came.
+ *
+ * @example
+ * ```ts
+ * const k: NetworkKind = 'connect-timeout';
+ * ```
+ */
 export type NetworkKind = 'dns' | 'refused' | 'reset' | 'connect-timeout' | 'read-timeout' | 'tls' | 'proxy' | 'truncated' | 'too-large' | 'other';
 
-/** No usable answer. `sent` says whether the request may have reached the server (decides whether a POST may be re-sent). */
+/**
+ * No usable answer: DNS, refused, reset, timeout, TLS, proxy, a truncated or
+ * oversized body. `sent` says whether the request may have reached the
+ * server (it decides whether a POST may be re-sent).
+ *
+ * @example
+ * ```ts
+ * if (e instanceof NetworkError && e.kind === 'tls') console.error('trust the server: ClientOptions.caBundle');
+ * ```
+ */
 export class NetworkError extends CcmError {
   constructor(
     readonly kind: NetworkKind,

@@ -54,7 +54,7 @@ export function bypassProxy(url: URL, env: NodeJS.ProcessEnv): boolean {
 }
 
 /** The proxy for a URL, or undefined to connect directly. */
-export function proxyFor(url: URL, env: NodeJS.ProcessEnv = process.env): ProxyChoice | undefined {
+export function proxyFor(url: URL, env: NodeJS.ProcessEnv): ProxyChoice | undefined {
   const raw = envOf(env, url.protocol === 'https:' ? 'https_proxy' : 'http_proxy');
   if (!raw || bypassProxy(url, env)) return undefined;
   let p: URL;

@@ -29,25 +29,51 @@ import { pcaCall, pemSha256 } from './pca.js';
 import { pool } from './pool.js';
 import { SCM_PAGE_MAX, scmExport, scmList, type ScmListItem } from './scm.js';
 
+/**
+ * PCA's largest list page (1,000), which pull reads.
+ *
+ * @example
+ * ```ts
+ * await pcaCall(client, 'GET', '/v1/private-certificate-authorities', { query: { limit: String(PCA_PAGE_MAX) } });
+ * ```
+ */
 export const PCA_PAGE_MAX = 1000;
 
+/**
+ * What {@link pull} fetches, and how.
+ *
+ * @example
+ * ```ts
+ * const o: PullOptions = { scm: true, pca: true, concurrency: 4, progress: (label, done, total) => console.error(label, done, total) };
+ * ```
+ */
 export interface PullOptions {
   scm: boolean;
   pca: boolean;
   /** Keep SCM private keys (sealed); needs `seal`. */
-  withKeys?: boolean;
-  seal?: (key: KeyObject) => Buffer;
+  withKeys?: boolean | undefined;
+  seal?: ((key: KeyObject) => Buffer) | undefined;
   /** Also download the PEM of every PCA certificate. */
-  pcaPem?: boolean;
-  concurrency?: number;
-  now?: () => Date;
+  pcaPem?: boolean | undefined;
+  concurrency?: number | undefined;
+  now?: (() => Date) | undefined;
   /** Downloads recorded per transaction (default 50). */
-  commitEvery?: number;
-  progress?: (label: string, done: number, total: number) => void;
-  scmPageSize?: number;
-  pcaPageSize?: number;
+  commitEvery?: number | undefined;
+  progress?: ((label: string, done: number, total: number) => void) | undefined;
+  scmPageSize?: number | undefined;
+  pcaPageSize?: number | undefined;
 }
 
+/**
+ * One listing of a pull: how many were listed, changed and gone, and
+ * whether it read to the end (else run pull again: it resumes).
+ *
+ * @example
+ * ```ts
+ * const l: ListingReport | undefined = report.scm;
+ * if (l && !l.complete) console.error('listing incomplete: pull again');
+ * ```
+ */
 export interface ListingReport {
   listed: number;
   total: number;
@@ -57,6 +83,15 @@ export interface ListingReport {
   resumed_from: number;
 }
 
+/**
+ * What a pull did, per listing, with the requests and retries it took.
+ *
+ * @example
+ * ```ts
+ * const report: PullReport = await pull(client, ws, { scm: true, pca: true });
+ * console.log(report.scm?.exported, report.requests);
+ * ```
+ */
 export interface PullReport {
   scm?: ListingReport & { exported: number; keys: number; failed: string[] };
   pca_cas?: ListingReport & { exported: number; csrs: number; failed: string[] };
@@ -174,6 +209,23 @@ function str(v: unknown): string {
   return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
 }
 
+/**
+ * Records CCM's inventory (SCM certificates; PCA CAs, their certificates or
+ * pending CSRs, and certificates) in the workspace's sync tables, which
+ * `SYNC_MIGRATIONS` add. Incremental and resumable; at most
+ * `o.concurrency` (1 to 4) requests in flight. Keys are dropped unless
+ * `withKeys`, then sealed with `o.seal`. Does network and workspace I/O.
+ *
+ * @example
+ * ```ts
+ * const ws = openWorkspace('ws', { migrations: [...PCA_MIGRATIONS, ...SYNC_MIGRATIONS] }); // from ccmkit/pca
+ * try {
+ *   const report = await pull(client, ws, { scm: true, pca: true });
+ * } finally {
+ *   ws.close();
+ * }
+ * ```
+ */
 export async function pull(client: CcmClient, ws: Workspace, o: PullOptions): Promise<PullReport> {
   const started = Date.now();
   const store = new SyncStore(ws);

@@ -14,18 +14,35 @@
 
 import { createPrivateKey } from 'node:crypto';
 import { CcmError } from '../engine/errors.js';
-import { SyncStore, type OutboxRow } from '../store/sync-store.js';
+import { SyncStore, type OutboxKind, type OutboxRow } from '../store/sync-store.js';
 import type { Workspace } from '../store/workspace.js';
 import type { CcmClient } from './client.js';
 import { RemoteError } from './errors.js';
 import { caHasCertificate, pcaCall } from './pca.js';
 import { leafOfBody, scmFindByFingerprint, scmImport } from './scm.js';
 
+/**
+ * What push would do with a queued item: import it, nothing (CCM has it), or
+ * nothing (it cannot be imported now: `detail` says why).
+ *
+ * @example
+ * ```ts
+ * const todo = (await plan(client, ws)).filter((i) => i.action === ('import' satisfies PushAction));
+ * ```
+ */
 export type Action = 'import' | 'present' | 'blocked';
 
+/**
+ * One queued item (the workspace's outbox) and what push would do with it.
+ *
+ * @example
+ * ```ts
+ * for (const i of await plan(client, ws)) console.log(i.id, i.kind, i.target, i.action, i.detail);
+ * ```
+ */
 export interface PlanItem {
   id: number;
-  kind: OutboxRow['kind'];
+  kind: OutboxKind;
   target: string;
   sha256: string;
   origin: string;
@@ -36,6 +53,15 @@ export interface PlanItem {
   remote_id?: string;
 }
 
+/**
+ * One queued item after push: imported, already present, refused (CCM's
+ * error_code and error_msg) or blocked.
+ *
+ * @example
+ * ```ts
+ * const refused = (await push(client, ws, { openKey })).filter((i) => i.outcome === 'refused');
+ * ```
+ */
 export interface PushItem extends PlanItem {
   outcome: 'imported' | 'already-present' | 'refused' | 'blocked';
   error_code?: string;
@@ -65,7 +91,15 @@ async function look(client: CcmClient, r: OutboxRow): Promise<PlanItem> {
   return { ...base, action: 'import', detail: `import into SCM as "${r.target}"` };
 }
 
-/** What push would do for every pending item, asking CCM (reads only). */
+/**
+ * What push would do for every pending item, asking CCM (reads only): CA
+ * certificate imports first.
+ *
+ * @example
+ * ```ts
+ * const items = await plan(client, ws);
+ * ```
+ */
 export async function plan(client: CcmClient, ws: Workspace): Promise<PlanItem[]> {
   const store = new SyncStore(ws);
   const rows = ws.read(() => store.outbox('pending'));
@@ -75,13 +109,32 @@ export async function plan(client: CcmClient, ws: Workspace): Promise<PlanItem[]
   return out;
 }
 
+/**
+ * How {@link push} opens sealed keys (SCM imports carry one), and reports progress.
+ *
+ * @example
+ * ```ts
+ * const o: PushOptions = { openKey: (sealed, what) => unsealWithYourVault(sealed, what) };
+ * ```
+ */
 export interface PushOptions {
-  now?: () => Date;
+  now?: (() => Date) | undefined;
   /** Opens a sealed key (the workspace vault) as PEM, for SCM imports. */
   openKey: (sealed: Buffer, what: string) => string;
-  progress?: (done: number, total: number) => void;
+  progress?: ((done: number, total: number) => void) | undefined;
 }
 
+/**
+ * Uploads the workspace's queue: what CCM already has is marked done, never
+ * sent twice; a CA certificate import and an SCM import are guarded against
+ * lost answers. Each item's outcome is recorded in the workspace. Does
+ * network and workspace I/O.
+ *
+ * @example
+ * ```ts
+ * for (const i of await push(client, ws, { openKey })) console.log(i.id, i.outcome, i.remote_id ?? i.error_code);
+ * ```
+ */
 export async function push(client: CcmClient, ws: Workspace, o: PushOptions): Promise<PushItem[]> {
   const store = new SyncStore(ws);
   const now = o.now ?? (() => new Date());
@@ -122,6 +175,7 @@ export async function push(client: CcmClient, ws: Workspace, o: PushOptions): Pr
 }
 
 /** A key given as PEM, checked to be one (the outbox stores it sealed). */
+/** @internal */
 export function keyObjectOf(pem: string): ReturnType<typeof createPrivateKey> {
   return createPrivateKey(pem);
 }

@@ -18,16 +18,27 @@ import { rootCertificates } from 'node:tls';
 import { NetworkError } from './errors.js';
 import { proxyAuthorization, proxyFor, shownProxy, TunnelAgent, TUNNEL_READY } from './proxy.js';
 
+/**
+ * The connection settings a {@link CcmClient} takes: extra trusted roots,
+ * timeouts, connections per host, the largest answer, and the environment
+ * whose HTTPS_PROXY/HTTP_PROXY/NO_PROXY apply.
+ *
+ * @example
+ * ```ts
+ * const o: TransportOptions = { caBundle: emulatorRootPem, connectTimeoutMs: 10_000, env: process.env };
+ * ```
+ */
 export interface TransportOptions {
   /** Extra trusted roots (PEM), on top of Node's bundled ones: a TLS-inspecting proxy's root, the emulator's CA. */
-  caBundle?: string;
-  connectTimeoutMs?: number;
-  readTimeoutMs?: number;
+  caBundle?: string | undefined;
+  connectTimeoutMs?: number | undefined;
+  readTimeoutMs?: number | undefined;
   /** Connections per host (default 4: the sync module's in-flight limit). */
-  maxSockets?: number;
+  maxSockets?: number | undefined;
   /** The largest answer accepted (default 64 MiB). */
-  maxResponseBytes?: number;
-  env?: NodeJS.ProcessEnv;
+  maxResponseBytes?: number | undefined;
+  /** Where proxy variables are read (HTTPS_PROXY, HTTP_PROXY, NO_PROXY); default none: no proxy. The CLI passes process.env. */
+  env?: NodeJS.ProcessEnv | undefined;
 }
 
 export interface RawRequest {
@@ -44,7 +55,23 @@ export interface RawResponse {
   body: Buffer;
 }
 
+/**
+ * Connect (TCP, proxy tunnel, TLS) timeout by default: 60 s, the SDKs'.
+ *
+ * @example
+ * ```ts
+ * new CcmClient({ credentials, endpoints, connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS / 6 });
+ * ```
+ */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 60_000;
+/**
+ * Read timeout (silence while waiting for the answer) by default: 120 s, the SDKs'.
+ *
+ * @example
+ * ```ts
+ * new CcmClient({ credentials, endpoints, readTimeoutMs: DEFAULT_READ_TIMEOUT_MS * 2 });
+ * ```
+ */
 export const DEFAULT_READ_TIMEOUT_MS = 120_000;
 const DEFAULT_MAX_RESPONSE = 64 * 1024 * 1024;
 
@@ -71,7 +98,7 @@ export class Transport {
     this.readTimeoutMs = o.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
     this.ca = o.caBundle ? [...rootCertificates, o.caBundle] : undefined;
     this.maxResponse = o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE;
-    this.env = o.env ?? process.env;
+    this.env = o.env ?? {};
     this.maxSockets = o.maxSockets ?? 4;
   }
 

@@ -213,6 +213,28 @@ describe('ccmkit export', () => {
   });
 });
 
+describe('--at: the instant export and convert check validity at', () => {
+  it('a certificate valid at --at exports silently; 20 years on it warns EXPIRED; the zip entries carry --at', () => {
+    const at = REF.toISOString().replace('.000', '');
+    const later = new Date(REF.getTime() + 20 * 365 * 86400_000).toISOString();
+    const d1 = fresh();
+    const ok = ccmkit(['export', '--type', 'NGINX', ...exportArgs(P.ec), '--name', 'at', '-o', d1, '--at', at, '--json']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect((JSON.parse(ok.stdout) as { warnings: string[] }).warnings).toEqual([]);
+    const dt = run('python3', ['-c', 'import sys,zipfile\nprint(set(i.date_time[:3] for i in zipfile.ZipFile(sys.argv[1]).infolist()))', join(d1, 'at_nginx.zip')]);
+    expect(dt.stdout.trim()).toBe(`{(${REF.getUTCFullYear()}, ${REF.getUTCMonth() + 1}, ${REF.getUTCDate()})}`);
+    const old = ccmkit(['export', '--type', 'NGINX', ...exportArgs(P.ec), '--name', 'at', '-o', fresh(), '--at', later]);
+    expect(old.code, old.stderr).toBe(0);
+    expect(old.stderr).toMatch(/EXPIRED on/);
+    const conv = ccmkit(['convert', P.ec.leaf, P.ec.chain, P.ec.keyFile, '--to', 'scm-import', '--name', 'at-later', '--at', later]);
+    // The body is checked as SCM would check it: expired at --at is SCM.0042, exit 1.
+    expect(conv.code, conv.stderr).toBe(1);
+    expect(conv.stderr).toMatch(/SCM\.0042: The certificate expired/);
+    const bad = ccmkit(['export', '--type', 'NGINX', ...exportArgs(P.ec), '-o', fresh(), '--at', 'yesterday']);
+    expect(bad.code).toBe(2);
+  });
+});
+
 describe('ccmkit convert', () => {
   const expectSame = (body: Record<string, string>, f: PkiFiles): void => {
     expect(certsIn(body.certificate!)).toEqual([f.leafDer]);

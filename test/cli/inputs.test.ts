@@ -114,9 +114,9 @@ describe('inspect lists keystores like keytool -list -v', () => {
 
   it('a PFX without its password is a clear "password required", exit 1, other files still listed', () => {
     const r = json(['inspect', f('shop.pfx'), f('leaf.pem')], { CCMKIT_PASSPHRASE: '' });
-    // The empty password is tried (and fails): same outcome as none.
+    // An empty $CCMKIT_PASSPHRASE counts as unset (docs/conventions.md): "password required", as with none.
     expect(r.code).toBe(1);
-    expect((r.body.errors as { error_code: string }[]).map((e) => e.error_code)).toEqual([LocalCode.WRONG_PASSWORD]);
+    expect((r.body.errors as { error_code: string }[]).map((e) => e.error_code)).toEqual([LocalCode.PASSWORD_REQUIRED]);
     const n = ccmkit(['inspect', '--json', f('shop.pfx'), f('leaf.pem')], { env: { ...process.env, CCMKIT_PASSPHRASE: undefined } });
     const body = JSON.parse(n.stdout) as { objects: { kind: string }[]; errors: { error_code: string }[] };
     expect(n.code).toBe(1);

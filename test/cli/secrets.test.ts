@@ -136,6 +136,19 @@ describe('every password input works from a file, the environment and a prompt',
       expect(conv.code, conv.stderr).toBe(0);
     }
   });
+
+  it('an empty environment variable counts as unset: a zip\'s keystorePass.txt still opens it, and no empty workspace path', () => {
+    const dir = join(tmp.dir, 'empty-env');
+    const r = ccmkit(['export', '--type', 'TOMCAT', '--certificate', f('leaf.pem'), '--private-key', f('leaf.key'), '--name', 't', '-o', dir], { env: noSecrets() });
+    expect(r.code, r.stderr).toBe(0);
+    const conv = ccmkit(['convert', join(dir, 't_tomcat.zip'), '--to', 'pem', '-o', join(dir, 'pem')], { env: { ...noSecrets(), CCMKIT_PASSPHRASE: '' } });
+    expect(conv.code, conv.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'pem', 'server.key'), 'utf8')).toContain('PRIVATE KEY');
+    // CCMKIT_WORKSPACE= is the default ./ccmkit-workspace (absent here), never the current folder.
+    const ws = ccmkit(['ca', 'list'], { env: { ...noSecrets(), CCMKIT_WORKSPACE: '' }, cwd: tmp.dir });
+    expect(ws.code).toBe(1);
+    expect(ws.stderr).toContain(join(tmp.dir, 'ccmkit-workspace'));
+  });
 });
 
 describe('broken keystore ciphers are named, with the way out', () => {

@@ -230,7 +230,16 @@ export const SCENARIOS: Scenario[] = [
   { name: 'convert export json', target: 'export.json', argv: (_f, input) => json(['convert', input, '--to', 'scm-import', '--name', 'fuzz_cert']) },
   { name: 'csr create (key)', target: 'leaf.key', argv: (_f, input, out) => ['csr', 'create', '--key', input, '--cn', 'create.fuzz.example.com', '--out', out] },
   { name: 'csr create (subject json)', target: 'subject.json', argv: (f, input) => json(['csr', 'create', '--key', f('leaf.key'), '--subject-json', input]) },
+  // The offline CA: PCA bodies into a real workspace (made in writeSeeds; it grows as runs succeed).
+  { name: 'ca create', target: 'create-ca.json', argv: (f, input) => json(['ca', 'create', input, ...workspace(f)]) },
+  { name: 'cert issue-csr', target: 'ws-issue-csr.json', argv: (f, input) => json(['cert', 'issue-csr', input, ...workspace(f)]) },
+  { name: 'cert issue-csr --batch', target: 'ws-issue-csr.ndjson', argv: (f, input) => ['cert', 'issue-csr', '--batch', input, '--workers', '1', ...workspace(f)] },
+  { name: 'cert apply', target: 'ws-apply-cert.json', argv: (f, input) => ['cert', 'apply', input, ...workspace(f)] },
 ];
+
+function workspace(f: (name: string) => string): string[] {
+  return ['--workspace', f('ws'), '--passphrase-file', f('password.txt')];
+}
 
 /** Writes the seeds (plus a CRL made by the real `crl build`) into `dir`. */
 export async function writeSeeds(dir: string, seeds: Seeds, runner: { run: (argv: string[]) => Promise<Outcome> }): Promise<void> {
@@ -242,4 +251,16 @@ export async function writeSeeds(dir: string, seeds: Seeds, runner: { run: (argv
     const r = await runner.run([...common, ...extra, '--out', join(dir, out)]);
     if (r.code !== 0) throw new Error(`seed CRL: ${r.stderr}`);
   }
+  // A workspace with one ROOT CA; bodies that name it.
+  const ws = ['--workspace', join(dir, 'ws'), '--passphrase-file', join(dir, 'password.txt')];
+  const init = await runner.run(['workspace', 'init', ...ws]);
+  if (init.code !== 0) throw new Error(`seed workspace: ${init.stderr}`);
+  const ca = await runner.run(['ca', 'create', join(dir, 'create-ca.json'), ...ws, '--json']);
+  if (ca.code !== 0) throw new Error(`seed CA: ${ca.stderr}`);
+  const issuer = (JSON.parse(ca.stdout) as { ca_id: string }).ca_id;
+  const withIssuer = (name: string, extra: Record<string, unknown> = {}): string =>
+    JSON.stringify({ ...(JSON.parse(seeds.files[name]!.toString()) as object), issuer_id: issuer, ...extra });
+  writeFileSync(join(dir, 'ws-issue-csr.json'), withIssuer('issue-csr.json'));
+  writeFileSync(join(dir, 'ws-issue-csr.ndjson'), `${withIssuer('issue-csr.json')}\n${withIssuer('issue-csr.json', { validity: { type: 'MONTH', value: 2 } })}\n`);
+  writeFileSync(join(dir, 'ws-apply-cert.json'), withIssuer('apply-cert.json', { key_algorithm: 'EC256' }));
 }

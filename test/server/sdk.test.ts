@@ -49,13 +49,22 @@ interface SdkOptions {
   headers?: Record<string, string>;
 }
 
+// The SDK logs every non-2xx answer at ERROR with the whole request config
+// (signed headers, security token included). These tests expect such answers;
+// a silent logger keeps test-only credentials and 150 dumps out of the CI log.
+const SILENT = { debug() {}, info() {}, warn() {}, error() {} };
+function quiet<T>(hc: T): T {
+  (hc as { httpClient: { _logger: unknown } }).httpClient._logger = SILENT;
+  return hc;
+}
+
 function sdkClient(endpoint: string, o: { temporary?: boolean; ca?: string } = {}): { send: (opt: SdkOptions) => Promise<any> } {
   const k = creds.access_keys[o.temporary ? 1 : 0]!;
   const cred = new GlobalCredentials().withAk(k.access).withSk(k.secret).withDomainId(creds.domain_id);
   if (o.temporary) cred.withSecurityToken(k.security_token!);
   const builder = new ClientBuilder((hc: any) => hc).withCredential(cred).withEndpoint(endpoint);
   if (o.ca) builder.withOptions({ axiosRequestConfig: { httpsAgent: new Agent({ ca: o.ca }) } } as never);
-  const hc: any = builder.build();
+  const hc: any = quiet(builder.build());
   return {
     // What the generated clients pass to HcClient.sendRequest.
     send: (opt) => hc.sendRequest({ contentType: 'application/json', pathParams: {}, queryParams: {}, headers: {}, ...opt }),
@@ -106,7 +115,7 @@ describe('official SDK client calls', () => {
   it('the SDK reads the IAM-style 401 body: wrong secret key', async () => {
     const k = creds.access_keys[0]!;
     const cred = new GlobalCredentials().withAk(k.access).withSk('not-the-secret').withDomainId(creds.domain_id);
-    const hc: any = new ClientBuilder((h: any) => h).withCredential(cred).withEndpoint(emu.url).build();
+    const hc: any = quiet(new ClientBuilder((h: any) => h).withCredential(cred).withEndpoint(emu.url).build());
     const e = await sdkError(hc.sendRequest({ method: 'GET', url: '/v3/scm/certificates', contentType: 'application/json', pathParams: {}, queryParams: {}, headers: {} }));
     expect(e).toMatchObject({ status: 401, code: 'APIGW.0301' });
     expect(e.message).toContain('verify aksk signature fail');

@@ -236,6 +236,29 @@ describe('a hostile or broken server', () => {
     return new CcmClient({ credentials: { aksk: { ak: 'AK', sk: 'SK' }, domainId: 'c'.repeat(32), source: 'test' }, endpoints: resolveEndpoints({ endpoint: `http://127.0.0.1:${port}` }, {}), env: {}, maxAttempts: 1, ...o });
   }
 
+  it("a client given no env uses no proxy, whatever this process's HTTPS_PROXY/HTTP_PROXY say (the library reads no environment)", async () => {
+    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, http_proxy: process.env.http_proxy, NO_PROXY: process.env.NO_PROXY, no_proxy: process.env.no_proxy };
+    // A proxy that refuses every connection: used, it would fail the call.
+    Object.assign(process.env, { HTTP_PROXY: 'http://127.0.0.1:9', http_proxy: 'http://127.0.0.1:9' });
+    delete process.env.NO_PROXY;
+    delete process.env.no_proxy;
+    try {
+      const c = new CcmClient({ credentials: { aksk: { ak: 'AK', sk: 'SK' }, domainId: 'c'.repeat(32) }, endpoints: resolveEndpoints({ endpoint: `http://127.0.0.1:${port}` }), maxAttempts: 1 });
+      reply = () => ({ status: 200, body: '{"ok":true}' });
+      expect((await c.call({ service: 'scm', method: 'GET', path: '/v3/scm/certificates', kind: 'read' })).json).toEqual({ ok: true });
+      c.close();
+      // Given the environment, it does use the proxy (and fails on the refusing one).
+      const viaEnv = new CcmClient({ credentials: { aksk: { ak: 'AK', sk: 'SK' }, domainId: 'c'.repeat(32) }, endpoints: resolveEndpoints({ endpoint: `http://127.0.0.1:${port}` }), env: process.env, maxAttempts: 1 });
+      await expect(viaEnv.call({ service: 'scm', method: 'GET', path: '/v3/scm/certificates', kind: 'read' })).rejects.toMatchObject({ code: expect.stringMatching(/^CCMKIT\.020[16]$/) });
+      viaEnv.close();
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+
   it('a 200 that is not JSON, an answer over the size cap, an error body with control characters: clear errors, never a crash', async () => {
     const c = client({ maxResponseBytes: 1024 });
     reply = () => ({ status: 200, body: '<html>maintenance</html>', headers: { 'content-type': 'text/html' } });

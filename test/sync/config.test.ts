@@ -5,9 +5,9 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CcmError } from '../../src/engine/errors.js';
-import { chooseAuth, describe as describeCreds, loadClientCredentials, secretsOf } from '../../src/sync/credentials.js';
+import { chooseAuth, credentialsFromEnv, credentialsFromProfile, describeCredentials as describeCreds, loadClientCredentials, secretsOf, type ClientCredentials } from '../../src/sync/credentials.js';
 import { endpointOf, joinUrl, normaliseEndpoint, resolveEndpoints } from '../../src/sync/endpoints.js';
-import { retryAfterMs, pathOf } from '../../src/sync/client.js';
+import { CcmClient, retryAfterMs, pathOf } from '../../src/sync/client.js';
 import { bypassProxy, proxyFor, shownProxy } from '../../src/sync/proxy.js';
 import { tempDir } from '../helpers/run.js';
 
@@ -92,6 +92,31 @@ describe('credentials', () => {
     expect(chooseAuth(c)).toBe('aksk');
     expect(describeCreds(c, 'aksk')).toBe('AK AK1 (temporary) from environment (HUAWEICLOUD_SDK_AK/SK)');
     expect(secretsOf(c)).toEqual([SK, TOKEN]);
+  });
+
+  it('library credentials are plain objects: a profile object or an env object given, read as such; checked when a client is built, never quoted', () => {
+    const c = credentialsFromProfile({ ak: 'AK2', sk: SK, domain_id: 'e'.repeat(32), region: 'cn-north-4' }, 'vault entry');
+    expect(c).toMatchObject({ aksk: { ak: 'AK2', sk: SK }, domainId: 'e'.repeat(32), region: 'cn-north-4', source: 'vault entry' });
+    expect(thrown(() => credentialsFromProfile({ ak: 'AK2' }))).toMatchObject({ code: 'CCMKIT.0203', message: 'the profile given: "ak" and "sk" go together.' });
+    expect(credentialsFromEnv({ HUAWEICLOUD_SDK_AK: 'AK3', HUAWEICLOUD_SDK_SK: SK })).toMatchObject({ aksk: { ak: 'AK3', sk: SK } });
+    // Only the object given: an empty one has none, whatever this process's environment holds.
+    expect(credentialsFromEnv({})).toBeUndefined();
+    const endpoints = resolveEndpoints({ region: 'cn-north-4' });
+    // A control character would land in a signed header; a login with no secret could not sign at all.
+    for (const [credentials, field] of [
+      [{ aksk: { ak: 'AK', sk: `${SK}\r\nX-Injected: 1` } }, 'aksk.sk'],
+      [{ aksk: { ak: '', sk: SK } }, 'aksk.ak'],
+      [{ password: { user: 'ops', password: PW }, domainId: 'd\x00' }, 'domainId'],
+      [{ domainId: 'd'.repeat(32) }, 'neither'],
+    ] as const) {
+      const e = thrown(() => new CcmClient({ credentials: credentials as ClientCredentials, endpoints, env: {} }));
+      expect(e.code).toBe('CCMKIT.0203');
+      expect(e.message).toContain(field);
+      expect(e.message).not.toContain(SK);
+      expect(e.message).not.toContain(PW);
+    }
+    // Without a source, messages say where in general terms.
+    expect(thrown(() => chooseAuth({ password: { user: 'u', password: PW, domainName: 'a' } }, 'aksk')).message).toBe('the credentials given has no AK/SK; use --auth token (IAM login with the user and password).');
   });
 
   it('an AK without its SK (or the reverse) is refused without quoting it', () => {

@@ -2,29 +2,13 @@
 //        restore | delete | revoke | export | quota
 // Thin: read the body or flags, call the PCA service, print its answer.
 
-import { CCM_REVOCATION_REASONS } from '../../ccm/revocation.js';
-import { usageError } from '../../engine/errors.js';
-import { toPem } from '../../engine/pem.js';
-import {
-  activateCa,
-  caQuota,
-  createCa,
-  deleteCa,
-  disableCa,
-  enableCa,
-  exportCa,
-  exportCaCsr,
-  importCaCertificate,
-  listCas,
-  restoreCa,
-  revokeCa,
-  showCa,
-  type CaBody,
-} from '../../service/pca/index.js';
-import { parseArgs, type FlagSpec, type Parsed } from '../args.js';
+import { CCM_REVOCATION_REASONS } from '../../api/crl.js';
+import { usageError } from '../../api/errors.js';
+import { toPem } from '../../api/inputs.js';
+import { activateCa, caQuota, createCa, deleteCa, disableCa, enableCa, exportCa, exportCaCsr, importCaCertificate, listCas, restoreCa, revokeCa, showCa, type CaBody } from '../../api/pca.js';
 import { FORCE, OUT, parseEnum } from '../flags.js';
 import { out, readInputFile } from '../io.js';
-import { esc, intFlag, isoOrDash, noPositionals, onePositional, PCA_COMMON, printResponse, readBodyFile, withPca, WORKSPACE_HELP } from '../pca-io.js';
+import { esc, intFlag, isoOrDash, noPositionals, onePositional, pcaCommand, type PcaCmd, printResponse, readBodyFile, withPca } from '../pca-io.js';
 import { writeFileAtomic } from '../write.js';
 
 const EXIT = (ok: string): string => `Exit codes:
@@ -34,7 +18,7 @@ const EXIT = (ok: string): string => `Exit codes:
      workspace cannot be used (missing, locked, wrong passphrase, disk full)
   2  usage error`;
 
-type Cmd = { help: string; run: (argv: string[]) => Promise<number> };
+type Cmd = PcaCmd;
 
 function showCaHuman(b: CaBody): void {
   out(`${b.ca_id}  ${b.type} CA, ${b.status}${b.gen_mode !== 'GENERATE' ? ` (${b.gen_mode})` : ''}`);
@@ -50,22 +34,7 @@ function showCaHuman(b: CaBody): void {
   out(`  CRL              ${c.enabled ? `published as ${esc(c.crl_name ?? '')}.crl every ${c.valid_days ?? 7} days${c.crl_dis_point ? `, ${esc(c.crl_dis_point)}` : ''}` : 'not published'}`);
 }
 
-function simple(name: string, usage: string, text: string, examples: string, ok: string, extra: FlagSpec, go: (p: Parsed) => Promise<number>, extraHelp = ''): Cmd {
-  return {
-    help: `Usage: ccmkit ca ${name} ${usage}
-
-${text}
-
-Options:
-${extraHelp}${WORKSPACE_HELP}
-
-Examples:
-${examples}
-
-${EXIT(ok)}`,
-    run: (argv) => go(parseArgs(argv, { ...PCA_COMMON, ...extra })),
-  };
-}
+const simple = pcaCommand('ca', EXIT);
 
 function transition(name: string, text: string, op: typeof disableCa): Cmd {
   return simple(name, 'ID [--workspace DIR] [--json]', text, `  ccmkit ca ${name} 4c0e772e-a30c-4029-b929-b7acb04143f7`, `the CA is ${name}d (PCA answers 204)`, {}, (p) =>

@@ -3,29 +3,13 @@
 
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CCM_REVOCATION_REASONS, isCcmReason } from '../../ccm/revocation.js';
-import { EXPORT_TYPES } from '../../engine/bundle.js';
-import { CcmError, usageError } from '../../engine/errors.js';
-import {
-  applyCert,
-  BatchInputError,
-  certQuota,
-  deleteCert,
-  exportCert,
-  issueCsrBatch,
-  issueCsrBatchParallel,
-  listCerts,
-  publishCrl,
-  revokeCert,
-  revokeMany,
-  showCert,
-  type CertBody,
-  type PcaResponse,
-} from '../../service/pca/index.js';
-import { parseArgs, type FlagSpec, type Parsed } from '../args.js';
+import { CCM_REVOCATION_REASONS, isCcmReason } from '../../api/crl.js';
+import { CcmError, usageError } from '../../api/errors.js';
+import { EXPORT_TYPES } from '../../api/export.js';
+import { applyCert, BatchInputError, certQuota, deleteCert, exportCert, issueCsrBatch, issueCsrBatchParallel, listCerts, publishCrl, revokeCert, revokeMany, showCert, type CertBody, type PcaResponse } from '../../api/pca.js';
 import { FORCE, OUT, parseEnum } from '../flags.js';
 import { out, printJson } from '../io.js';
-import { esc, intFlag, isoOrDash, noPositionals, onePositional, PCA_COMMON, printResponse, readBodyFile, withPca, WORKSPACE_HELP } from '../pca-io.js';
+import { esc, intFlag, isoOrDash, noPositionals, onePositional, pcaCommand, printResponse, readBodyFile, withPca } from '../pca-io.js';
 import { readSecret, secretFlags } from '../secrets.js';
 import { fileChunks, writeFileAtomic, writeStdout } from '../write.js';
 
@@ -37,24 +21,7 @@ const EXIT = (ok: string): string => `Exit codes:
      passphrase, disk full)
   2  usage error`;
 
-type Cmd = { help: string; run: (argv: string[]) => Promise<number> };
-
-function cmd(name: string, usage: string, text: string, examples: string, ok: string, extra: FlagSpec, go: (p: Parsed) => Promise<number>, extraHelp = ''): Cmd {
-  return {
-    help: `Usage: ccmkit cert ${name} ${usage}
-
-${text}
-
-Options:
-${extraHelp}${WORKSPACE_HELP}
-
-Examples:
-${examples}
-
-${EXIT(ok)}`,
-    run: (argv) => go(parseArgs(argv, { ...PCA_COMMON, ...extra })),
-  };
-}
+const cmd = pcaCommand('cert', EXIT);
 
 function showCertHuman(b: CertBody): void {
   out(`${b.certificate_id}  ${b.status}  ${esc(b.distinguished_name.common_name ?? '')}`);

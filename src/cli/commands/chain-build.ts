@@ -1,13 +1,11 @@
-import { PROFILES, PURPOSES } from '../../engine/chain.js';
-import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
-import { toPem } from '../../engine/pem.js';
-import { buildReport, ccmBody, certBag, chainForOutput, describeProblem, summarise } from '../../service/chain.js';
+import { PROFILES, PURPOSES, buildChainReport, ccmChainBody, certBag, chainCertificates, describeChainProblem, summariseCertificate } from '../../api/chain.js';
+import { CcmError, LocalCode, usageError } from '../../api/errors.js';
+import { toPem, WorkBudget } from '../../api/inputs.js';
 import { parseArgs, parseAt } from '../args.js';
 import { AT, FORCE, JSON_FLAG, OUT, parseEnum } from '../flags.js';
 import { err, now, out, printError, printJson } from '../io.js';
 import { openFiles, secretsFrom } from '../load.js';
 import { secretFlags } from '../secrets.js';
-import { WorkBudget } from '../../engine/budget.js';
 import { progress } from '../progress.js';
 import { checkTargets, writeFile } from '../write.js';
 
@@ -126,7 +124,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new CcmError(400, LocalCode.INPUT_UNRECOGNISED, 'no certificate found in the input.');
   }
   const bar = progress('building chains', { json });
-  const { result, report } = buildReport(bag, { at, ...(roots ? { roots: roots.certs } : {}), crls: bag.crls, purpose, profile, onLeaf: (d, t) => bar.update(d, t) });
+  const { result, report } = buildChainReport(bag, { at, ...(roots ? { roots: roots.certs } : {}), crls: bag.crls, purpose, profile, onLeaf: (d, t) => bar.update(d, t) });
   bar.end();
   report.errors.unshift(...problems.map((pr) => ({ source: pr.source, error_code: pr.error.code, error_msg: pr.error.message })));
   if (result.leaves.length === 0) {
@@ -137,8 +135,8 @@ export async function run(argv: string[]): Promise<number> {
   for (const l of result.leaves) {
     const best = l.chains[0];
     if (!best) continue;
-    if (format === 'ccm') chains.push(JSON.stringify(ccmBody(best, noRoot)) + '\n');
-    else chains.push(chainForOutput(best, noRoot).map((d) => toPem('CERTIFICATE', d)).join(''));
+    if (format === 'ccm') chains.push(JSON.stringify(ccmChainBody(best, noRoot)) + '\n');
+    else chains.push(chainCertificates(best, noRoot).map((d) => toPem('CERTIFICATE', d)).join(''));
   }
   if (outPath) await writeFile(outPath, chains.join(''), { force: p.bool.has('force') });
 
@@ -156,15 +154,15 @@ export async function run(argv: string[]): Promise<number> {
   return report.complete && report.errors.length === 0 ? 0 : 1;
 }
 
-type Leaves = ReturnType<typeof buildReport>['result']['leaves'];
+type Leaves = ReturnType<typeof buildChainReport>['result']['leaves'];
 
 /**
  * A problem as a summary line. A problem of the leaf itself leaves the
  * certificate out (the group's head names the leaves), so that leaves with the
  * same outcome share one line; a problem of a CA names the CA.
  */
-function outcomeLine(pr: Parameters<typeof describeProblem>[0], leaf: string, chain: Parameters<typeof describeProblem>[1]): string {
-  if (pr.certificate !== leaf) return describeProblem(pr, chain);
+function outcomeLine(pr: Parameters<typeof describeChainProblem>[0], leaf: string, chain: Parameters<typeof describeChainProblem>[1]): string {
+  if (pr.certificate !== leaf) return describeChainProblem(pr, chain);
   return `${pr.kind}: ${pr.hint}${pr.rule ? ` [${pr.rule}]` : ''}`;
 }
 
@@ -184,9 +182,9 @@ function summariseLeaves(leaves: Leaves): void {
     let full: string[];
     if (!best.complete || best.problems.length) {
       const head = `${best.complete ? 'complete' : 'INCOMPLETE'} (anchor: ${best.anchor})`;
-      const chain = best.certificates.map(summarise);
+      const chain = best.certificates.map(summariseCertificate);
       short = [head, ...best.problems.map((pr) => `  ${outcomeLine(pr, l.leaf.sha256, chain)}`)];
-      full = [head, ...best.problems.map((pr) => `  ${describeProblem(pr, chain)}`)];
+      full = [head, ...best.problems.map((pr) => `  ${describeChainProblem(pr, chain)}`)];
     } else if (best.anchor === 'self-signed-in-input') {
       short = full = ['complete, anchored by a self-signed root found in the input (not checked against a trust store; give --roots to)'];
     } else continue;

@@ -1,12 +1,11 @@
-import { PROFILES, PURPOSES } from '../../engine/chain.js';
-import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
-import { certBag, describeProblem, verifyReport } from '../../service/chain.js';
+import { PROFILES, PURPOSES, certBag, describeChainProblem, verifyChainReport } from '../../api/chain.js';
+import { CcmError, LocalCode, usageError } from '../../api/errors.js';
+import { WorkBudget } from '../../api/inputs.js';
 import { parseArgs, parseAt } from '../args.js';
 import { AT, JSON_FLAG, parseEnum } from '../flags.js';
 import { now, out, printJson } from '../io.js';
 import { openFiles, secretsFrom } from '../load.js';
 import { secretFlags } from '../secrets.js';
-import { WorkBudget } from '../../engine/budget.js';
 
 export const help = `Usage: ccmkit chain verify LEAF --roots F [--untrusted F] [--at ISO8601] [--hostname H | --ip IP]
                            [--purpose P] [--profile rfc5280|webpki] [--max-depth N] [--json]
@@ -112,7 +111,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const ip = p.str.get('ip');
   const hostname = p.str.get('hostname');
-  const r = verifyReport(leaf, certBag(rootsLoaded.objects), untrusted, {
+  const r = verifyChainReport(leaf, certBag(rootsLoaded.objects), untrusted, {
     at,
     ...(hostname !== undefined ? { hostname } : {}),
     ...(ip !== undefined ? { ip } : {}),
@@ -124,7 +123,7 @@ export async function run(argv: string[]): Promise<number> {
   else {
     out(`${leaf.source}: ${r.valid ? 'OK' : 'INVALID'}${r.reason ? `: ${r.reason}` : ''}`);
     r.chain.forEach((c, i) => out(`  ${i}: ${c.subject || '(empty subject)'}  [sha256 ${c.sha256.slice(0, 16)}...]${i === r.chain.length - 1 && r.anchor === 'trusted' ? ' (trusted root)' : ''}`));
-    for (const pr of r.problems.slice(1)) out(`  also: ${describeProblem(pr, r.chain)}`);
+    for (const pr of r.problems.slice(1)) out(`  also: ${describeChainProblem(pr, r.chain)}`);
   }
   return r.valid ? 0 : 1;
 }

@@ -1,12 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { WorkBudget } from '../../engine/budget.js';
-import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
-import { toPem } from '../../engine/pem.js';
-import { chainWarnings } from '../../service/bundle-warnings.js';
-import { gather, p7bFrom, pemFiles, resolve, scmImportBody } from '../../service/export.js';
-import { parseArgs } from '../args.js';
-import { FORCE, JSON_FLAG, OUT, parseEnum } from '../flags.js';
+import { CcmError, LocalCode, usageError } from '../../api/errors.js';
+import { chainWarnings, gatherMaterial, p7bFrom, pemFiles, resolveMaterial, scmImportBody } from '../../api/export.js';
+import { WorkBudget, toPem } from '../../api/inputs.js';
+import { parseArgs, parseAt } from '../args.js';
+import { AT, FORCE, JSON_FLAG, OUT, parseEnum } from '../flags.js';
 import { now, out, printJson, readInputFile, warn } from '../io.js';
 import { secretsFrom } from '../load.js';
 import { secretFlags } from '../secrets.js';
@@ -58,6 +56,7 @@ Options:
   --alias A                  with several key entries in a JKS/JCEKS, the one to take
   -o, --out PATH             FILE for scm-import and p7b, DIR for pem
   --force                    replace existing output files (atomically, all or none)
+  --at ISO8601               the instant chains are ordered and checked at (default: now)
   --json                     a JSON report: {"files":[...],...} (scm-import without -o
                              prints the body, which is JSON already)
   -h, --help                 this help
@@ -75,7 +74,8 @@ Examples:
 Exit codes:
   0  converted
   1  the input was rejected (wrong password, corrupt keystore, key/certificate
-     mismatch...), a file is missing or unreadable, or an output exists
+     mismatch...), SCM would refuse the --to scm-import body (e.g. SCM.0042,
+     expired at --at), a file is missing or unreadable, or an output exists
      (without --force) or cannot be written
   2  usage error`;
 
@@ -86,6 +86,7 @@ export async function run(argv: string[]): Promise<number> {
     ...secretFlags('input', 'key'),
     alias: { type: 'string' },
     format: { type: 'string' },
+    ...AT,
     ...OUT,
     ...FORCE,
     ...JSON_FLAG,
@@ -106,11 +107,11 @@ export async function run(argv: string[]): Promise<number> {
   if ((to === 'scm-import' || to === 'p7b') && output && output !== '-') checkTargets([output], { force, inputs: p.positionals });
   if (to === 'pem') checkTargets(['server.crt', 'chain.crt'].map((f) => join(output!, f)), { force, inputs: p.positionals });
   const inputs = p.positionals.map((f) => ({ name: f === '-' ? 'stdin' : f, bytes: readInputFile(f) }));
-  const at = now();
+  const at = parseAt(p.str.get('at'), now);
   const alias = p.str.get('alias');
   // Containers are opened with the one passphrase (asked for on a terminal when one needs it) and one
   // work budget. A p7b holds no key: truststores are then read without their password, as keytool lists them.
-  const material = await gather(inputs, { secrets: secretsFrom(p), budget: new WorkBudget(), needKeys: to !== 'p7b', ...(alias !== undefined ? { alias } : {}) });
+  const material = await gatherMaterial(inputs, { secrets: secretsFrom(p), budget: new WorkBudget(), needKeys: to !== 'p7b', ...(alias !== undefined ? { alias } : {}) });
   if (to === 'p7b') {
     const bag = p7bFrom(material, at);
     for (const w of material.warnings) warn(w);
@@ -123,7 +124,7 @@ export async function run(argv: string[]): Promise<number> {
     else process.stdout.write(data);
     return 0;
   }
-  const resolved = resolve(material, at);
+  const resolved = resolveMaterial(material, at);
   const warnings = [...resolved.warnings, ...chainWarnings(resolved.leaf, resolved.chain, at)];
   if (resolved.unrelated.length) warnings.push(`${resolved.unrelated.length} certificate(s) not on the leaf's chain were left out.`);
   for (const w of warnings) warn(w);

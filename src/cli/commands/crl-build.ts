@@ -1,7 +1,6 @@
-import { hasErrors } from '../../ccm/findings.js';
-import { pemChunks } from '../../engine/crl.js';
-import { usageError } from '../../engine/errors.js';
-import { buildCrlRequest, type FileBytes } from '../../service/crl.js';
+import { pemChunks, buildCrlFromRequest, type FileBytes } from '../../api/crl.js';
+import { usageError } from '../../api/errors.js';
+import { hasErrors } from '../../api/validate.js';
 import { parseArgs, parseAt } from '../args.js';
 import { AT, FORCE, JSON_FLAG, OUT, enumKey, parseEnum } from '../flags.js';
 import { err, now, out, printJson, readInputFile } from '../io.js';
@@ -125,7 +124,7 @@ export async function run(argv: string[]): Promise<number> {
   const sigAlg = p.str.get('signature-algorithm');
   // Any case; a hash CCM does not take is refused by the service with PCA.00020103.
   const signatureAlgorithm = sigAlg === undefined ? undefined : (['SHA256', 'SHA384', 'SHA512'].find((h) => enumKey(h) === enumKey(sigAlg)) ?? sigAlg);
-  const res = withInputSecrets(p, (s) => buildCrlRequest({
+  const res = withInputSecrets(p, (s) => buildCrlFromRequest({
     caCert,
     caKey,
     password: s.input,

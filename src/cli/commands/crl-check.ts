@@ -1,12 +1,12 @@
-import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
-import { certificateForCrl, checkRequest, loadCertificate, loadCrl } from '../../service/crl.js';
+import { certificateForCrl, checkCrl, loadCertificate, loadCrl } from '../../api/crl.js';
+import { CcmError, LocalCode, usageError } from '../../api/errors.js';
+import { WorkBudget } from '../../api/inputs.js';
 import { parseAt, parseArgs, type Parsed } from '../args.js';
 import { AT, JSON_FLAG } from '../flags.js';
 import { now, out, printError, printJson } from '../io.js';
 import { readFlattened, secretsFrom } from '../load.js';
 import { isLargePem, readCrlFile } from '../read-large.js';
 import { secretFlags } from '../secrets.js';
-import { WorkBudget } from '../../engine/budget.js';
 
 export const help = `Usage: ccmkit crl check --crl F --certificate F [--ca-cert F] [--at ISO8601] [--json]
 
@@ -66,7 +66,7 @@ async function check(p: Parsed, json: boolean): Promise<number> {
   const crl = loadCrl(crlFile);
   const picked = certificateForCrl(await file('certificate'), crl);
   const ca = p.str.has('ca-cert') ? loadCertificate(await file('ca-cert'), 'CA certificate') : undefined;
-  const r = checkRequest(crl, crlFile.source, picked.certificate, parseAt(p.str.get('at'), now), ca);
+  const r = checkCrl(crl, crlFile.source, picked.certificate, parseAt(p.str.get('at'), now), ca);
   // Name the certificate checked when the file held several.
   const name = picked.of > 1 ? picked.source : p.str.get('certificate')!;
   if (json) printJson(picked.of > 1 ? { ...r, source: picked.source } : r);

@@ -1,7 +1,7 @@
 // ccmkit crl generate --ca ID: the CA's next complete CRL, from the workspace.
 
-import { usageError } from '../../engine/errors.js';
-import { generateCaCrl } from '../../service/pca/index.js';
+import { usageError } from '../../api/errors.js';
+import { generateCaCrl } from '../../api/pca.js';
 import { parseArgs } from '../args.js';
 import { out } from '../io.js';
 import { esc, intFlag, isoOrDash, noPositionals, PCA_COMMON, printResponse, withPca, WORKSPACE_HELP } from '../pca-io.js';

@@ -1,6 +1,5 @@
-import { crlEntries } from '../../engine/crl.js';
-import { usageError } from '../../engine/errors.js';
-import { crlView, entryView, loadCertificate, loadCrl } from '../../service/crl.js';
+import { crlEntries, crlView, crlEntryView, loadCertificate, loadCrl } from '../../api/crl.js';
+import { usageError } from '../../api/errors.js';
 import { parseArgs } from '../args.js';
 import { JSON_FLAG } from '../flags.js';
 import { out, readInputFile } from '../io.js';
@@ -54,7 +53,7 @@ export async function run(argv: string[]): Promise<number> {
       let n = 0;
       for (const e of crlEntries(crl)) {
         if (n >= limit) break;
-        const v = entryView(e);
+        const v = crlEntryView(e);
         if (v.problems) entryProblems++;
         batch.push((n++ === 0 ? '\n    ' : ',\n    ') + entryJson(v));
         if (batch.length === 10_000) {
@@ -82,7 +81,7 @@ export async function run(argv: string[]): Promise<number> {
       let batch = '';
       for (const e of crlEntries(crl)) {
         if (n++ >= limit) break;
-        const v = entryView(e);
+        const v = crlEntryView(e);
         if (v.problems) entryProblems++;
         batch += `  ${v.serial_number.padEnd(42)} ${v.revoked_at}  ${v.reason}${v.problems ? `  (${v.problems.join('; ')})` : ''}\n`;
         if (batch.length > 1 << 20) {
@@ -103,7 +102,7 @@ function* toUtf8(pieces: Iterable<string>): Generator<Buffer> {
 }
 
 /** JSON.stringify(v) for one entry, without its cost: hex, ISO dates and reason names need no escaping. */
-function entryJson(v: ReturnType<typeof entryView>): string {
+function entryJson(v: ReturnType<typeof crlEntryView>): string {
   let s = `{"serial_number":"${v.serial_number}","revoked_at":"${v.revoked_at}","reason":${JSON.stringify(v.reason)}`;
   if (v.reason_code !== undefined) s += `,"reason_code":${v.reason_code}`;
   if (v.invalidity_date !== undefined) s += `,"invalidity_date":"${v.invalidity_date}"`;

@@ -1,10 +1,8 @@
-import { parseValidityArg } from '../../ccm/csr-bodies.js';
-import { dnFromJson, parseSanArg, type CsrRequest } from '../../ccm/csr-request.js';
-import type { DistinguishedName } from '../../engine/name.js';
-import { CcmError, usageError } from '../../engine/errors.js';
-import { parseJson } from '../../engine/json.js';
-import { csrCreate, loadOnePrivateKey, type BodyRequest } from '../../service/csr-create.js';
-import { KEY_ALGORITHMS } from '../../engine/keygen.js';
+import { parseValidityArg, dnFromJson, parseSanArg, type CsrRequest, csrCreate, type BodyRequest } from '../../api/csr.js';
+import { CcmError, usageError } from '../../api/errors.js';
+import type { DistinguishedName } from '../../api/inputs.js';
+import { readPrivateKey, KEY_ALGORITHMS } from '../../api/key.js';
+import { parseJson } from '../../api/validate.js';
 import { parseArgs } from '../args.js';
 import { FORCE, JSON_FLAG, OUT, enumKey, parseEnum } from '../flags.js';
 import { err, out, printJson, readInputFile } from '../io.js';
@@ -160,7 +158,7 @@ export async function run(argv: string[]): Promise<number> {
 
   // --- key, build, check ---
   const keyBytes = readInputFile(keyFile);
-  const key = withInputSecrets(p, (s) => loadOnePrivateKey(keyBytes, keyFile === '-' ? 'stdin' : keyFile, s.input));
+  const key = withInputSecrets(p, (s) => readPrivateKey(keyBytes, keyFile === '-' ? 'stdin' : keyFile, s.input));
   const alg = p.str.get('algorithm');
   const expectedAlgorithm = alg === undefined ? undefined : (KEY_ALGORITHMS.find((a) => enumKey(a) === enumKey(alg)) ?? alg.toUpperCase());
   const res = csrCreate({ key, request, at: new Date(), ...(expectedAlgorithm !== undefined ? { expectedAlgorithm } : {}), ...(body ? { body } : {}) });

@@ -1,7 +1,6 @@
 import { statSync } from 'node:fs';
-import { WorkBudget } from '../../engine/budget.js';
-import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
-import type { InputObject, InputProblem } from '../../engine/input.js';
+import { CcmError, LocalCode, usageError } from '../../api/errors.js';
+import { WorkBudget, type InputObject, type InputProblem } from '../../api/inputs.js';
 import { parseArgs } from '../args.js';
 import { packJobs } from '../csr-parse-pack.js';
 import { errorHuman, errorJson, renderCsrs, verifyInThread, type CsrJob, type Rendered } from '../csr-parse-render.js';

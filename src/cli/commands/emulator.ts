@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
+import { CcmError, LocalCode, usageError } from '../../api/errors.js';
 import { loadCredentials, newCredentials } from '../../server/credentials.js';
 import { startEmulator } from '../../server/emulator.js';
 import { FaultInjector, parseFaults } from '../../server/faults.js';
@@ -137,7 +137,7 @@ export async function run(argv: string[]): Promise<number> {
   const tokenTtlMs = seconds('token-ttl', p.str.get('token-ttl'), 86_400_000, 10 * 365 * 86400);
   const headersTimeoutMs = seconds('header-timeout', p.str.get('header-timeout'), 10_000, 3600);
   const bodyTimeoutMs = seconds('body-timeout', p.str.get('body-timeout'), 30_000, 3600);
-  const workspace = resolve(p.str.get('workspace') ?? process.env.CCMKIT_WORKSPACE ?? 'ccmkit-workspace');
+  const workspace = resolve(p.str.get('workspace') ?? (process.env.CCMKIT_WORKSPACE || 'ccmkit-workspace'));
 
   const credentials = loadCredentials(credFile);
   let emu;

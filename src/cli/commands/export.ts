@@ -1,21 +1,18 @@
-import { EXPORT_TYPES } from '../../engine/bundle.js';
-import { usageError } from '../../engine/errors.js';
-import type { Pkcs12Profile } from '../../engine/pkcs12.js';
-import { chainWarnings } from '../../service/bundle-warnings.js';
-import { defaultName, exportBody, exportZip, gather, materialFromExportJson, resolve, type Resolved } from '../../service/export.js';
-import { parseArgs } from '../args.js';
-import { FORCE, JSON_FLAG, OUT, parseEnum } from '../flags.js';
+import { usageError } from '../../api/errors.js';
+import { EXPORT_TYPES, type Pkcs12Profile, chainWarnings, defaultBundleName, exportBody, exportZip, gatherMaterial, materialFromExportJson, resolveMaterial, type Resolved } from '../../api/export.js';
+import { WorkBudget } from '../../api/inputs.js';
+import { parseArgs, parseAt } from '../args.js';
+import { AT, FORCE, JSON_FLAG, OUT, parseEnum } from '../flags.js';
 import { now, out, printJson, readInputFile, warn } from '../io.js';
 import { readSecret, secretFlags } from '../secrets.js';
 import { secretsFrom } from '../load.js';
-import { WorkBudget } from '../../engine/budget.js';
 import { checkTargets, writeFiles } from '../write.js';
 import { join } from 'node:path';
 
 export const help = `Usage: ccmkit export --type APACHE|NGINX|IIS|TOMCAT|OTHER
          (--certificate F [--certificate-chain F] [--private-key F] | --from-export CCM_EXPORT.json)
          [--name N] [--out-password-file F] [--pfx-profile legacy|modern] [--alias A]
-         [-o DIR] [--force] [--format zip|json] [--json]
+         [-o DIR] [--force] [--format zip|json] [--at ISO8601] [--json]
 
 Packs a certificate the way CCM's "Exporting a Certificate" does
 (ccm-api-reference 4.2.2.8) and writes DIR/<name>_<type lower-case>.zip:
@@ -66,6 +63,8 @@ Options:
                              non-compressed JSON export body instead (certificate,
                              certificate_chain, private_key with \\r\\n); APACHE, NGINX
                              and OTHER only, as in CCM
+  --at ISO8601               the instant chains are ordered and checked at, and the
+                             zip's and JKS's timestamps (default: now)
   --json                     report as JSON: {"file","mode","files":[...],"chain","warnings"}
   -h, --help                 this help
 
@@ -98,6 +97,7 @@ export async function run(argv: string[]): Promise<number> {
     'pfx-profile': { type: 'string' },
     alias: { type: 'string' },
     format: { type: 'string' },
+    ...AT,
     ...OUT,
     ...FORCE,
     ...JSON_FLAG,
@@ -116,17 +116,17 @@ export async function run(argv: string[]): Promise<number> {
   if (fromExport && (cert || p.str.has('certificate-chain') || p.str.has('private-key'))) throw usageError('give --from-export or --certificate/--certificate-chain/--private-key, not both');
   if (!fromExport && !cert) throw usageError('export needs --certificate F or --from-export F');
   const password = readSecret(p, 'output');
-  const at = now();
+  const at = parseAt(p.str.get('at'), now);
   // Keystores, PKCS#7 bags and zips are opened with the input passphrase (asked for on a terminal when one
   // needs it); one key-derivation budget covers every keystore and key this run reads.
   const open = { secrets: secretsFrom(p), budget: new WorkBudget() };
   let resolved: Resolved;
-  if (fromExport) resolved = resolve(await materialFromExportJson(readInputFile(fromExport).toString('utf8'), fromExport === '-' ? 'stdin' : fromExport, open), at);
+  if (fromExport) resolved = resolveMaterial(await materialFromExportJson(readInputFile(fromExport).toString('utf8'), fromExport === '-' ? 'stdin' : fromExport, open), at);
   else {
     const files = [cert!, p.str.get('certificate-chain'), p.str.get('private-key')].filter((f): f is string => f !== undefined);
-    resolved = resolve(await gather(files.map((f) => ({ name: f === '-' ? 'stdin' : f, bytes: readInputFile(f) })), open), at);
+    resolved = resolveMaterial(await gatherMaterial(files.map((f) => ({ name: f === '-' ? 'stdin' : f, bytes: readInputFile(f) })), open), at);
   }
-  const name = p.str.get('name') ?? defaultName(resolved.leaf);
+  const name = p.str.get('name') ?? defaultBundleName(resolved.leaf);
   if (!/^[^/\\\0]{1,128}$/.test(name) || name === '.' || name === '..') throw usageError('--name must be 1-128 characters without / or \\');
   const opts = { type, name, password, pfxProfile: profile, alias: p.str.get('alias'), at };
   const warnings = [...resolved.warnings, ...chainWarnings(resolved.leaf, resolved.chain, at)];

@@ -1,7 +1,5 @@
-import { WorkBudget } from '../../engine/budget.js';
-import { CcmError, usageError } from '../../engine/errors.js';
-import { inspectObject, publicKeyError, type Inspected } from '../../service/inspect.js';
-import { listContainer, type ContainerListing } from '../../service/keystore-listing.js';
+import { CcmError, usageError } from '../../api/errors.js';
+import { WorkBudget, inspectObject, publicKeyError, type Inspected, listContainer, type ContainerListing } from '../../api/inputs.js';
 import { parseArgs, parseAt } from '../args.js';
 import { AT, JSON_FLAG } from '../flags.js';
 import { now, out, printError, printJson } from '../io.js';

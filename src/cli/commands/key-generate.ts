@@ -1,5 +1,5 @@
-import { generateKey, KEY_ALGORITHMS, KEY_FORMATS, PBKDF2_ITERATIONS } from '../../engine/keygen.js';
-import { usageError } from '../../engine/errors.js';
+import { usageError } from '../../api/errors.js';
+import { generateKey, KEY_ALGORITHMS, KEY_FORMATS, PBKDF2_ITERATIONS } from '../../api/key.js';
 import { parseArgs } from '../args.js';
 import { FORCE, JSON_FLAG, OUT, enumKey, parseEnum } from '../flags.js';
 import { out, printJson } from '../io.js';
@@ -73,7 +73,7 @@ export async function run(argv: string[]): Promise<number> {
   if (encrypt) {
     passphrase = newSecretOrPrompt(p, 'output', 'Password for the new key');
     if (passphrase === undefined) {
-      throw usageError(`--encrypt needs a password: ${howToGive('output')}.${process.env.CCMKIT_PASSPHRASE !== undefined ? ' ($CCMKIT_PASSPHRASE opens inputs; a new key is protected with $CCMKIT_OUT_PASSWORD.)' : ''}`);
+      throw usageError(`--encrypt needs a password: ${howToGive('output')}.${process.env.CCMKIT_PASSPHRASE ? ' ($CCMKIT_PASSPHRASE opens inputs; a new key is protected with $CCMKIT_OUT_PASSWORD.)' : ''}`);
     }
     if (passphrase.length === 0) throw usageError('--encrypt needs a non-empty password.');
   }

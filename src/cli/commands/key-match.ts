@@ -1,6 +1,6 @@
-import { WorkBudget } from '../../engine/budget.js';
-import { usageError } from '../../engine/errors.js';
-import { matchBag } from '../../service/key-match.js';
+import { usageError } from '../../api/errors.js';
+import { WorkBudget } from '../../api/inputs.js';
+import { matchKeyPairs } from '../../api/key.js';
 import { parseArgs } from '../args.js';
 import { JSON_FLAG } from '../flags.js';
 import { out, printError, printJson } from '../io.js';
@@ -45,7 +45,7 @@ export async function run(argv: string[]): Promise<number> {
   const secrets = secretsFrom(p);
   const budget = new WorkBudget();
   const loaded = await openFiles(p.positionals, { secrets, budget, needKeys: true });
-  const r = matchBag(loaded.objects, secrets, budget);
+  const r = matchKeyPairs(loaded.objects, secrets, budget);
   const errors = [...loaded.missing.map((m) => m.error), ...loaded.problems.map((m) => m.error), ...r.errors];
   const keyCount = r.unmatched_keys.length + new Set(r.pairs.map((x) => x.key)).size;
   if (json) {

@@ -2,15 +2,14 @@
 // sent to PCA itself. Same subcommands, same flags, same request bodies
 // (PCA_ROUTES gives each its method and path), so a script can move between
 // the workspace and the cloud by adding --remote. Thin: flags -> request ->
-// src/sync/pca.ts -> PCA's answer.
+// ccmkit/sync's pcaCall -> PCA's answer.
 
 import { existsSync, statSync } from 'node:fs';
-import { CCM_REVOCATION_REASONS } from '../../ccm/revocation.js';
-import { EXPORT_TYPES } from '../../engine/bundle.js';
-import { usageError } from '../../engine/errors.js';
-import { toPem } from '../../engine/pem.js';
-import type { CallResult } from '../../sync/client.js';
-import { pcaCall, type PcaRemoteRequest } from '../../sync/pca.js';
+import { CCM_REVOCATION_REASONS } from '../../api/crl.js';
+import { usageError } from '../../api/errors.js';
+import { EXPORT_TYPES } from '../../api/export.js';
+import { toPem } from '../../api/inputs.js';
+import { pcaCall, type CallResult, type PcaRemoteRequest } from '../../api/sync.js';
 import { escapeControl as esc } from '../escape.js';
 import { parseArgs, type FlagSpec, type Parsed } from '../args.js';
 import { FORCE, JSON_FLAG, OUT, parseEnum } from '../flags.js';

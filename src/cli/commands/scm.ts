@@ -1,15 +1,12 @@
 // ccmkit scm import | list | show | export | delete | upload-csr: SCM v3 on
-// the real API (or the emulator). Thin: flags -> a body -> src/sync/scm.ts ->
+// the real API (or the emulator). Thin: flags -> a body -> ccmkit/sync ->
 // CCM's answer printed (its JSON with --json).
 
-import { analyseScmImport } from '../../ccm/scm-import.js';
-import { validateScmUploadCsr } from '../../ccm/validate-scm-upload-csr.js';
-import { parseExportType } from '../../engine/bundle.js';
-import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
-import { readInput } from '../../engine/input.js';
-import { toPem } from '../../engine/pem.js';
-import { defaultName, exportZip, materialFromExportJson, pemFiles, resolve } from '../../service/export.js';
-import { scmDelete, scmExport, scmImport, scmList, scmShow, scmUploadCsr, SCM_PAGE_MAX, type ScmListItem, type ScmQuery } from '../../sync/scm.js';
+import { CcmError, LocalCode, usageError } from '../../api/errors.js';
+import { defaultBundleName, EXPORT_TYPES, exportZip, materialFromExportJson, pemFiles, resolveMaterial } from '../../api/export.js';
+import { readInput, toPem } from '../../api/inputs.js';
+import { scmDelete, scmExport, scmImport, scmList, scmShow, scmUploadCsr, SCM_PAGE_MAX, type ScmListItem, type ScmQuery } from '../../api/sync.js';
+import { analyseScmImport, validateScmUploadCsr } from '../../api/validate.js';
 import { escapeControl as esc } from '../escape.js';
 import { parseArgs, type FlagSpec, type Parsed } from '../args.js';
 import { FORCE, JSON_FLAG, OUT, parseEnum } from '../flags.js';
@@ -255,7 +252,7 @@ files are written or none; the key and anything holding it are 0600.`,
   { ...OUT, ...FORCE, type: { type: 'string' }, name: { type: 'string' }, 'no-key': { type: 'bool' }, ...secretFlags('output') },
   async (p) => {
     const id = onePositional(p, 'certificate ID', 'scm export');
-    const type = p.str.has('type') ? parseExportType(p.str.get('type')!) : undefined;
+    const type = p.str.has('type') ? parseEnum('type', p.str.get('type')!, EXPORT_TYPES) : undefined;
     if (!type && (p.str.has('name') || p.str.has('out-password') || p.str.has('out-password-file'))) throw usageError('--name and --out-password-file go with --type');
     if (type && p.bool.has('no-key')) throw usageError('--no-key writes PEM files; a bundle of --type carries the key (export it without --type)');
     const dir = p.str.get('out') ?? id.replace(/[^A-Za-z0-9._-]/g, '_');
@@ -264,12 +261,12 @@ files are written or none; the key and anything holding it are 0600.`,
       const e = await scmExport(c, id);
       const at = now();
       const material = await materialFromExportJson(JSON.stringify(e), `SCM export of ${id}`);
-      const resolved = resolve(material, at);
+      const resolved = resolveMaterial(material, at);
       let files: string[];
       if (type) {
         const shownName = async (): Promise<string> => {
           const s = await scmShow(c, id);
-          return typeof s.name === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(s.name) ? s.name : defaultName(resolved.leaf);
+          return typeof s.name === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(s.name) ? s.name : defaultBundleName(resolved.leaf);
         };
         const name: string = p.str.get('name') ?? (await shownName());
         const res = exportZip(resolved, { type, name, password, at });

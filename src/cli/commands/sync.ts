@@ -7,24 +7,20 @@
 //   online    sync plan    what push would do, asking CCM (reads only)
 //             sync push    upload the queue; nothing already present is sent twice
 //
-// Thin: flags -> src/sync (pull.ts, push.ts) and the PCA service -> report.
+// Thin: flags -> ccmkit/sync (pull, plan, push) and ccmkit/pca -> report.
 
 import { randomBytes } from 'node:crypto';
-import { parseCsr } from '../../engine/csr.js';
-import { parseValidityArg } from '../../ccm/csr-bodies.js';
-import { validatePcaImportCa } from '../../ccm/pca-import-ca.js';
-import { analyseScmImport } from '../../ccm/scm-import.js';
-import { CcmError, usageError } from '../../engine/errors.js';
-import { readInput } from '../../engine/input.js';
-import { toPem } from '../../engine/pem.js';
-import { createContext, exportCa, exportCert, issueCsrBatch, PCA_MIGRATIONS, type PcaContext, type PcaResponse } from '../../service/pca/index.js';
-import { SYNC_MIGRATIONS } from '../../store/sync-schema.js';
+import { parseCsrOrFail, parseValidityArg } from '../../api/csr.js';
+import { CcmError, usageError } from '../../api/errors.js';
+import { readInput, toPem } from '../../api/inputs.js';
+import { createContext, exportCa, exportCert, issueCsrBatch, openWorkspace, PCA_MIGRATIONS, type PcaContext, type PcaResponse, type Workspace } from '../../api/pca.js';
+import { pemSha256, plan, pull, push, SyncCode, SYNC_MIGRATIONS, type PlanItem, type PullReport } from '../../api/sync.js';
+import { analyseScmImport, validatePcaImportCa } from '../../api/validate.js';
+// The exception to "the CLI imports the public API": the workspace's sync tables (mirror
+// rows for `sync status`, the outbox `sync queue`/`sync sign` fill). They are the CLI's
+// bookkeeping; the library's round trip is pull/plan/push, which open these tables themselves.
+// eslint-disable-next-line no-restricted-imports
 import { SyncStore } from '../../store/sync-store.js';
-import { openWorkspace, type Workspace } from '../../store/workspace.js';
-import { SyncCode } from '../../sync/errors.js';
-import { pemSha256 } from '../../sync/pca.js';
-import { pull, type PullReport } from '../../sync/pull.js';
-import { plan, push, type PlanItem } from '../../sync/push.js';
 import { escapeControl as esc } from '../escape.js';
 import { parseArgs, type FlagSpec, type Parsed } from '../args.js';
 import { JSON_FLAG, parseEnum } from '../flags.js';
@@ -361,7 +357,7 @@ same certificate for the same target is queued once.`,
         if (!ca) throw new CcmError(404, SyncCode.NOT_PULLED, `no PCA CA ${remoteId} in this workspace's mirror: run "ccmkit sync pull" first.`);
         // PCA's own import pre-flight, against the CSR PCA exported: what PCA would refuse is not queued.
         const csr = ca.csr ? readInput(Buffer.from(ca.csr, 'utf8'), 'csr').objects.find((o) => o.kind === 'csr') : undefined;
-        const v = validatePcaImportCa(body, csr ? parseCsr(csr.der) : undefined);
+        const v = validatePcaImportCa(body, csr ? parseCsrOrFail(csr.der, `the CSR of CA ${remoteId}`) : undefined);
         if (!v.valid) throw new CcmError(v.status, v.error_code!, `not queued: PCA would answer ${v.status} ${v.error_code}: ${v.error_msg}`);
         const sha = pemSha256(body.certificate)!;
         const q = ws.tx(() => store.enqueue({ kind: 'pca-ca-import', target: remoteId, sha256: sha, certificate: body.certificate!, certificate_chain: body.certificate_chain ?? '', private_key: null, origin: `file ${certFile}` }, now().getTime()));

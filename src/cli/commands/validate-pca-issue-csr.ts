@@ -1,5 +1,5 @@
-import { validatePcaIssueCsr } from '../../ccm/validate-pca-issue-csr.js';
-import { usageError } from '../../engine/errors.js';
+import { usageError } from '../../api/errors.js';
+import { validatePcaIssueCsr } from '../../api/validate.js';
 import { parseArgs, parseAt } from '../args.js';
 import { AT, JSON_FLAG } from '../flags.js';
 import { now } from '../io.js';

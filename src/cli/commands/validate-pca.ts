@@ -1,14 +1,12 @@
-import { validatePcaApplyCert, validatePcaCreateCa } from '../../ccm/pca-bodies.js';
-import { validatePcaImportCa } from '../../ccm/pca-import-ca.js';
-import { parseCsr } from '../../engine/csr.js';
-import { CcmError, usageError } from '../../engine/errors.js';
-import { readInput } from '../../engine/input.js';
+import { parseCsrOrFail } from '../../api/csr.js';
+import { CcmError, usageError } from '../../api/errors.js';
+import { readInput, WorkBudget } from '../../api/inputs.js';
+import { validatePcaApplyCert, validatePcaCreateCa, validatePcaImportCa } from '../../api/validate.js';
 import { parseArgs, parseAt } from '../args.js';
 import { AT, JSON_FLAG } from '../flags.js';
 import { now } from '../io.js';
 import { readFlattened, secretsFrom } from '../load.js';
 import { secretFlags } from '../secrets.js';
-import { WorkBudget } from '../../engine/budget.js';
 import { printResult, validateAll } from '../validation-io.js';
 
 const EXIT = `Exit codes:
@@ -95,12 +93,7 @@ ${EXIT}`,
     const csrPath = p.str.get('csr')!;
     const csrObj = readInput(await readFlattened(csrPath, open), csrPath === '-' ? 'stdin' : csrPath).objects.find((o) => o.kind === 'csr');
     if (!csrObj) throw new CcmError(400, 'PCA.00020401', `Incorrect certificate signature request. ${p.str.get('csr')} holds no CSR.`);
-    let csr;
-    try {
-      csr = parseCsr(csrObj.der);
-    } catch (e) {
-      throw new CcmError(400, 'PCA.00020401', `Incorrect certificate signature request. ${csrObj.source}: ${(e as Error).message}.`);
-    }
+    const csr = parseCsrOrFail(csrObj.der, csrObj.source);
     const body: Record<string, unknown> = { certificate: (await readFlattened(p.str.get('certificate')!, open)).toString('utf8') };
     if (p.str.has('certificate-chain')) body.certificate_chain = (await readFlattened(p.str.get('certificate-chain')!, open)).toString('utf8');
     return printResult(validatePcaImportCa(body, csr), p.bool.has('json'));

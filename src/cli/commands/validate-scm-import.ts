@@ -1,18 +1,12 @@
-import { analyseScmImport, fixScmImport } from '../../ccm/scm-import.js';
-import { finding } from '../../ccm/rules.js';
-import { toResult } from '../../ccm/validation.js';
-import { LocalCode, CcmError, usageError } from '../../engine/errors.js';
-import { readInput } from '../../engine/input.js';
-import { toPem } from '../../engine/pem.js';
+import { LocalCode, CcmError, usageError } from '../../api/errors.js';
+import { keyPem, gatherMaterial, resolveMaterial } from '../../api/export.js';
+import { readInput, toPem, WorkBudget, type OpenOptions } from '../../api/inputs.js';
+import { analyseScmImport, fixScmImport, finding, toResult } from '../../api/validate.js';
 import { parseArgs, parseAt } from '../args.js';
 import { AT, FORCE, JSON_FLAG, OUT } from '../flags.js';
 import { now, out, readInputFile } from '../io.js';
 import { readSecret, secretFlags, secretOrPrompt } from '../secrets.js';
 import { readFlattened, secretsFrom } from '../load.js';
-import { WorkBudget } from '../../engine/budget.js';
-import { keyPem } from '../../engine/bundle.js';
-import { gather, resolve } from '../../service/export.js';
-import type { OpenOptions } from '../../service/open.js';
 import { printResult, readBody, validateAll } from '../validation-io.js';
 import { checkTargets, writeFile } from '../write.js';
 
@@ -121,9 +115,9 @@ export async function run(argv: string[]): Promise<number> {
     const certFile = p.str.get('certificate')!;
     if (!p.str.has('private-key')) {
       // A PFX/JKS/zip holding the key: the body is what it would upload, leaf + ordered chain + key.
-      const bag = await gather([{ name: certFile === '-' ? 'stdin' : certFile, bytes: readInputFile(certFile) }], open);
+      const bag = await gatherMaterial([{ name: certFile === '-' ? 'stdin' : certFile, bytes: readInputFile(certFile) }], open);
       if (bag.keys.length === 0) throw usageError(`--private-key is needed: ${certFile} holds no private key`);
-      const r = resolve(bag, at);
+      const r = resolveMaterial(bag, at);
       body = { name: p.str.get('name') ?? '', certificate: toPem('CERTIFICATE', r.leaf.der), private_key: keyPem(r.key!) };
       if (r.chain.length) (body as Record<string, unknown>).certificate_chain = r.chain.map((c) => toPem('CERTIFICATE', c.der)).join('');
     } else {

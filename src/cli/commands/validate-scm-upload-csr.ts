@@ -1,5 +1,5 @@
-import { validateScmUploadCsr } from '../../ccm/validate-scm-upload-csr.js';
-import { usageError } from '../../engine/errors.js';
+import { usageError } from '../../api/errors.js';
+import { validateScmUploadCsr } from '../../api/validate.js';
 import { parseArgs } from '../args.js';
 import { JSON_FLAG } from '../flags.js';
 import { validateAll } from '../validation-io.js';

@@ -3,11 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { CcmError, LocalCode, usageError } from '../../engine/errors.js';
-import { checkWorkspace, DEFAULT_CA_QUOTA, DEFAULT_CERTIFICATE_QUOTA, PCA_MIGRATIONS, SETTING } from '../../service/pca/index.js';
-import { openDatabase } from '../../store/db.js';
-import { newKdfRecord } from '../../store/vault.js';
-import { CRL_DIR, DB_FILE, initWorkspace, openWorkspace } from '../../store/workspace.js';
+import { CcmError, LocalCode, usageError } from '../../api/errors.js';
+import { checkWorkspace, CRL_DIR, DB_FILE, DEFAULT_CA_QUOTA, DEFAULT_CERTIFICATE_QUOTA, initWorkspace, newKdfRecord, openWorkspace, PCA_MIGRATIONS, quickCheck, SETTING } from '../../api/pca.js';
 import { parseArgs } from '../args.js';
 import { FORCE, OUT } from '../flags.js';
 import { now, out, printJson } from '../io.js';
@@ -204,9 +201,7 @@ Exit codes:
           const fd = openSync(tmp, 'r+');
           fsyncSync(fd);
           closeSync(fd);
-          const copy = openDatabase(tmp, { readonly: true });
-          const ok = copy.pragma('quick_check', { simple: true });
-          copy.close();
+          const ok = quickCheck(tmp);
           if (ok !== 'ok') throw new CcmError(500, 'CCMKIT.0103', `the copy failed its check (${String(ok)}); nothing was written.`, file);
           // New files are linked into place (never two winners); replacements are renamed (atomic).
           if (force) renameSync(tmp, target);

@@ -122,6 +122,14 @@ export function chainAbove(ctx: PcaContext, r: CaRow): Buffer[] {
 
 // ---- CRLs ----------------------------------------------------------------------------
 
+/**
+ * A CA's CRL built inside a transaction, to publish once it committed.
+ *
+ * @example
+ * ```ts
+ * const crls: BuiltCaCrl[] = revokeMany(ctx, items, onError);
+ * ```
+ */
 export interface BuiltCaCrl {
   caId: string;
   crlNumber: number;
@@ -176,7 +184,14 @@ export function buildCaCrl(ctx: PcaContext, caId: string, validDays?: number): B
   return { caId, crlNumber, name: crlFileName(caId, cfg), der, thisUpdate: now, nextUpdate: now + days * 86_400_000, revokedCount: list.count };
 }
 
-/** Writes a built CRL to the workspace's crl/ folder (after its transaction committed). */
+/**
+ * Writes a built CRL to the workspace's crl/ folder (after its transaction committed).
+ *
+ * @example
+ * ```ts
+ * for (const c of revokeMany(ctx, items, onError)) console.log(publishCrl(ctx, c));
+ * ```
+ */
 export function publishCrl(ctx: PcaContext, c: BuiltCaCrl): string {
   return ctx.ws.publish(`crl/${c.name}`, c.der);
 }

@@ -36,6 +36,14 @@ import { CA_KEY_USAGES, checkPathLength, checkWithinIssuer, issueCertificate, ra
 import { caIdParam, fromValidation, notAllowed, nowMs, quotaExceeded, ruleError, SETTING, uuid, type PcaContext, type PcaRequest, type PcaResponse } from './context.js';
 import { caBody, caStatus, parseCrlConfiguration, type CrlConfiguration } from './model.js';
 
+/**
+ * How many CAs a new workspace may hold unless set otherwise (PCA's quota).
+ *
+ * @example
+ * ```ts
+ * initWorkspace('ca-ws', { [SETTING.CA_QUOTA]: String(DEFAULT_CA_QUOTA), ... }, { at: new Date(), migrations: PCA_MIGRATIONS });
+ * ```
+ */
 export const DEFAULT_CA_QUOTA = 100;
 
 function caQuotaOf(ctx: PcaContext): number {
@@ -91,7 +99,19 @@ function insertCaWithSerial(ctx: PcaContext, row: CaRow, serialOwner: string, si
 
 // ---- create ------------------------------------------------------------------------
 
-/** POST /v1/private-certificate-authorities (4.2.1.2): a root, a subordinate under a local CA, or a PENDING subordinate. */
+/**
+ * `POST /v1/private-certificate-authorities` (4.2.1.2): a root, a subordinate under a local CA, or a PENDING subordinate.
+ *
+ * @example
+ * ```ts
+ * const r = createCa(ctx, { body: {
+ *   type: 'ROOT', key_algorithm: 'EC384', signature_algorithm: 'SHA384',
+ *   distinguished_name: { common_name: 'Example Root', country: 'CN', state: 'BJ', locality: 'BJ', organization: 'Example', organizational_unit: 'PKI' },
+ *   validity: { type: 'YEAR', value: 20 },
+ * } });
+ * const caId = (r.body as { ca_id: string }).ca_id;
+ * ```
+ */
 export function createCa(ctx: PcaContext, req: PcaRequest): PcaResponse {
   const now = nowMs(ctx);
   const v = validatePcaCreateCa(req.body, { at: new Date(now) });
@@ -202,7 +222,14 @@ function checkCaQuota(ctx: PcaContext, now: number): void {
 
 // ---- read -------------------------------------------------------------------------------
 
-/** GET /v1/private-certificate-authorities (4.2.1.1). */
+/**
+ * `GET /v1/private-certificate-authorities` (4.2.1.1).
+ *
+ * @example
+ * ```ts
+ * const page = listCas(ctx, { query: { type: 'ROOT', limit: '10' } }).body as { certificate_authorities: CaBody[]; total: number };
+ * ```
+ */
 export function listCas(ctx: PcaContext, req: PcaRequest): PcaResponse {
   const v = validateListQuery(req.query ?? {}, CA_LIST_SPEC);
   if (!v.values) throw fromValidation(v);
@@ -230,19 +257,40 @@ export function listCas(ctx: PcaContext, req: PcaRequest): PcaResponse {
   return { status: 200, body: { total, certificate_authorities: rows.map((r) => caBody(r, now, base)) } };
 }
 
-/** GET /v1/private-certificate-authorities/{ca_id} (4.2.1.4). */
+/**
+ * `GET /v1/private-certificate-authorities/{ca_id}` (4.2.1.4).
+ *
+ * @example
+ * ```ts
+ * const ca = showCa(ctx, { params: { ca_id: caId } }).body as CaBody;
+ * ```
+ */
 export function showCa(ctx: PcaContext, req: PcaRequest): PcaResponse {
   const r = ctx.ws.read(() => loadCa(ctx, caIdParam(req)));
   return { status: 200, body: caBody(r, nowMs(ctx), crlBaseUrl(ctx)) };
 }
 
-/** GET /v1/private-certificate-authorities/quotas (4.2.1.3). */
+/**
+ * `GET /v1/private-certificate-authorities/quotas` (4.2.1.3).
+ *
+ * @example
+ * ```ts
+ * console.log(caQuota(ctx).body); // { quotas: { resources: [{ type: 'CERTIFICATE_AUTHORITY', used, quota }] } }
+ * ```
+ */
 export function caQuota(ctx: PcaContext): PcaResponse {
   const used = ctx.ws.read(() => ctx.store.countCasInQuota(nowMs(ctx)));
   return { status: 200, body: { quotas: { resources: [{ type: 'CERTIFICATE_AUTHORITY', used, quota: caQuotaOf(ctx) }] } } };
 }
 
-/** GET /v1/private-certificate-authorities/{ca_id}/csr (4.2.1.7): PENDING only. */
+/**
+ * `GET /v1/private-certificate-authorities/{ca_id}/csr` (4.2.1.7): PENDING only.
+ *
+ * @example
+ * ```ts
+ * const { csr } = exportCaCsr(ctx, { params: { ca_id: pendingId } }).body as { csr: string };
+ * ```
+ */
 export function exportCaCsr(ctx: PcaContext, req: PcaRequest): PcaResponse {
   const r = ctx.ws.read(() => loadCa(ctx, caIdParam(req)));
   const status = caStatus(r, nowMs(ctx));
@@ -250,7 +298,14 @@ export function exportCaCsr(ctx: PcaContext, req: PcaRequest): PcaResponse {
   return { status: 200, body: { csr: pem('CERTIFICATE REQUEST', r.csr) } };
 }
 
-/** POST /v1/private-certificate-authorities/{ca_id}/export (4.2.1.10): ACTIVED or EXPIRED. */
+/**
+ * `POST /v1/private-certificate-authorities/{ca_id}/export` (4.2.1.10): ACTIVED or EXPIRED.
+ *
+ * @example
+ * ```ts
+ * const { certificate, certificate_chain } = exportCa(ctx, { params: { ca_id: caId } }).body as { certificate: string; certificate_chain: string };
+ * ```
+ */
 export function exportCa(ctx: PcaContext, req: PcaRequest): PcaResponse {
   const r = ctx.ws.read(() => loadCa(ctx, caIdParam(req)));
   const status = caStatus(r, nowMs(ctx));
@@ -278,12 +333,26 @@ function transition(ctx: PcaContext, req: PcaRequest, allowed: string[], what: s
   return { status: 204 };
 }
 
-/** POST .../{ca_id}/disable (4.2.1.8): ACTIVED or EXPIRED -> DISABLED. */
+/**
+ * `POST .../{ca_id}/disable` (4.2.1.8): ACTIVED or EXPIRED to DISABLED.
+ *
+ * @example
+ * ```ts
+ * disableCa(ctx, { params: { ca_id: caId } }); // status 204
+ * ```
+ */
 export function disableCa(ctx: PcaContext, req: PcaRequest): PcaResponse {
   return transition(ctx, req, ['ACTIVED', 'EXPIRED'], 'disable', () => ({ status: 'DISABLED' }));
 }
 
-/** POST .../{ca_id}/enable (4.2.1.9): DISABLED -> ACTIVED (not for a revoked CA). */
+/**
+ * `POST .../{ca_id}/enable` (4.2.1.9): DISABLED to ACTIVED (not for a revoked CA).
+ *
+ * @example
+ * ```ts
+ * enableCa(ctx, { params: { ca_id: caId } }); // status 204
+ * ```
+ */
 export function enableCa(ctx: PcaContext, req: PcaRequest): PcaResponse {
   return transition(ctx, req, ['DISABLED'], 'enable', (r) => {
     if (r.revoked_time !== null) throw notAllowed(`CA ${r.ca_id} was revoked (${r.revoke_reason}); a revoked CA cannot be enabled.`);
@@ -291,15 +360,27 @@ export function enableCa(ctx: PcaContext, req: PcaRequest): PcaResponse {
   });
 }
 
-/** POST .../{ca_id}/restore (4.2.1.12): DELETED (before its deletion time) -> DISABLED. */
+/**
+ * `POST .../{ca_id}/restore` (4.2.1.12): DELETED (before its deletion time) to DISABLED.
+ *
+ * @example
+ * ```ts
+ * restoreCa(ctx, { params: { ca_id: caId } }); // status 204
+ * ```
+ */
 export function restoreCa(ctx: PcaContext, req: PcaRequest): PcaResponse {
   return transition(ctx, req, ['DELETED'], 'restore', () => ({ status: 'DISABLED', delete_time: null }));
 }
 
 /**
- * DELETE .../{ca_id}?pending_days=N (4.2.1.5): a PENDING CA is deleted at
+ * `DELETE .../{ca_id}?pending_days=N` (4.2.1.5): a PENDING CA is deleted at
  * once ("scheduled deletion is not supported"); a DISABLED one becomes
  * DELETED, gone after N days unless restored.
+ *
+ * @example
+ * ```ts
+ * deleteCa(ctx, { params: { ca_id: caId }, query: { pending_days: '7' } }); // status 204
+ * ```
  */
 export function deleteCa(ctx: PcaContext, req: PcaRequest): PcaResponse {
   const id = caIdParam(req);
@@ -311,7 +392,14 @@ export function deleteCa(ctx: PcaContext, req: PcaRequest): PcaResponse {
   });
 }
 
-/** POST .../{ca_id}/revoke (4.2.1.13): a subordinate CA of a local issuer; the issuer's CRL is rebuilt in the same transaction. */
+/**
+ * `POST .../{ca_id}/revoke` (4.2.1.13): a subordinate CA of a local issuer; the issuer's CRL is rebuilt in the same transaction.
+ *
+ * @example
+ * ```ts
+ * revokeCa(ctx, { params: { ca_id: subId }, body: { reason: 'KEY_COMPROMISE' } }); // status 204, the issuer's CRL rebuilt
+ * ```
+ */
 export function revokeCa(ctx: PcaContext, req: PcaRequest): PcaResponse {
   const id = caIdParam(req);
   const v = validatePcaRevoke(req.body ?? {});
@@ -334,8 +422,13 @@ export function revokeCa(ctx: PcaContext, req: PcaRequest): PcaResponse {
 }
 
 /**
- * POST .../{ca_id}/activate (4.2.1.6): a PENDING subordinate is signed by a
+ * `POST .../{ca_id}/activate` (4.2.1.6): a PENDING subordinate is signed by a
  * local CA over the key it was created with.
+ *
+ * @example
+ * ```ts
+ * activateCa(ctx, { params: { ca_id: subId }, body: { issuer_id: rootId, signature_algorithm: 'SHA384', validity: { type: 'YEAR', value: 5 } } });
+ * ```
  */
 export function activateCa(ctx: PcaContext, req: PcaRequest): PcaResponse {
   const id = caIdParam(req);
@@ -396,10 +489,15 @@ export function activateCa(ctx: PcaContext, req: PcaRequest): PcaResponse {
 }
 
 /**
- * POST .../{ca_id}/import (pca-import-ca-certificate.txt): the certificate an
+ * `POST .../{ca_id}/import` (pca-import-ca-certificate.txt): the certificate an
  * outside CA issued for this PENDING CA's CSR, and optionally its chain.
  * The pre-flight (src/ccm/pca-import-ca.ts) runs first; then the CA's own key
  * must prove it belongs to the certificate, by signing.
+ *
+ * @example
+ * ```ts
+ * importCaCertificate(ctx, { params: { ca_id: pendingId }, body: { certificate: caPem, certificate_chain: rootPem } }); // status 204
+ * ```
  */
 export function importCaCertificate(ctx: PcaContext, req: PcaRequest): PcaResponse {
   const id = caIdParam(req);
@@ -447,7 +545,14 @@ export function importCaCertificate(ctx: PcaContext, req: PcaRequest): PcaRespon
   return { status: 204 };
 }
 
-/** ccmkit's own operation (no PCA path): the CA's next complete CRL, recorded and written to crl/. */
+/**
+ * ccmkit's own operation (no PCA path): the CA's next complete CRL, recorded and written to crl/.
+ *
+ * @example
+ * ```ts
+ * const r = generateCaCrl(ctx, { params: { ca_id: caId }, validDays: 7 }); // the CRL is in crl/ of the workspace
+ * ```
+ */
 export function generateCaCrl(ctx: PcaContext, req: PcaRequest & { validDays?: number }): PcaResponse {
   const id = caIdParam(req);
   ctx.vault.unlock();

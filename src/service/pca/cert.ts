@@ -35,6 +35,14 @@ import { certIdParam, fromValidation, notAllowed, notFound, nowMs, quotaExceeded
 import { certBody, certStatus } from './model.js';
 import { drawIssueRandom, entityCertRow, prepareFromCsr, type IssueRandom, type IssuerOrError, type PreparedIssue } from './issue-csr.js';
 
+/**
+ * How many certificates a new workspace may hold unless set otherwise (PCA's quota).
+ *
+ * @example
+ * ```ts
+ * console.log(DEFAULT_CERTIFICATE_QUOTA); // 100000
+ * ```
+ */
 export const DEFAULT_CERTIFICATE_QUOTA = 100_000;
 
 export function certQuotaOf(ctx: PcaContext): number {
@@ -81,7 +89,18 @@ function ekuFromBody(v: unknown): string[] {
 
 // ---- apply (4.2.2.2) -------------------------------------------------------------------------
 
-/** POST /v1/private-certificates (4.2.2.2): ccmkit makes the key, sealed under the workspace passphrase. */
+/**
+ * `POST /v1/private-certificates` (4.2.2.2): ccmkit makes the key, sealed under the workspace passphrase.
+ *
+ * @example
+ * ```ts
+ * const r = applyCert(ctx, { body: {
+ *   issuer_id: caId, key_algorithm: 'EC256', signature_algorithm: 'SHA256',
+ *   distinguished_name: { common_name: 'www.example.com' }, validity: { type: 'YEAR', value: 1 },
+ * } });
+ * const certId = (r.body as { certificate_id: string }).certificate_id;
+ * ```
+ */
 export function applyCert(ctx: PcaContext, req: PcaRequest): PcaResponse {
   const now = nowMs(ctx);
   const v = validatePcaApplyCert(req.body, { at: new Date(now) });
@@ -172,7 +191,14 @@ export function commitOne(ctx: PcaContext, pending: Pending, quota: { used: numb
   return p;
 }
 
-/** POST /v1/private-certificates/csr (4.2.2.3). */
+/**
+ * `POST /v1/private-certificates/csr` (4.2.2.3).
+ *
+ * @example
+ * ```ts
+ * const r = issueCertByCsr(ctx, { body: { issuer_id: caId, csr: csrPem, validity: { type: 'YEAR', value: 1 } } });
+ * ```
+ */
 export function issueCertByCsr(ctx: PcaContext, req: PcaRequest): PcaResponse {
   let out: PcaResponse | CcmError | undefined;
   issueCsrBatch(ctx, [req.body], (_i, r) => (out = r));
@@ -180,6 +206,14 @@ export function issueCertByCsr(ctx: PcaContext, req: PcaRequest): PcaResponse {
   return out!;
 }
 
+/**
+ * How a batch issuance commits.
+ *
+ * @example
+ * ```ts
+ * issueCsrBatch(ctx, bodies, emit, { group: 512, onCommit: () => flush() } satisfies BatchOptions);
+ * ```
+ */
 export interface BatchOptions {
   /** Certificates per commit (one fsync each); default 256. */
   group?: number;
@@ -187,7 +221,16 @@ export interface BatchOptions {
   onCommit?: () => void;
 }
 
-/** A line that could not even be read as JSON: reported in place, in order. */
+/**
+ * A batch body that could not even be read (not JSON): reported in its place, in order, by {@link issueCsrBatch}.
+ *
+ * A line that could not even be read as JSON: reported in place, in order.
+ *
+ * @example
+ * ```ts
+ * const bodies = lines.map((l) => { try { return JSON.parse(l); } catch { return new BatchInputError(new CcmError(400, 'PCA.00020001', 'not JSON')); } });
+ * ```
+ */
 export class BatchInputError {
   constructor(readonly error: CcmError) {}
 }
@@ -198,6 +241,14 @@ export class BatchInputError {
  * 200 response, or the error PCA would answer for that body. A database
  * failure (disk full, lock timeout) stops the batch with an exception: the
  * bodies of the failed group were not issued and were not reported.
+ *
+ * @example
+ * ```ts
+ * const { issued, failed } = issueCsrBatch(ctx, bodies, (i, r) => {
+ *   if (r instanceof CcmError) console.log(i, r.error_code, r.error_msg);
+ *   else console.log(i, (r.body as { certificate_id: string }).certificate_id);
+ * });
+ * ```
  */
 export function issueCsrBatch(ctx: PcaContext, bodies: Iterable<unknown>, emit: (index: number, r: PcaResponse | CcmError) => void, o: BatchOptions = {}): { issued: number; failed: number } {
   const group = Math.max(1, o.group ?? 256);
@@ -271,7 +322,14 @@ function loadCert(ctx: PcaContext, id: string): CertRow {
   return r;
 }
 
-/** GET /v1/private-certificates (4.2.2.1). */
+/**
+ * `GET /v1/private-certificates` (4.2.2.1).
+ *
+ * @example
+ * ```ts
+ * const page = listCerts(ctx, { query: { status: 'ISSUED', limit: '50' } }).body as { certificates: CertBody[]; total: number };
+ * ```
+ */
 export function listCerts(ctx: PcaContext, req: PcaRequest): PcaResponse {
   const v = validateListQuery(req.query ?? {}, CERT_LIST_SPEC);
   if (!v.values) throw fromValidation(v);
@@ -291,13 +349,27 @@ export function listCerts(ctx: PcaContext, req: PcaRequest): PcaResponse {
   return { status: 200, body: { total, certificates: rows.map((r) => certBody(r, now)) } };
 }
 
-/** GET /v1/private-certificates/{certificate_id} (4.2.2.6). */
+/**
+ * `GET /v1/private-certificates/{certificate_id}` (4.2.2.6).
+ *
+ * @example
+ * ```ts
+ * const cert = showCert(ctx, { params: { certificate_id: certId } }).body as CertBody;
+ * ```
+ */
 export function showCert(ctx: PcaContext, req: PcaRequest): PcaResponse {
   const r = ctx.ws.read(() => loadCert(ctx, certIdParam(req)));
   return { status: 200, body: certBody(r, nowMs(ctx)) };
 }
 
-/** GET /v1/private-certificates/quotas (4.2.2.5). */
+/**
+ * `GET /v1/private-certificates/quotas` (4.2.2.5).
+ *
+ * @example
+ * ```ts
+ * console.log(certQuota(ctx).body);
+ * ```
+ */
 export function certQuota(ctx: PcaContext): PcaResponse {
   const used = ctx.ws.read(() => ctx.store.countCertsInQuota());
   return { status: 200, body: { quotas: { resources: [{ type: 'CERTIFICATE', used, quota: certQuotaOf(ctx) }] } } };
@@ -309,10 +381,16 @@ function bundleName(r: CertRow): string {
 }
 
 /**
- * POST /v1/private-certificates/{certificate_id}/export (4.2.2.8): ISSUED
+ * `POST /v1/private-certificates/{certificate_id}/export` (4.2.2.8): ISSUED
  * only. Compressed: PCA's zip for the server type; otherwise the JSON body
- * (certificate, certificate_chain, private_key with \r\n). Certificates
+ * (certificate, certificate_chain, private_key with `\r\n`). Certificates
  * issued from a CSR have no key: the key-less file sets.
+ *
+ * @example
+ * ```ts
+ * const zip = exportCert(ctx, { params: { certificate_id: certId }, body: { type: 'NGINX', is_compressed: true } });
+ * writeFileSync(zip.filename!, zip.body as Buffer, { mode: 0o600 });
+ * ```
  */
 export function exportCert(ctx: PcaContext, req: PcaRequest): PcaResponse {
   const id = certIdParam(req);
@@ -340,7 +418,14 @@ export function exportCert(ctx: PcaContext, req: PcaRequest): PcaResponse {
 
 // ---- state changes -----------------------------------------------------------------------------
 
-/** POST /v1/private-certificates/{certificate_id}/revoke (4.2.2.9): the issuer's CRL is rebuilt in the same transaction. */
+/**
+ * `POST /v1/private-certificates/{certificate_id}/revoke` (4.2.2.9): the issuer's CRL is rebuilt in the same transaction.
+ *
+ * @example
+ * ```ts
+ * revokeCert(ctx, { params: { certificate_id: certId }, body: { reason: 'SUPERSEDED' } }); // status 204, the CA's CRL rebuilt
+ * ```
+ */
 export function revokeCert(ctx: PcaContext, req: PcaRequest): PcaResponse {
   const id = certIdParam(req);
   const v = validatePcaRevoke(req.body ?? {});
@@ -351,6 +436,14 @@ export function revokeCert(ctx: PcaContext, req: PcaRequest): PcaResponse {
   return { status: 204 };
 }
 
+/**
+ * One certificate to revoke, and CCM's reason.
+ *
+ * @example
+ * ```ts
+ * const items: RevokeItem[] = [{ id: certId, reason: 'KEY_COMPROMISE' }];
+ * ```
+ */
 export interface RevokeItem {
   id: string;
   reason: string;
@@ -360,6 +453,12 @@ export interface RevokeItem {
  * Revokes certificates in one transaction and rebuilds each affected CA's CRL
  * in it. `onError` gets per-certificate refusals (unless `strict`, which
  * throws the first). Returns the CRLs to publish after the commit.
+ *
+ * @example
+ * ```ts
+ * const crls = revokeMany(ctx, items, (i, e) => console.log(items[i]!.id, e.error_code));
+ * for (const c of crls) publishCrl(ctx, c);
+ * ```
  */
 export function revokeMany(ctx: PcaContext, items: RevokeItem[], onError: (index: number, e: CcmError) => void, strict = false): BuiltCaCrl[] {
   return ctx.ws.tx(() => {
@@ -381,7 +480,14 @@ export function revokeMany(ctx: PcaContext, items: RevokeItem[], onError: (index
   });
 }
 
-/** DELETE /v1/private-certificates/{certificate_id} (4.2.2.7): gone from lists and lookups; a revoked one stays on its CA's CRL. */
+/**
+ * `DELETE /v1/private-certificates/{certificate_id}` (4.2.2.7): gone from lists and lookups; a revoked one stays on its CA's CRL.
+ *
+ * @example
+ * ```ts
+ * deleteCert(ctx, { params: { certificate_id: certId } }); // status 204
+ * ```
+ */
 export function deleteCert(ctx: PcaContext, req: PcaRequest): PcaResponse {
   const id = certIdParam(req);
   ctx.ws.tx(() => {

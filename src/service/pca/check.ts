@@ -26,12 +26,28 @@ import { serialDecimal } from './contents.js';
 import type { PcaContext } from './context.js';
 import { crlFileName, parseCrlConfiguration } from './model.js';
 
+/**
+ * One thing wrong in a workspace.
+ *
+ * @example
+ * ```ts
+ * for (const p of checkWorkspace(ctx).problems) console.log(p.kind, p.id, p.message);
+ * ```
+ */
 export interface CheckProblem {
   kind: 'database' | 'ca' | 'certificate' | 'key' | 'serial' | 'crl';
   id: string;
   message: string;
 }
 
+/**
+ * What {@link checkWorkspace} found.
+ *
+ * @example
+ * ```ts
+ * const r: CheckReport = checkWorkspace(ctx, { keys: false });
+ * ```
+ */
 export interface CheckReport {
   ok: boolean;
   counts: { cas: number; certificates: number; keys: number; crls: number; revoked: number; signatures: number };
@@ -42,6 +58,18 @@ export interface CheckReport {
 
 const PAGE = 1000;
 
+/**
+ * Checks a whole workspace: SQLite's integrity, every CA and certificate
+ * (parses, signature verifies with its issuer), serial uniqueness, the CRLs,
+ * and with `keys` (default) that every key decrypts and proves, by signing,
+ * that it belongs to its certificate.
+ *
+ * @example
+ * ```ts
+ * const r = checkWorkspace(ctx);
+ * if (!r.ok) for (const p of r.problems) console.log(p.kind, p.id, p.message);
+ * ```
+ */
 export function checkWorkspace(ctx: PcaContext, o: { keys?: boolean } = {}): CheckReport {
   const report: CheckReport = { ok: true, counts: { cas: 0, certificates: 0, keys: 0, crls: 0, revoked: 0, signatures: 0 }, problems: [], warnings: [] };
   const problem = (kind: CheckProblem['kind'], id: string, message: string): void => {

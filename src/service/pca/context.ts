@@ -14,12 +14,31 @@ import { PcaStore } from '../../store/pca-store.js';
 import { KeyVault, parseKdfRecord, type Random } from '../../store/vault.js';
 import type { Workspace } from '../../store/workspace.js';
 
+/**
+ * A PCA request as PCA receives it over HTTP, already split: path parameters, query parameters (strings, as on the wire) and the parsed JSON body.
+ *
+ * @example
+ * ```ts
+ * const r = showCa(ctx, { params: { ca_id: '2cb2878b-6cd1-460d-bd25-afe655159bdc' } });
+ * const page = listCerts(ctx, { query: { limit: '10', offset: '0', status: 'ISSUED' } });
+ * const made = createCa(ctx, { body: { type: 'ROOT', key_algorithm: 'EC384', ... } });
+ * ```
+ */
 export interface PcaRequest {
   params?: Record<string, string | undefined>;
   query?: Record<string, string | undefined>;
   body?: unknown;
 }
 
+/**
+ * PCA's answer: its HTTP status and JSON body (or, for exports, a zip's bytes with its content type and file name). Refusals are thrown as CcmError with PCA's status and code.
+ *
+ * @example
+ * ```ts
+ * const r = createCa(ctx, { body });
+ * if (r.status === 200) console.log((r.body as { ca_id: string }).ca_id);
+ * ```
+ */
 export interface PcaResponse {
   status: number;
   /** JSON body, or the bytes of a zip (then contentType and filename are set). */
@@ -28,19 +47,41 @@ export interface PcaResponse {
   filename?: string;
 }
 
+/**
+ * What every PCA operation runs with: an open workspace, the clock, the
+ * CSPRNG and the key vault. Make one with {@link createContext} per process
+ * (it caches opened CA keys); its other fields are the service's own.
+ *
+ * @example
+ * ```ts
+ * const ctx: PcaContext = createContext(openWorkspace('ca-ws', { migrations: PCA_MIGRATIONS }), { now: () => new Date(), random: randomBytes, passphrase: () => process.env.CA_PASSPHRASE });
+ * ```
+ */
 export interface PcaContext {
+  /** @internal */
   ws: Workspace;
+  /** @internal */
   store: PcaStore;
   /** The time of the operation: every EXPIRED, create_time and notBefore comes from it. */
   now: () => Date;
+  /** The CSPRNG: serial numbers, IDs, keys' salts. */
   random: Random;
+  /** @internal */
   vault: KeyVault;
-  /** CA keys opened in this process, by ca_id: a CA key is decrypted once per process, not once per certificate. */
+  /** CA keys opened in this process, by ca_id: a CA key is decrypted once per process, not once per certificate. @internal */
   caKeys: Map<string, KeyObject>;
-  /** CA certificates parsed in this process, by ca_id and DER (a re-imported CA gets a new entry). */
+  /** CA certificates parsed in this process, by ca_id and DER (a re-imported CA gets a new entry). @internal */
   caCerts: Map<string, Certificate>;
 }
 
+/**
+ * What an operation needs from its caller: the clock, the CSPRNG, and the workspace passphrase (asked only when a CA or certificate key is needed).
+ *
+ * @example
+ * ```ts
+ * const o: ContextOptions = { now: () => new Date(), random: randomBytes, passphrase: () => process.env.CA_PASSPHRASE };
+ * ```
+ */
 export interface ContextOptions {
   now: () => Date;
   random: Random;
@@ -48,7 +89,14 @@ export interface ContextOptions {
   passphrase: () => string | undefined;
 }
 
-/** Workspace settings the PCA service reads. */
+/**
+ * Workspace settings the PCA service reads.
+ *
+ * @example
+ * ```ts
+ * ws.setting(SETTING.CRL_BASE_URL); // 'http://crl.example.com/' or undefined
+ * ```
+ */
 export const SETTING = {
   KDF: 'kdf',
   CA_QUOTA: 'ca_quota',
@@ -56,6 +104,15 @@ export const SETTING = {
   CRL_BASE_URL: 'crl_base_url',
 } as const;
 
+/**
+ * A PCA context for one process over an open workspace: operations cache opened CA keys in it.
+ *
+ * @example
+ * ```ts
+ * const ws = openWorkspace('ca-ws', { migrations: PCA_MIGRATIONS });
+ * const ctx = createContext(ws, { now: () => new Date(), random: randomBytes, passphrase: () => process.env.CA_PASSPHRASE });
+ * ```
+ */
 export function createContext(ws: Workspace, o: ContextOptions): PcaContext {
   const vault = new KeyVault(parseKdfRecord(ws.setting(SETTING.KDF), ws.dir), o.passphrase, o.random);
   return { ws, store: new PcaStore(ws), now: o.now, random: o.random, vault, caKeys: new Map(), caCerts: new Map() };

@@ -29,6 +29,14 @@ export interface WorkerRequest {
 
 export type WorkerResult = { i: number; p: PreparedIssue } | { i: number; err: ErrorData } | { i: number; fatal: string };
 
+/**
+ * How a parallel batch issuance runs: worker threads, and bodies per message, on top of {@link BatchOptions}.
+ *
+ * @example
+ * ```ts
+ * await issueCsrBatchParallel(ctx, bodies, emit, { workers: 4, chunk: 64 } satisfies ParallelOptions);
+ * ```
+ */
 export interface ParallelOptions extends BatchOptions {
   /** Worker threads; default the machine's available parallelism. 1 runs in this thread. */
   workers?: number;
@@ -49,6 +57,17 @@ function revive(p: PreparedIssue): PreparedIssue {
   return p;
 }
 
+/**
+ * {@link issueCsrBatch} on every core: worker threads validate, build and sign;
+ * this thread commits the results in input order, a group per transaction, and
+ * emits each answer once its group is on disk. The answers are the ones
+ * issueCsrBatch gives, line for line (it is what runs with one worker).
+ *
+ * @example
+ * ```ts
+ * const { issued } = await issueCsrBatchParallel(ctx, bodies, (i, r) => results.push([i, r]), { workers: 4 });
+ * ```
+ */
 export async function issueCsrBatchParallel(
   ctx: PcaContext,
   bodies: Iterable<unknown>,

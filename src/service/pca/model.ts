@@ -8,7 +8,23 @@
 import type { DistinguishedName } from '../../engine/name.js';
 import type { CaRow, CertRow } from '../../store/pca-store.js';
 
+/**
+ * A CA's status as PCA names it (ACTIVED is PCA's spelling); EXPIRED is derived from not_after.
+ *
+ * @example
+ * ```ts
+ * if ((showCa(ctx, { params: { ca_id } }).body as CaBody).status === 'ACTIVED') issue();
+ * ```
+ */
 export type CaStatusName = 'PENDING' | 'ACTIVED' | 'DISABLED' | 'DELETED' | 'EXPIRED';
+/**
+ * A certificate's status as PCA names it.
+ *
+ * @example
+ * ```ts
+ * const s: CertStatusName = (showCert(ctx, { params: { certificate_id } }).body as CertBody).status;
+ * ```
+ */
 export type CertStatusName = 'ISSUED' | 'REVOKED' | 'EXPIRED';
 
 /** EXPIRED is derived at read time: an ACTIVED CA past its not_after (never stored, never stale). */
@@ -27,6 +43,14 @@ export function caGone(r: Pick<CaRow, 'status' | 'delete_time'>, now: number): b
   return r.status === 'DELETED' && r.delete_time !== null && r.delete_time <= now;
 }
 
+/**
+ * A CA's crl_configuration, as PCA's bodies carry it.
+ *
+ * @example
+ * ```ts
+ * const cfg: CrlConfiguration = { enabled: true, crl_name: 'root', valid_days: 7 };
+ * ```
+ */
 export interface CrlConfiguration {
   enabled: boolean;
   crl_name?: string | null;
@@ -34,6 +58,15 @@ export interface CrlConfiguration {
   valid_days?: number | null;
 }
 
+/**
+ * A CA as PCA's responses carry it (4.2.1.4 Table 4-70): times in epoch milliseconds, absent values null.
+ *
+ * @example
+ * ```ts
+ * const ca = showCa(ctx, { params: { ca_id: caId } }).body as CaBody;
+ * console.log(ca.status, ca.not_after, ca.distinguished_name.common_name);
+ * ```
+ */
 export interface CaBody {
   ca_id: string;
   type: string;
@@ -54,6 +87,15 @@ export interface CaBody {
   crl_configuration: { enabled: boolean; crl_name: string | null; obs_bucket_name: string | null; valid_days: number | null; crl_dis_point: string | null };
 }
 
+/**
+ * A certificate as PCA's responses carry it (4.2.2.6): times in epoch milliseconds, absent values null.
+ *
+ * @example
+ * ```ts
+ * const c = showCert(ctx, { params: { certificate_id } }).body as CertBody;
+ * console.log(c.status, c.serial_number, c.not_after);
+ * ```
+ */
 export interface CertBody {
   certificate_id: string;
   status: CertStatusName;

@@ -8,9 +8,17 @@ import { applyCert, certQuota, deleteCert, exportCert, issueCertByCsr, listCerts
 import { mapStoreError } from '../../store/errors.js';
 import type { PcaContext, PcaRequest, PcaResponse } from './context.js';
 
+/**
+ * One PCA operation at PCA's method and path.
+ *
+ * @example
+ * ```ts
+ * for (const r of PCA_ROUTES) console.log(r.method, r.path, r.seed);
+ * ```
+ */
 export interface PcaRoute {
   method: 'GET' | 'POST' | 'DELETE';
-  /** PCA's path, with {ca_id} / {certificate_id} parameters. */
+  /** PCA's path, with `{ca_id}` / `{certificate_id}` parameters. */
   path: string;
   op: (ctx: PcaContext, req: PcaRequest) => PcaResponse;
   /** ccm-api-reference.txt section (or seed page). */
@@ -18,6 +26,14 @@ export interface PcaRoute {
   command: string;
 }
 
+/**
+ * Every PCA v1 operation the offline CA answers, at PCA's method and path, with its seed section and CLI command.
+ *
+ * @example
+ * ```ts
+ * const route = PCA_ROUTES.find((r) => r.method === 'POST' && r.path === '/v1/private-certificates');
+ * ```
+ */
 export const PCA_ROUTES: readonly PcaRoute[] = [
   { method: 'POST', path: '/v1/private-certificate-authorities', op: createCa, seed: '4.2.1.2', command: 'ca create BODY.json' },
   { method: 'GET', path: '/v1/private-certificate-authorities', op: listCas, seed: '4.2.1.1', command: 'ca list' },
@@ -46,6 +62,12 @@ export const PCA_ROUTES: readonly PcaRoute[] = [
  * The route for a method and path, with its path parameters. Literal
  * segments win over parameters (`/quotas` is not a CA ID). Undefined when no
  * route has the path; `methodNotAllowed` when the path exists with other methods.
+ *
+ * @example
+ * ```ts
+ * const m = matchRoute('GET', '/v1/private-certificate-authorities/2cb2878b-6cd1-460d-bd25-afe655159bdc');
+ * if (m && 'route' in m) console.log(callPca(ctx, m.route.op, { params: m.params }).body);
+ * ```
  */
 export function matchRoute(method: string, path: string): { route: PcaRoute; params: Record<string, string> } | { methodNotAllowed: string[] } | undefined {
   const segs = path.replace(/\/+$/, '').split('/');
@@ -81,6 +103,11 @@ export function matchRoute(method: string, path: string): { route: PcaRoute; par
  * Runs an operation the way a front door should: a failure of the workspace
  * itself (locked, damaged, disk full) becomes its CcmError, whatever statement
  * met it; anything else that is not a CcmError stays a bug.
+ *
+ * @example
+ * ```ts
+ * const r = callPca(ctx, showCa, { params: { ca_id: caId } });
+ * ```
  */
 export function callPca(ctx: PcaContext, op: (ctx: PcaContext, req: PcaRequest) => PcaResponse, req: PcaRequest): PcaResponse {
   try {
