@@ -29,7 +29,7 @@ const FIELDS = ['issuer_id', 'csr', 'validity', 'type', 'path_length', 'subject_
 export interface PcaIssueCsrOptions extends PcaBodyOptions {
   /** Receives the parsed, signature-checked CSR, so a caller that goes on to issue need not parse and verify it again. */
   keep?: { csr?: Csr };
-  /** The body's csr already parsed (and its key imported) by a batch issuer: see readCsrString. */
+  /** The body's csr already parsed (and its key imported) by a batch issuer: see readCsrString. @internal */
   pre?: PreparsedCsr;
 }
 

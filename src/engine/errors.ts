@@ -50,9 +50,13 @@ const BRAND = Symbol.for('ccmkit.CcmError');
  * ```
  */
 export class CcmError extends Error {
-  // Subclasses (the sync client's RemoteError, NetworkError) keep the ordinary
-  // prototype test: only the base class is recognised by brand, else
-  // `e instanceof RemoteError` would hold for every CcmError.
+  /**
+   * `e instanceof CcmError` holds for a CcmError from any copy of ccmkit's
+   * code (the bundled CLI has one per command), by a brand, not the prototype.
+   * Subclasses (the sync client's RemoteError, NetworkError) keep the
+   * ordinary prototype test, else `e instanceof RemoteError` would hold for
+   * every CcmError.
+   */
   static override [Symbol.hasInstance]<T>(this: abstract new (...args: never[]) => T, v: unknown): v is T {
     if ((this as unknown) !== CcmError) return Function.prototype[Symbol.hasInstance].call(this, v);
     return typeof v === 'object' && v !== null && (v as { [BRAND]?: unknown })[BRAND] === true;
