@@ -38,6 +38,7 @@ import {
 } from '../src/engine/builder.js';
 import { buildChains } from '../src/engine/chain.js';
 import { parsePem, toPem } from '../src/engine/pem.js';
+import { result } from './lib.js';
 
 const REF = new Date('2025-06-01T00:00:00Z');
 const YEAR = 365 * 24 * 3600 * 1000;
@@ -223,6 +224,7 @@ function main(): void {
         // Same convention as benchmarks/lib.ts compare() on main: theirs / ours, >1 = ccmkit faster.
         const ratio = p.ms / c.ms;
         console.log(`ratio   ${ratio.toFixed(2)}x ${ratio >= 1 ? '(ccmkit faster)' : '(ccmkit slower)'}  [pyca time / ccmkit time]`);
+        result({ figure: `chain build, ${g.bag.length} certificates`, unit: 'ms', ours: c.ms, comparator: 'pyca PolicyBuilder', theirs: p.ms, ratio });
         const lower = p.lowerMs / c.ms;
         console.log(`pyca lower bound (each leaf handed only its own issuers, parse included): ${p.lowerMs.toFixed(0)} ms, ${p.lowerValid}/${p.leaves} verified; ratio ${lower.toFixed(2)}x ${lower >= 1 ? '(ccmkit faster)' : '(ccmkit slower)'}`);
       }

@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
+import { result } from './lib.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DATA = join(ROOT, 'benchmarks/.data/crl');
@@ -147,6 +148,7 @@ async function main(): Promise<void> {
   }
   const goal = 2 * ccm[BIG]!.size + 100 * MB;
   console.log(`ccmkit memory goal: peak RSS ${fmtMB(ccm[BIG]!.rss)} vs 2 x CRL size + 100 MB = ${fmtMB(goal)}: ${ccm[BIG]!.rss <= goal ? 'met' : 'NOT met'}`);
+  result({ figure: `build ${BIG}-entry CRL, peak RSS`, unit: 'MB', ours: ccm[BIG]!.rss / MB, goal: `<= 2 x CRL + 100 MB (${Math.round(goal / MB)} MB)`, met: ccm[BIG]!.rss <= goal });
   if (skipComparators) return;
 
   // pyca/cryptography: CertificateRevocationListBuilder over the same CSV.
@@ -208,6 +210,7 @@ open(out, 'wb').write(b.sign(key, hashes.SHA256()).public_bytes(serialization.En
   const line = (what: string, unit: string, ours: number, name: string, theirs: number): void => {
     const ratio = theirs / ours;
     console.log(`${what.padEnd(34)} ccmkit ${ours.toFixed(2)} ${unit}   ${name} ${theirs.toFixed(2)} ${unit}   ratio ${ratio.toFixed(2)}x ${ratio >= 1 ? '(ccmkit better)' : '(ccmkit worse)'}`);
+    result({ figure: what, unit, ours, comparator: name, theirs, ratio });
   };
   for (const [name, t] of [['pyca', p], ['openssl ca', o]] as const) {
     line(`build ${BIG}-entry CRL, wall time`, 's', c.secs, name, t.secs);

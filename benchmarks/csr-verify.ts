@@ -8,45 +8,20 @@
 // otherwise take minutes). Nothing in ccmkit caches keys between CSRs, so the
 // pool does not flatter it; every CSR has its own subject.
 import { spawnSync } from 'node:child_process';
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import 'reflect-metadata';
 import * as px from '@peculiar/x509';
-import { buildCsr, subjectAltNameExt } from '../src/engine/builder.js';
 import { parseCsr, verifyCsrBatch, verifyCsrSignature } from '../src/engine/csr.js';
 import { readInput } from '../src/engine/input.js';
 import { csrReport } from '../src/ccm/csr-report.js';
-import { compare, DATA, hr, median, python, ROOT, secondsSince } from './lib.js';
+import { compare, csrDataFile, DATA, hr, median, python, ROOT, secondsSince } from './lib.js';
 
 const N = Number(process.env.CSR_BENCH_N ?? 3000);
 const ALGS = ['RSA2048', 'RSA4096', 'EC256', 'EC384'] as const;
 type Alg = (typeof ALGS)[number];
 
-function newKey(alg: Alg): KeyObject {
-  if (alg.startsWith('RSA')) return generateKeyPairSync('rsa', { modulusLength: Number(alg.slice(3)) }).privateKey;
-  return generateKeyPairSync('ec', { namedCurve: alg === 'EC256' ? 'P-256' : 'P-384' }).privateKey;
-}
-
-function dataFile(alg: Alg): string {
-  const f = join(DATA, `csr-${alg}-${N}.pem`);
-  if (existsSync(f)) return f;
-  process.stdout.write(`generating ${N} ${alg} CSRs... `);
-  const pool = Array.from({ length: alg.startsWith('RSA') ? 64 : N }, () => newKey(alg));
-  const parts: string[] = [];
-  for (let i = 0; i < N; i++) {
-    const der = buildCsr({
-      subject: [['C', 'CN'], ['O', 'Bench Org'], ['CN', `host${i}.bench.example`]],
-      key: pool[i % pool.length]!,
-      extensions: [subjectAltNameExt([{ type: 'DNS', value: `host${i}.bench.example` }])],
-      hash: alg === 'EC384' ? 'SHA384' : 'SHA256',
-    });
-    parts.push(`-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE REQUEST-----\n`);
-  }
-  writeFileSync(f, parts.join(''));
-  console.log('done');
-  return f;
-}
+const dataFile = (alg: Alg): string => csrDataFile(alg, N);
 
 const PY = `
 import sys, time

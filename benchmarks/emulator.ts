@@ -28,7 +28,7 @@ import Database from 'better-sqlite3';
 import { newCredentials, type Credentials } from '../src/server/credentials.js';
 import { formatSdkDate, signRequest } from '../src/sync/signing.js';
 import { importMaterial } from '../test/helpers/emulator.js';
-import { DATA, ROOT } from './lib.js';
+import { DATA, result, ROOT } from './lib.js';
 
 interface Histogram {
   average: number;
@@ -214,6 +214,14 @@ async function main(): Promise<void> {
   const ceiling = await autocannon({ url: `http://127.0.0.1:${port}/`, connections: 20, duration: SECONDS });
   child.kill();
   results.push(summary('bare node:http fixed JSON (ceiling)', ceiling));
+  // RESULT lines for run-all.sh: each emulator figure against the bare server's ceiling.
+  const top = Math.round(ceiling.requests.average);
+  for (const r of results) {
+    if (typeof r.req_per_s === 'number' && r.run !== 'bare node:http fixed JSON (ceiling)') {
+      result({ figure: `${String(r.run)} (p99 ${String(r.p99_ms)} ms)`, unit: 'req/s', ours: r.req_per_s, comparator: 'bare node:http', theirs: top, ratio: r.req_per_s / top });
+    }
+    if (r.run === 'import row count') result({ figure: 'emulator concurrent imports stored exactly once', unit: 'rows', ours: Number(r.rows_added), goal: `${IMPORTS} rows`, met: r.rows_added === IMPORTS && r.distinct_ids === IMPORTS });
+  }
   console.log(`load average after the runs: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (2 cores)`);
   writeFileSync(join(dir, 'results.json'), JSON.stringify({ load_average: loadavg(), results }, null, 2));
 }

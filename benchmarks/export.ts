@@ -24,6 +24,7 @@ import { buildBundle, type ExportType } from '../src/engine/bundle.js';
 import { readPkcs12 } from '../src/engine/pkcs12.js';
 import { writeZip } from '../src/service/zip.js';
 import { chain, keyPem, pem } from '../test/helpers/pki.js';
+import { result } from './lib.js';
 
 const N = Number(process.env.EXPORT_BENCH_N ?? 1000);
 const SETS = 20;
@@ -105,6 +106,7 @@ function ccmkit(sets: Set[], type: ExportType, n: number, zip: boolean): number 
 function line(what: string, ours: number, theirsName: string, theirs: number): void {
   const ratio = theirs / ours;
   console.log(`${what.padEnd(40)} ccmkit ${ours.toFixed(3)} ms/bundle   ${theirsName} ${theirs.toFixed(3)} ms/bundle   ratio ${ratio.toFixed(2)}x ${ratio >= 1 ? '(ccmkit faster)' : '(ccmkit slower)'}`);
+  result({ figure: what, unit: 'ms/bundle', ours, comparator: theirsName, theirs, ratio });
 }
 
 function main(): void {

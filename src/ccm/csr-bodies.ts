@@ -6,7 +6,9 @@
 // like Terraform, which trims trailing newlines before sending. JSON.stringify
 // turns each newline into the two characters \n on the wire.
 
-import { parseCsr, verifyCsrSignature, type Csr } from '../engine/csr.js';
+import type { KeyObject } from 'node:crypto';
+import { parseCsr, type Csr } from '../engine/csr.js';
+import { verifySignature } from '../engine/signature.js';
 import { parsePem, PemError, toPem, unescapeJsonPem } from '../engine/pem.js';
 import type { Finding } from './findings.js';
 import { finding } from './rules.js';
@@ -19,11 +21,15 @@ export function csrBodyString(der: Uint8Array): string {
 /** Above this many characters a csr field is not parsed at all (every limit is far below). */
 const PARSE_CAP = 64 * 1024;
 
+/** A csr string parsed, its signature not yet checked (parseCsrString). */
+export type ParsedCsrString = { csr: Csr } | { problem: string };
+
 /**
- * The CSR in a body's csr string, or why there is none. Accepts real newlines
- * (CR LF or LF) and literal backslash escapes, and both PEM labels.
+ * What readCsrString does before the signature check: the size cap, PEM and
+ * DER parsing. A batch issuer parses first, imports the keys together the
+ * cheaper asynchronous way, then finishes each with readCsrString(text, pre).
  */
-export function readCsrString(text: string): { csr: Csr } | { problem: string } {
+export function parseCsrString(text: string): ParsedCsrString {
   if (text.length > PARSE_CAP) return { problem: `is ${text.length} characters, too long to be a CSR` };
   if (!text.trim()) return { problem: 'is empty' };
   let blocks;
@@ -37,13 +43,32 @@ export function readCsrString(text: string): { csr: Csr } | { problem: string } 
   if (blocks.length > 1) return { problem: `holds ${blocks.length} PEM blocks; exactly one CSR is expected` };
   const b = blocks[0]!;
   if (b.label !== 'CERTIFICATE REQUEST' && b.label !== 'NEW CERTIFICATE REQUEST') return { problem: `holds a "${b.label}" block, not a CERTIFICATE REQUEST` };
-  let csr: Csr;
   try {
-    csr = parseCsr(b.der);
+    return { csr: parseCsr(b.der) };
   } catch (e) {
     return { problem: `is not a PKCS#10 request (${String((e as Error).message).slice(0, 100)})` };
   }
-  const v = verifyCsrSignature(csr);
+}
+
+/** parseCsrString's answer for `text`, with the CSR's public key when the caller has imported it already. */
+export interface PreparsedCsr {
+  text: string;
+  parsed: ParsedCsrString;
+  key?: KeyObject;
+}
+
+/**
+ * The CSR in a body's csr string, or why there is none. Accepts real newlines
+ * (CR LF or LF) and literal backslash escapes, and both PEM labels. `pre`,
+ * when it is for this very string, saves parsing it again; its key, when
+ * given, is the CSR's own public key (publicKeyObjectRaw), used for the
+ * signature check instead of importing it here.
+ */
+export function readCsrString(text: string, pre?: PreparsedCsr): { csr: Csr } | { problem: string } {
+  const parsed = pre && pre.text === text ? pre.parsed : parseCsrString(text);
+  if ('problem' in parsed) return parsed;
+  const csr = parsed.csr;
+  const v = verifySignature(csr.signatureAlgorithm, csr.publicKey, csr.info, csr.signature, pre?.text === text ? pre.key : undefined);
   if (!v.valid) return { problem: `has an invalid self-signature (${v.reason})` };
   if (csr.problems.length) return { problem: `is malformed (${csr.problems[0]})` };
   return { csr };

@@ -13,8 +13,8 @@ import { CcmError, usageError } from '../engine/errors.js';
 import { ipToBytes, ipToString, KEY_USAGE_NAMES, type KeyUsageName, type SubjectAltName } from '../engine/extensions.js';
 import type { DistinguishedName } from '../engine/name.js';
 import { EKU_NAMES } from '../engine/oids.js';
-import type { PublicKeyInfo } from '../engine/publickey.js';
-import type { HashName } from '../engine/signature.js';
+import { publicKeyObjectOf, type PublicKeyInfo } from '../engine/publickey.js';
+import { verifySignature, type HashName } from '../engine/signature.js';
 import { CCM_KEY_ALGORITHMS, CCM_SIGNATURE_HASHES, ccmKeyAlgorithm, keyFindings, PCA_BAD_HASH, PCA_BAD_KEY } from './algorithms.js';
 import { csrReport, type CsrReport } from './csr-report.js';
 import { DN_LIMITS, dnObjectFindings } from './dn.js';
@@ -263,8 +263,14 @@ export function createCsr(req: CsrRequest, key: KeyObject, pk: PublicKeyInfo, ex
   // a wrong pairing could not go unnoticed: the signature check below would fail.
   const der = buildCsr({ subject: dnToAttributes(req.subject), key, spki: pk.spki, extensions: exts, hash: (req.hash ?? 'SHA256') as HashName });
 
-  // Read back what was written, with the same parser `csr parse` uses.
-  const report = csrReport(parseCsr(der));
+  // Read back what was written, with the same parser `csr parse` uses. The
+  // CSR must carry exactly the key's public half, and its signature must verify
+  // under it; the public KeyObject comes from the signing key (publicKeyObjectOf
+  // checks it is pk's numbers) instead of a second import.
+  const csr = parseCsr(der);
+  const sameKey = csr.publicKey.spki.equals(pk.spki);
+  const verdict = sameKey ? verifySignature(csr.signatureAlgorithm, csr.publicKey, csr.info, csr.signature, publicKeyObjectOf(key, pk)) : undefined;
+  const report = csrReport(csr, undefined, verdict ?? { valid: false, reason: 'the CSR does not carry the public key it was made for' });
   const post = [...report.findings, ...sanFindings(report.subject_alternative_names)];
   const postErr = firstError(post);
   if (postErr) throw postErr;
@@ -272,10 +278,11 @@ export function createCsr(req: CsrRequest, key: KeyObject, pk: PublicKeyInfo, ex
     throw new CcmError(500, 'CCMKIT.0009', `internal error: the CSR built does not carry the requested ${what}; nothing was written.`);
   };
   if (!report.signature_valid) mismatch('signature');
-  if (JSON.stringify(sortedDn(report.distinguished_name)) !== JSON.stringify(sortedDn(req.subject))) mismatch('subject');
-  if (JSON.stringify(report.subject_alternative_names) !== JSON.stringify(sans.map((s) => ({ type: s.type, value: s.type === 'IP' ? canonicalIp(s.value) : s.value })))) mismatch('subject alternative names');
-  if (JSON.stringify(report.key_usage ?? []) !== JSON.stringify(sortKu(keyUsage ?? []))) mismatch('key usage');
-  if (JSON.stringify(report.extended_key_usage ?? []) !== JSON.stringify(eku ?? [])) mismatch('extended key usage');
+  if (!sameDn(report.distinguished_name, req.subject)) mismatch('subject');
+  const got = report.subject_alternative_names;
+  if (got.length !== sans.length || sans.some((s, i) => got[i]!.type !== s.type || got[i]!.value !== (s.type === 'IP' ? canonicalIp(s.value) : s.value))) mismatch('subject alternative names');
+  if (!sameList(report.key_usage ?? [], sortKu(keyUsage ?? []))) mismatch('key usage');
+  if (!sameList(report.extended_key_usage ?? [], eku ?? [])) mismatch('extended key usage');
   if ((report.basic_constraints?.ca ?? false) !== !!req.ca || report.basic_constraints?.path_length !== (req.ca ? req.pathLength : undefined)) mismatch('basic constraints');
   // The same rule seen before and after building is one warning, not two.
   const seen = new Set<string>();
@@ -288,8 +295,14 @@ export function createCsr(req: CsrRequest, key: KeyObject, pk: PublicKeyInfo, ex
   return { der, report, findings: warnings };
 }
 
-function sortedDn(dn: DistinguishedName): [string, string | undefined][] {
-  return Object.entries(dn).sort(([a], [b]) => (a < b ? -1 : 1));
+/** The same fields with the same values (an absent field and one set to undefined are the same). */
+function sameDn(a: DistinguishedName, b: DistinguishedName): boolean {
+  for (const [field] of DN_ATTRIBUTES) if (a[field] !== b[field]) return false;
+  return true;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function canonicalIp(s: string): string {

@@ -15,6 +15,23 @@ export const DN_LIMITS: Record<keyof DistinguishedName, { min: number; max: numb
   organizational_unit: { min: 1, max: 64 },
 };
 
+/** Length in Unicode code points, as [...v].length counts it, without building the array. */
+function codePoints(v: string): number {
+  let n = v.length;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    // A high surrogate followed by a low one is one code point.
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < v.length) {
+      const d = v.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
 /** Checks a DistinguishedName object (request-body form). `required` lists fields that must be present. */
 export function dnObjectFindings(dn: DistinguishedName, fieldPrefix = 'distinguished_name', required: (keyof DistinguishedName)[] = []): Finding[] {
   const out: Finding[] = [];
@@ -26,7 +43,7 @@ export function dnObjectFindings(dn: DistinguishedName, fieldPrefix = 'distingui
       if (required.includes(key)) out.push({ code: PCA_BAD_DN.code, severity: 'error', field, message: `${key} is missing. ${PCA_BAD_DN.message}`, fix: `Set ${key}.` });
       continue;
     }
-    const len = [...v].length;
+    const len = codePoints(v);
     if (len < lim.min || len > lim.max) {
       out.push({
         code: PCA_BAD_DN.code,

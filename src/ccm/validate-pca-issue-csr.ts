@@ -7,7 +7,7 @@
 
 import type { Csr } from '../engine/csr.js';
 import { csrFindings, CSR_MAX_CHARS } from './csr-report.js';
-import { readCsrString, unknownFieldFindings } from './csr-bodies.js';
+import { readCsrString, unknownFieldFindings, type PreparsedCsr } from './csr-bodies.js';
 import { sanFindings } from './csr-request.js';
 import type { Finding } from './findings.js';
 import { checkCaId, checkValidity, type PcaBodyOptions } from './pca-bodies.js';
@@ -29,6 +29,8 @@ const FIELDS = ['issuer_id', 'csr', 'validity', 'type', 'path_length', 'subject_
 export interface PcaIssueCsrOptions extends PcaBodyOptions {
   /** Receives the parsed, signature-checked CSR, so a caller that goes on to issue need not parse and verify it again. */
   keep?: { csr?: Csr };
+  /** The body's csr already parsed (and its key imported) by a batch issuer: see readCsrString. @internal */
+  pre?: PreparsedCsr;
 }
 
 /**
@@ -60,7 +62,7 @@ export function validatePcaIssueCsr(body: unknown, opts: PcaIssueCsrOptions): Va
   else {
     const len = [...csrText].length;
     if (len > CSR_MAX_CHARS) out.push(finding('pca-csr.csr.length', `csr is ${len} characters; PCA accepts at most ${CSR_MAX_CHARS}.`, 'Use an EC key (EC256/EC384) or fewer subject alternative names.'));
-    const read = readCsrString(csrText);
+    const read = readCsrString(csrText, opts.pre);
     if ('problem' in read) out.push(finding('pca-csr.csr.parse', `csr ${read.problem}.`, 'Send a PEM CSR made by ccmkit csr create or openssl req -new.'));
     else {
       // What PCA checks in the CSR itself: key algorithm, hash, DN limits; plus CCM's SAN rules.

@@ -19,12 +19,16 @@ export interface InputIdentity {
 
 const inputs: InputIdentity[] = [];
 
-/** Remembers `path` (or the open `fd`) as an input of this run: writers refuse to replace it, even with --force. */
-export function noteInput(path: string, fd?: number): void {
+/**
+ * Remembers `path` (or the open `fd`) as an input of this run: writers refuse to replace it, even with --force.
+ * `st`: the stat the caller already made. The real path comes from libc's realpath: the JavaScript one
+ * costs ~30 us a file, a tenth of what `csr parse` spends on each of 3,000 one-CSR files.
+ */
+export function noteInput(path: string, fd?: number, st?: { dev: number; ino: number }): void {
   if (path === '-') return;
   try {
-    const st = fd === undefined ? statSync(path) : fstatSync(fd);
-    inputs.push({ dev: st.dev, ino: st.ino, real: realpathSync(path) });
+    const id = st ?? (fd === undefined ? statSync(path) : fstatSync(fd));
+    inputs.push({ dev: id.dev, ino: id.ino, real: realpathSync.native(path) });
   } catch {
     /* unreadable files fail on their own */
   }
@@ -51,7 +55,7 @@ export function readInputFile(path: string): Buffer {
       throw new CcmError(400, LocalCode.INPUT_TOO_LARGE, `${path} is ${st.size} bytes; the limit is ${MAX_FILE_BYTES}.`, path);
     }
     const bytes = readFileSync(path);
-    noteInput(path);
+    noteInput(path, undefined, st);
     return bytes;
   } catch (e) {
     if (e instanceof CcmError) throw e;

@@ -30,11 +30,16 @@ export function loadFiles(paths: string[]): Loaded {
       }
       throw e;
     }
-    res.objects.push(...r.objects);
-    res.problems.push(...r.problems);
-    res.skipped.push(...r.skipped);
+    append(res.objects, r.objects);
+    append(res.problems, r.problems);
+    append(res.skipped, r.skipped);
   }
   return res;
+}
+
+/** push(...from) overflows the stack past about 150,000 items (a 16 MiB file of small PEM blocks). */
+function append<T>(to: T[], from: readonly T[]): void {
+  for (const x of from) to.push(x);
 }
 
 /**
@@ -77,7 +82,7 @@ export async function openFiles(paths: string[], o: OpenOptions): Promise<Opened
     if (!inputs.length) return;
     const opened = await openInputs(inputs, o);
     inputs = [];
-    for (const k of Object.keys(all) as (keyof Opened)[]) (all[k] as unknown[]).push(...opened[k]);
+    for (const k of Object.keys(all) as (keyof Opened)[]) append(all[k] as unknown[], opened[k]);
   };
   for (const path of paths) {
     const name = path === '-' ? 'stdin' : path;
@@ -87,8 +92,8 @@ export async function openFiles(paths: string[], o: OpenOptions): Promise<Opened
       const large = readLargePem(path, name);
       if (large && !large.objects.some((x) => CONTAINERS.has(x.kind))) {
         await flush();
-        all.problems.push(...large.problems);
-        all.skipped.push(...large.skipped);
+        append(all.problems, large.problems);
+        append(all.skipped, large.skipped);
         for (const object of large.objects) {
           all.items.push({ kind: 'object', object });
           all.objects.push(object);

@@ -272,6 +272,21 @@ export class ContentCache<V> {
     return undefined;
   }
 
+  /** get() for one part given as buf[start, end), without making a view of it (OIDs and algorithm identifiers, on every parse). */
+  getRange(buf: Uint8Array, start: number, end: number): V | undefined {
+    const bucket = this.map.get(bytesHash(buf, start, end, 0x811c9dc5));
+    if (bucket) {
+      for (const e of bucket) {
+        const p = e.parts[0]!;
+        if (e.parts.length !== 1 || p.length !== end - start) continue;
+        let i = 0;
+        while (i < p.length && p[i] === buf[start + i]) i++;
+        if (i === p.length) return e.value;
+      }
+    }
+    return undefined;
+  }
+
   set(value: V, ...parts: Uint8Array[]): void {
     if (this.size >= this.limit) {
       this.map.clear();
@@ -289,9 +304,9 @@ const oidCache = new ContentCache<string>(4096);
 /** OBJECT IDENTIFIER content as dotted text. */
 export function oidOf(buf: Uint8Array, t: Tlv): string {
   if (t.tag !== Tag.OID) throw new DerError('expected OBJECT IDENTIFIER', t.start);
-  const content = buf.subarray(t.body, t.end);
-  const hit = oidCache.get(content);
+  const hit = oidCache.getRange(buf, t.body, t.end);
   if (hit !== undefined) return hit;
+  const content = buf.subarray(t.body, t.end);
   const text = decodeOid(content, t.start);
   oidCache.set(text, content);
   return text;
@@ -389,28 +404,49 @@ export function timeOf(buf: Uint8Array, t: Tlv): Date {
 // which is fine for everything but the CRL body (which streams, see crl.ts).
 
 export function lengthBytes(len: number): Buffer {
-  if (len < 0x80) return Buffer.from([len]);
-  const out: number[] = [];
-  let v = len;
-  while (v > 0) {
-    out.unshift(v & 0xff);
-    v = Math.floor(v / 256);
+  const out = Buffer.allocUnsafe(lengthSize(len));
+  writeLength(out, 0, len);
+  return out;
+}
+
+/** Octets of a definite length field (X.690 8.1.3): one below 128, else 1 + the octets of the value. */
+function lengthSize(len: number): number {
+  if (len < 0x80) return 1;
+  let n = 1;
+  for (let v = len; v > 0; v = Math.floor(v / 256)) n++;
+  return n;
+}
+
+function writeLength(out: Buffer, at: number, len: number): number {
+  if (len < 0x80) {
+    out[at] = len;
+    return at + 1;
   }
-  return Buffer.from([0x80 | out.length, ...out]);
+  const n = lengthSize(len) - 1;
+  out[at] = 0x80 | n;
+  for (let i = n, v = len; i >= 1; i--, v = Math.floor(v / 256)) out[at + i] = v & 0xff;
+  return at + 1 + n;
 }
 
 export function header(tag: number, len: number): Buffer {
-  const l = lengthBytes(len);
-  const h = Buffer.allocUnsafe(1 + l.length);
+  const h = Buffer.allocUnsafe(1 + lengthSize(len));
   h[0] = tag;
-  l.copy(h, 1);
+  writeLength(h, 1, len);
   return h;
 }
 
+/** One TLV in one allocation: the builders nest these a dozen deep per CSR or certificate. */
 export function tlv(tag: number, ...parts: Uint8Array[]): Buffer {
   let len = 0;
   for (const p of parts) len += p.length;
-  return Buffer.concat([header(tag, len), ...parts]);
+  const out = Buffer.allocUnsafe(1 + lengthSize(len) + len);
+  out[0] = tag;
+  let at = writeLength(out, 1, len);
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 export const seq = (...parts: Uint8Array[]): Buffer => tlv(Tag.SEQUENCE, ...parts);
@@ -436,6 +472,8 @@ export function integer(v: bigint | number | Uint8Array): Buffer {
 }
 
 export function integerContent(v: bigint | number | Uint8Array): Buffer {
+  // Versions, path lengths and small counts: one octet, without BigInt and hex round trips.
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 0x80) return Buffer.from([v]);
   let mag: Buffer;
   if (typeof v === 'number' || typeof v === 'bigint') {
     const n = BigInt(v);

@@ -25,6 +25,13 @@ export interface CcmErrorBody {
 }
 
 /**
+ * Marks CcmErrors across copies of this module: the CLI is bundled one file
+ * per command (scripts/bundle-cli.mjs), each with its own copy of this class,
+ * and the dispatcher must still recognise what a command throws.
+ */
+const BRAND = Symbol.for('ccmkit.CcmError');
+
+/**
  * The one error ccmkit throws: CCM's HTTP status, `error_code` and
  * `error_msg`, exactly as the CLI prints them under `--json`.
  *
@@ -43,6 +50,18 @@ export interface CcmErrorBody {
  * ```
  */
 export class CcmError extends Error {
+  /**
+   * `e instanceof CcmError` holds for a CcmError from any copy of ccmkit's
+   * code (the bundled CLI has one per command), by a brand, not the prototype.
+   * Subclasses (the sync client's RemoteError, NetworkError) keep the
+   * ordinary prototype test, else `e instanceof RemoteError` would hold for
+   * every CcmError.
+   */
+  static override [Symbol.hasInstance]<T>(this: abstract new (...args: never[]) => T, v: unknown): v is T {
+    if ((this as unknown) !== CcmError) return Function.prototype[Symbol.hasInstance].call(this, v);
+    return typeof v === 'object' && v !== null && (v as { [BRAND]?: unknown })[BRAND] === true;
+  }
+
   /**
    * @param status - the HTTP status CCM answers with (400, 404, 409, 500...)
    * @param code - CCM's `error_code`, or a `CCMKIT.*` code ({@link LocalCode})
@@ -87,6 +106,7 @@ export class CcmError extends Error {
     return new CcmError(this.status, this.code, this.message, source);
   }
 }
+Object.defineProperty(CcmError.prototype, BRAND, { value: true });
 
 /**
  * ccmkit's own error codes, for conditions CCM has no code for (a usage

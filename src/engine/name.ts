@@ -79,7 +79,11 @@ export function parseName(buf: Uint8Array, t: Tlv): Name {
   return { der: rawOf(buf, t), rdns };
 }
 
+/** Anything escapeValue would change; most values have none, and one test is cheaper than three replaces. */
+const NEEDS_ESCAPE = /[,+"\\<>;=]|^[ #]| $/;
+
 function escapeValue(v: string): string {
+  if (!NEEDS_ESCAPE.test(v)) return v;
   return v.replace(/([,+"\\<>;=])/g, '\\$1').replace(/^([ #])/, '\\$1').replace(/ $/, '\\ ');
 }
 

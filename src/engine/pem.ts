@@ -78,13 +78,55 @@ export function parsePem(text: string): PemBlock[] {
   return out;
 }
 
+// Character classes for the strict base64 scan: 1 alphabet, 2 padding, 3 ASCII whitespace.
+const B64_CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  B64_CLASS[c] = /[A-Za-z0-9+/]/.test(ch) ? 1 : ch === '=' ? 2 : /\s/.test(ch) ? 3 : 0;
+}
+
+/**
+ * Strict base64: alphabet characters, then at most two '=', whitespace
+ * anywhere, never a length of 4n+1. One pass over the characters, no stripped
+ * copy: Node's decoder skips the whitespace itself. Non-ASCII text (Unicode
+ * spaces count as whitespace, as in a JavaScript \s) takes the general path.
+ */
 function decodeBase64Strict(body: string, label: string, index: number): Buffer {
+  let n = 0;
+  let pad = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charCodeAt(i);
+    if (c >= 128) return decodeBase64General(body, label, index);
+    const k = B64_CLASS[c];
+    if (k === 1) {
+      if (pad) throw corrupt(label, index);
+      n++;
+    } else if (k === 2) {
+      if (++pad > 2) throw corrupt(label, index);
+      n++;
+    } else if (k !== 3) throw corrupt(label, index);
+  }
+  if (n === 0) throw new PemError(`PEM block "${label}" is empty`, index);
+  if (n % 4 === 1) throw corrupt(label, index);
+  return Buffer.from(body, 'base64');
+}
+
+function decodeBase64General(body: string, label: string, index: number): Buffer {
   const b64 = body.replace(/[\s]+/g, '');
   if (b64.length === 0) throw new PemError(`PEM block "${label}" is empty`, index);
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 === 1) {
-    throw new PemError(`PEM block "${label}" has corrupt base64`, index);
-  }
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 === 1) throw corrupt(label, index);
   return Buffer.from(b64, 'base64');
+}
+
+function corrupt(label: string, index: number): PemError {
+  return new PemError(`PEM block "${label}" has corrupt base64`, index);
+}
+
+/** The length of toPem(label, der, eol) for a `derLength`-byte object, without encoding it. */
+export function pemLength(label: string, derLength: number, eol = '\n'): number {
+  const b64 = 4 * Math.ceil(derLength / 3);
+  const lines = Math.ceil(b64 / 64);
+  return `-----BEGIN ${label}-----`.length + `-----END ${label}-----`.length + b64 + (lines + 2) * eol.length;
 }
 
 /**

@@ -72,9 +72,9 @@ const cache = new ContentCache<SignatureAlgorithm>();
 
 /** Decodes an AlgorithmIdentifier TLV. Unknown OIDs are returned as such, never thrown. */
 export function parseSignatureAlgorithm(buf: Uint8Array, t: Tlv): SignatureAlgorithm {
-  const raw = buf.subarray(t.start, t.end);
-  const hit = cache.get(raw);
+  const hit = cache.getRange(buf, t.start, t.end);
   if (hit) return hit;
+  const raw = buf.subarray(t.start, t.end);
   const r = DerReader.of(buf, t);
   const oid = oidOf(buf, r.expect(Tag.OID, 'signatureAlgorithm'));
   let alg: SignatureAlgorithm;

@@ -95,6 +95,8 @@ const CERT_COLUMNS = Object.freeze([
 ]);
 const CERT_DER_COLUMNS = Object.freeze(['certificate', 'private_key']);
 const CERT_LIST_COLUMNS = CERT_COLUMNS.join(', ');
+// Built once: a batch issue inserts thousands of rows, each looking its statement up by this text.
+const CERT_INSERT = `INSERT INTO pca_cert (${CERT_LIST_COLUMNS}) VALUES (${CERT_COLUMNS.map((c) => '@' + c).join(', ')})`;
 const CERT_SELECT = `SELECT c.*, d.certificate, d.private_key FROM pca_cert c JOIN pca_cert_der d ON d.certificate_id = c.certificate_id`;
 
 /**
@@ -170,7 +172,7 @@ export class PcaStore {
   }
 
   insertCert(r: CertRow): void {
-    this.st(`INSERT INTO pca_cert (${CERT_COLUMNS.join(', ')}) VALUES (${CERT_COLUMNS.map((c) => '@' + c).join(', ')})`).run(r);
+    this.st(CERT_INSERT).run(r);
     this.st('INSERT INTO pca_cert_der (certificate_id, certificate, private_key) VALUES (@certificate_id, @certificate, @private_key)').run(r);
   }
 

@@ -386,15 +386,29 @@ describe('the commands themselves', () => {
         : { issuer_id: sub, csr, validity: { type: 'DAY', value: 7 }, ...(kind === 5 ? { type: 'INTERMEDIATE_CA' } : {}) };
       lines.push(JSON.stringify(body));
     }
+    // CSRs that parse but must fail their signature check: a flipped signature byte, and a flipped
+    // byte in the EC point (off the curve: the workers' raw key import refuses it and falls back).
+    const der = (pem: string): Buffer => Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+    const pem = (d: Buffer): string => `-----BEGIN CERTIFICATE REQUEST-----\n${d.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE REQUEST-----\n`;
+    for (let i = 0; i < 6; i++) {
+      const d = der(csrPem(`t${i}.example.test`, { key: key('EC256', i % 5), sans: [`t${i}.example.test`] }));
+      const at = i % 2 ? d.length - 3 : d.indexOf(Buffer.from([0x03, 0x42, 0x00, 0x04])) + 20;
+      d[at] = d[at]! ^ 0x55;
+      lines.push(JSON.stringify({ issuer_id: sub, csr: pem(d), validity: { type: 'DAY', value: 7 } }));
+    }
     const f = file('mixed.ndjson', lines.join('\n'));
     const shape = (r: RunResult): string[] => jsonLines(r.stdout).map((l) => `${l.line}:${l.error_code ?? 'issued'}`);
+    // The signature failures word for word (other messages name the time of the run).
+    const sigs = (r: RunResult): string[] => jsonLines(r.stdout).slice(-6).map((l) => `${l.line}:${l.error_code}:${l.error_msg}`);
     const one = cli(['cert', 'issue-csr', '--batch', f, '--workers', '1', '--commit-every', '7', '--json']);
     const many = cli(['cert', 'issue-csr', '--batch', f, '--workers', '3', '--commit-every', '7', '--json']);
     expect(one.code).toBe(1);
     expect(many.code).toBe(1);
     expect(shape(many)).toEqual(shape(one));
+    expect(sigs(many)).toEqual(sigs(one));
     // Unknown issuer, disabled issuer, validity past the issuer, a broken CSR, and (the issuer has path
     // length 0) an INTERMEDIATE_CA it may not issue: each refused with its own code, in place.
+    expect(sigs(one).every((x) => /:PCA\.00020401:.*signature/.test(x))).toBe(true);
     expect(new Set(shape(one).map((x) => x.split(':')[1]))).toEqual(new Set(['PCA.00030103', 'PCA.00030201', 'PCA.00020109', 'PCA.00020401', 'PCA.00020203', 'issued']));
   });
 

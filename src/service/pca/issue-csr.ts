@@ -6,6 +6,7 @@
 
 import type { KeyObject } from 'node:crypto';
 import { ccmKeyAlgorithm } from '../../ccm/algorithms.js';
+import type { PreparsedCsr } from '../../ccm/csr-bodies.js';
 import { validatePcaIssueCsr } from '../../ccm/validate-pca-issue-csr.js';
 import type { Csr } from '../../engine/csr.js';
 import { CcmError } from '../../engine/errors.js';
@@ -102,11 +103,12 @@ export function entityCertRow(
  * Validates one issue-via-CSR body (the same pre-flight as `validate
  * pca-issue-csr`), then checks it against its issuer and signs. Errors are
  * CcmErrors in PCA's order: the body's 400s first, then the issuer's 404/403,
- * then validity and path length against the issuer.
+ * then validity and path length against the issuer. `pre` is the body's csr
+ * parsed ahead, with its key imported (the batch worker), else undefined.
  */
-export function prepareFromCsr(body: unknown, issuer: IssuerOrError, now: number, rnd: IssueRandom): PreparedIssue {
+export function prepareFromCsr(body: unknown, issuer: IssuerOrError, now: number, rnd: IssueRandom, pre?: PreparsedCsr): PreparedIssue {
   const keep: { csr?: Csr } = {};
-  const v = validatePcaIssueCsr(body, { at: new Date(now), keep });
+  const v = validatePcaIssueCsr(body, { at: new Date(now), keep, ...(pre ? { pre } : {}) });
   if (!v.valid || !keep.csr) throw fromValidation(v);
   if (!issuer) throw new Error('a valid body without a resolved issuer');
   if ('error' in issuer) throw issuer.error;
