@@ -182,9 +182,9 @@ async function issueBench(): Promise<void> {
     const theirs = best(3, () => measure(['python3', '-c', PYCA, cert, key, file], { ...process.env, PASS }, pyOut));
     if (lines(pyOut) !== COUNT) throw new Error(`pyca issued ${lines(pyOut)} of ${COUNT}`);
     console.log(`${alg} issuer, ${COUNT.toLocaleString('en-US')} certificates from EC P-256 CSRs (load average ${loadavg()[0]!.toFixed(2)}):`);
-    compare(`  issue-csr --batch, wall`, 's', ours.secs, 'pyca', theirs.secs, false);
+    compare(`  ${alg} issuer: issue-csr --batch, wall`, 's', ours.secs, 'pyca', theirs.secs, false);
     console.log(`    CPU seconds (all threads): ccmkit ${ours.cpu.toFixed(2)}, ccmkit --workers 1 ${one.cpu.toFixed(2)} (wall ${one.secs.toFixed(2)} s), pyca ${theirs.cpu.toFixed(2)}`);
-    compare(`  one thread (--workers 1), wall`, 's', one.secs, 'pyca', theirs.secs, false);
+    compare(`  ${alg} issuer: one thread (--workers 1), wall`, 's', one.secs, 'pyca', theirs.secs, false);
     console.log(`    ccmkit: ${Math.round(COUNT / ours.secs).toLocaleString('en-US')} certificates/s, each stored (one fsync per 1,000) and printed`);
   }
 }
