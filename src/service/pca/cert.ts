@@ -281,20 +281,7 @@ export function issueCsrBatch(ctx: PcaContext, bodies: Iterable<unknown>, emit: 
       }
     }
     if (batch.length === 0) break;
-    ctx.ws.tx(() => {
-      const quota = { used: ctx.store.countCertsInQuota(), quota: certQuotaOf(ctx) };
-      const checked = new Set<string>();
-      for (const item of batch) {
-        if (!item.p) continue;
-        try {
-          item.done = commitOne(ctx, item.p, quota, checked);
-        } catch (e) {
-          if (!(e instanceof CcmError) || isFatal(e)) throw e;
-          item.err = e;
-          item.p = undefined;
-        }
-      }
-    });
+    commitGroup(ctx, batch);
     for (const item of batch) {
       if (item.done) {
         issued++;
@@ -307,6 +294,29 @@ export function issueCsrBatch(ctx: PcaContext, bodies: Iterable<unknown>, emit: 
     o.onCommit?.();
   }
   return { issued, failed };
+}
+
+/**
+ * Commits one group of prepared certificates in one transaction (one fsync):
+ * the quota is counted once for the group, and a refusal (quota, a serial
+ * clash) stays with its own line while the rest of the group commits. Used by
+ * the single-threaded batch and by the worker pool alike.
+ */
+export function commitGroup(ctx: PcaContext, group: { p?: Pending; done?: PreparedIssue; err?: CcmError }[]): void {
+  ctx.ws.tx(() => {
+    const quota = { used: ctx.store.countCertsInQuota(), quota: certQuotaOf(ctx) };
+    const checked = new Set<string>();
+    for (const item of group) {
+      if (!item.p) continue;
+      try {
+        item.done = commitOne(ctx, item.p, quota, checked);
+      } catch (e) {
+        if (!(e instanceof CcmError) || isFatal(e)) throw e;
+        item.err = e;
+        item.p = undefined;
+      }
+    }
+  });
 }
 
 /** Errors that concern the whole workspace, not one body: they stop a batch. */

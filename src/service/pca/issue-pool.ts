@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CcmError } from '../../engine/errors.js';
 import type { CaRow, CertRow } from '../../store/pca-store.js';
-import { BatchInputError, certQuotaOf, commitOne, isFatal, issueCsrBatch, issuerOfBody, type BatchOptions, type Pending } from './cert.js';
+import { BatchInputError, commitGroup, issueCsrBatch, issuerOfBody, type BatchOptions, type Pending } from './cert.js';
 import { nowMs, type PcaContext, type PcaResponse } from './context.js';
 import { drawIssueRandom, errorFrom, prepareFromCsr, type ErrorData, type IssueRandom, type IssuerInfo, type IssuerOrError, type PreparedIssue } from './issue-csr.js';
 
@@ -155,19 +155,7 @@ export async function issueCsrBatchParallel(
       if (end === committed || (!exhausted && end - committed < group)) return;
       for (let i = committed; i < end; i++) if (!ready.has(i)) return;
       const batch = Array.from({ length: end - committed }, (_, k) => ({ i: committed + k, ...ready.get(committed + k)! })) as { i: number; p?: Pending; err?: CcmError; done?: PreparedIssue }[];
-      ctx.ws.tx(() => {
-        const quota = { used: ctx.store.countCertsInQuota(), quota: certQuotaOf(ctx) };
-        const checked = new Set<string>();
-        for (const item of batch) {
-          if (!item.p) continue;
-          try {
-            item.done = commitOne(ctx, item.p, quota, checked);
-          } catch (e) {
-            if (!(e instanceof CcmError) || isFatal(e)) throw e;
-            item.err = e;
-          }
-        }
-      });
+      commitGroup(ctx, batch);
       for (const item of batch) {
         ready.delete(item.i);
         bodyOf.delete(item.i);
