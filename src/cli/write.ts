@@ -239,13 +239,16 @@ interface Staged {
 function* stage(target: string, data: FileData, secret: boolean): Generator<void, Staged> {
   const mode = secret ? 0o600 : 0o644;
   const tmp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  // Tracked (and the signal handlers on) before the file exists: a signal between its creation and
+  // a later track() would take the default action and leave the temp behind.
+  track(tmp);
   let fd: number;
   try {
     fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
   } catch (e) {
+    untrack(tmp);
     throw cannot(target, 'cannot be created', e);
   }
-  track(tmp);
   try {
     fchmodSync(fd, mode); // the umask must not loosen a key file's mode
     let sinceTurn = 0;
@@ -347,12 +350,13 @@ function commit(staged: Staged[], force: boolean): void {
       if (staged.length > 1) {
         // Kept until every file is in place, so that a failure can put it back.
         backup = join(dirname(s.target), `.${basename(s.target)}.${randomBytes(6).toString('hex')}.old`);
+        track(backup); // before it exists, as stage() does for temps
         try {
           linkSync(s.target, backup);
         } catch (e) {
+          untrack(backup);
           throw cannot(s.target, 'cannot be replaced', e);
         }
-        track(backup);
       }
       try {
         renameSync(s.tmp, s.target);
