@@ -1,19 +1,15 @@
 // The CLI flag convention (docs/conventions.md) checked against every command
 // the binary lists: each --help is read, and what it promises is tried on the
 // real binary. New commands are picked up from `ccmkit --help` automatically.
-import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ccmkit, ccmkitAsync, tempDir, type RunResult } from '../helpers/run.js';
+import { ccmkit, ccmkitAsync, tempDir, type RunResult, scratchFile } from '../helpers/run.js';
 import { chain, keyPem, pem } from '../helpers/pki.js';
 
 const tmp = tempDir('ccmkit-conv-');
 afterAll(tmp.cleanup);
-const f = (name: string, data?: string | Buffer): string => {
-  const p = join(tmp.dir, name);
-  if (data !== undefined) writeFileSync(p, data);
-  return p;
-};
+const f = scratchFile(tmp.dir);
 
 const COMMANDS = ccmkit(['--help'])
   .stdout.split('\n')

@@ -6,15 +6,11 @@ import { generateKeyPairSync } from 'node:crypto';
 import { basicConstraintsExt, buildCertificate, keyUsageExt } from '../../src/engine/builder.js';
 import { parseCertificate } from '../../src/engine/certificate.js';
 import { issue, key, keyPem, pem, REF, type Issued } from '../helpers/pki.js';
-import { ccmkit, openssl, run, tempDir } from '../helpers/run.js';
+import { ccmkit, tempDir, openssl, run, scratchFile } from '../helpers/run.js';
 
 const tmp = tempDir('ccmkit-crl-cli-');
 afterAll(tmp.cleanup);
-const f = (name: string, data: string | Buffer): string => {
-  const p = join(tmp.dir, name);
-  writeFileSync(p, data);
-  return p;
-};
+const f = scratchFile(tmp.dir);
 const AT = '2025-06-01T00:00:00Z';
 
 let ca: Issued;

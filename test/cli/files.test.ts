@@ -6,16 +6,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ccmkit, ccmkitAsync, run, tempDir } from '../helpers/run.js';
+import { BIN, ccmkit, ccmkitAsync, tempDir, run, scratchFile } from '../helpers/run.js';
 import { issue, key, keyPem, pem } from '../helpers/pki.js';
 
 const tmp = tempDir('ccmkit-files-');
 afterAll(tmp.cleanup);
-const f = (name: string, data?: string | Buffer): string => {
-  const p = join(tmp.dir, name);
-  if (data !== undefined) writeFileSync(p, data);
-  return p;
-};
+const f = scratchFile(tmp.dir);
 const mode = (p: string): number => statSync(p).mode & 0o777;
 /** Temporary and backup files ccmkit may have left anywhere under `dir`. */
 const leftovers = (dir: string): string[] => readdirSync(dir, { recursive: true }).map(String).filter((n) => /\.(tmp|old)$/.test(n));

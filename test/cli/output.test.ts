@@ -4,22 +4,18 @@
 // install goes wrong, one summary for big batches, many bodies per validate
 // run, the certificate a CRL speaks for, quiet closed pipes.
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeZip } from '../../src/service/zip.js';
 import { progress } from '../../src/cli/progress.js';
 import { escapeControl } from '../../src/cli/escape.js';
-import { BIN, ccmkit, jsonLines, openssl, run, tempDir } from '../helpers/run.js';
+import { BIN, ccmkit, jsonLines, tempDir, openssl, run, scratchFile } from '../helpers/run.js';
 import { REF, issue, key, keyPem, pem } from '../helpers/pki.js';
 
 const tmp = tempDir('ccmkit-out-');
 afterAll(tmp.cleanup);
-const f = (name: string, data?: string | Buffer): string => {
-  const p = join(tmp.dir, name);
-  if (data !== undefined) writeFileSync(p, data);
-  return p;
-};
+const f = scratchFile(tmp.dir);
 const AT = REF.toISOString();
 const DAY = 86_400_000;
 

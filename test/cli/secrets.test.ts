@@ -2,19 +2,15 @@
 // from the command line (warned), and typed at a no-echo prompt on a real
 // terminal (a pseudo-terminal driven by test/helpers/on-terminal.py). And
 // keystores protected with broken ciphers are named as such (item 16).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, ccmkit, openssl, run, tempDir } from '../helpers/run.js';
+import { BIN, ccmkit, tempDir, openssl, ROOT, run, scratchFile } from '../helpers/run.js';
 import { REF, issue, key, keyPem, pem } from '../helpers/pki.js';
 
 const tmp = tempDir('ccmkit-secrets-');
 afterAll(tmp.cleanup);
-const f = (name: string, data?: string | Buffer): string => {
-  const p = join(tmp.dir, name);
-  if (data !== undefined) writeFileSync(p, data);
-  return p;
-};
+const f = scratchFile(tmp.dir);
 const PW = 'typed pässword 1';
 const AT = REF.toISOString();
 

@@ -1,6 +1,6 @@
 // Subprocess helpers: the real ccmkit binary, openssl, keytool.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -79,6 +79,18 @@ export async function opensslAsync(args: string[]): Promise<string> {
 export function tempDir(prefix = 'ccmkit-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The tests' scratch-file maker: `f(name)` is the path of `name` in `dir`;
+ * `f(name, data)` writes `data` there first.
+ */
+export function scratchFile(dir: string): (name: string, data?: string | Buffer) => string {
+  return (name, data) => {
+    const p = join(dir, name);
+    if (data !== undefined) writeFileSync(p, data);
+    return p;
+  };
 }
 
 /** Every JSON line of an NDJSON output. */

@@ -7,7 +7,7 @@
 // - Same-named CAs without key identifiers: the issuer is found with one
 //   signature check per leaf (ECDSA key recovery), not up to 100.
 // No timings are asserted: counts, sizes and verdicts are.
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,16 +19,12 @@ import { parsePem, PemError, toPem } from '../../src/engine/pem.js';
 import { PemStreamDecoder } from '../../src/engine/pem-stream.js';
 import { hugeRsaKey } from '../helpers/corrupt-keys.js';
 import { issue, key, keyPem, pem, REF } from '../helpers/pki.js';
-import { ccmkit, ccmkitAsync, runAsync, tempDir } from '../helpers/run.js';
+import { ccmkit, ccmkitAsync, tempDir, runAsync, scratchFile } from '../helpers/run.js';
 import { generateKeyPairSync, sign } from 'node:crypto';
 
 const tmp = tempDir('ccmkit-big-');
 afterAll(tmp.cleanup);
-const f = (name: string, data: string | Buffer): string => {
-  const p = join(tmp.dir, name);
-  writeFileSync(p, data);
-  return p;
-};
+const f = scratchFile(tmp.dir);
 const AT = REF.toISOString();
 
 describe('PemStreamDecoder', () => {

@@ -1,20 +1,14 @@
 // Issue 10, item 9: JSON nested 20,000 deep crashed 12 commands with
 // "Maximum call stack size exceeded". Every command that reads JSON, in every
 // place it reads it, now answers with a CCM-style error and exit 1 or 2.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jsonTooDeep, MAX_JSON_DEPTH, parseJson } from '../../src/engine/json.js';
 import { issue, keyPem, pem } from '../helpers/pki.js';
-import { ccmkitAsync, tempDir } from '../helpers/run.js';
+import { ccmkitAsync, tempDir, scratchFile } from '../helpers/run.js';
 
 const tmp = tempDir('ccmkit-deep-');
 afterAll(tmp.cleanup);
-const f = (name: string, data: string): string => {
-  const p = join(tmp.dir, name);
-  writeFileSync(p, data);
-  return p;
-};
+const f = scratchFile(tmp.dir);
 const D = 20_000;
 const ca = issue({ cn: 'Deep CA', ca: true });
 const CA = f('ca.pem', pem('CERTIFICATE', ca.der));

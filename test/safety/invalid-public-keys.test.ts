@@ -4,22 +4,16 @@
 // an RSA exponent of 1 (or 2, or an even modulus) in csr parse, though
 // `openssl req -verify` calls such a CSR OK: `openssl pkey -pubcheck` does not.
 import { generateKeyPairSync } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildCertificate } from '../../src/engine/builder.js';
 import { parseSpki, publicKeyProblem } from '../../src/engine/publickey.js';
 import { csrWithExponent, csrWithSpki, offCurveSpki, rsaSpkiWith } from '../helpers/corrupt-keys.js';
 import { issue, key, keyPem, pem, REF } from '../helpers/pki.js';
-import { ccmkit, run, tempDir } from '../helpers/run.js';
+import { ccmkit, tempDir, run, scratchFile } from '../helpers/run.js';
 
 const tmp = tempDir('ccmkit-badpub-');
 afterAll(tmp.cleanup);
-const f = (name: string, data: string | Buffer): string => {
-  const p = join(tmp.dir, name);
-  writeFileSync(p, data);
-  return p;
-};
+const f = scratchFile(tmp.dir);
 const AT = REF.toISOString();
 const rsa = key('RSA2048', 60);
 const ec = key('EC256', 61);

@@ -3,7 +3,7 @@
 // with a certificate (SCM.0014), by the one signing proof in engine/match.ts.
 // `openssl pkey -check` judges the fixtures: they must really be broken.
 import { createPrivateKey } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCertificate } from '../../src/engine/certificate.js';
@@ -11,15 +11,11 @@ import { pairVerdict, proveKeyPair } from '../../src/engine/match.js';
 import { parsePrivateKey } from '../../src/engine/privatekey.js';
 import { ecWithForeignScalar, rsaWithForeignPrivate } from '../helpers/corrupt-keys.js';
 import { issue, key, pem, REF } from '../helpers/pki.js';
-import { ccmkit, run, tempDir } from '../helpers/run.js';
+import { ccmkit, tempDir, run, scratchFile } from '../helpers/run.js';
 
 const tmp = tempDir('ccmkit-pair-');
 afterAll(tmp.cleanup);
-const f = (name: string, data: string | Buffer): string => {
-  const p = join(tmp.dir, name);
-  writeFileSync(p, data);
-  return p;
-};
+const f = scratchFile(tmp.dir);
 const AT = REF.toISOString();
 
 const ca = issue({ cn: 'Pair Test CA', ca: true, key: key('EC256', 40) });

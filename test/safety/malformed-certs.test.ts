@@ -1,19 +1,15 @@
 // Issue 10, item 10: a malformed certificate is CCM's SCM.0031 with the same
 // message in export, convert and key match as in inspect; "indefinite length
 // is not allowed in DER" used to escape export and convert as an internal error.
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { issue, keyPem, pem } from '../helpers/pki.js';
-import { ccmkit, tempDir } from '../helpers/run.js';
+import { ccmkit, tempDir, scratchFile } from '../helpers/run.js';
 
 const tmp = tempDir('ccmkit-malformed-');
 afterAll(tmp.cleanup);
-const f = (name: string, data: string | Buffer): string => {
-  const p = join(tmp.dir, name);
-  writeFileSync(p, data);
-  return p;
-};
+const f = scratchFile(tmp.dir);
 const leaf = issue({ cn: 'malformed.example' });
 const der = leaf.der;
 const KEY = f('leaf.key', keyPem(leaf.key));

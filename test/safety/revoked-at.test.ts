@@ -1,20 +1,16 @@
 // Issue 10, item 11: revoked_at values outside what a Date holds crashed
 // `crl build` ("Invalid time value", and no error body under --json); an
 // offset of +99:99 was accepted. Each is now a finding with a clear message.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseRevokedAt } from '../../src/ccm/revocation.js';
 import { issue, key, keyPem, pem } from '../helpers/pki.js';
-import { ccmkit, tempDir } from '../helpers/run.js';
+import { ccmkit, tempDir, scratchFile } from '../helpers/run.js';
 
 const tmp = tempDir('ccmkit-revat-');
 afterAll(tmp.cleanup);
-const f = (name: string, data: string): string => {
-  const p = join(tmp.dir, name);
-  writeFileSync(p, data);
-  return p;
-};
+const f = scratchFile(tmp.dir);
 const ca = issue({ cn: 'RevokedAt CA', ca: true, key: key('EC256', 50) });
 const CA = f('ca.pem', pem('CERTIFICATE', ca.der));
 const KEY = f('ca.key', keyPem(ca.key));

@@ -1,20 +1,16 @@
 // Issue 10, item 2: `validate scm-import --fix` picks the leaf by its key (by
 // chain position when there is no key), whatever order fullchain.pem has, and
 // never writes a body CCM would like less than its input.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixScmImport, validateScmImport } from '../../src/ccm/scm-import.js';
 import { chain, keyPem, pem, REF } from '../helpers/pki.js';
-import { ccmkit, tempDir } from '../helpers/run.js';
+import { ccmkit, tempDir, scratchFile } from '../helpers/run.js';
 
 const tmp = tempDir('ccmkit-fix-');
 afterAll(tmp.cleanup);
-const f = (name: string, data: string): string => {
-  const p = join(tmp.dir, name);
-  writeFileSync(p, data);
-  return p;
-};
+const f = scratchFile(tmp.dir);
 const AT = REF.toISOString();
 const c = chain(3, 'EC256', 'fix.example.com');
 const [i1, i2] = c.intermediates;
