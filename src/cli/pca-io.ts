@@ -19,9 +19,9 @@ export const PCA_COMMON: FlagSpec = { ...WORKSPACE, ...JSON_FLAG, ...secretFlags
 
 export const DEFAULT_WORKSPACE = './ccmkit-workspace';
 
-/** --workspace DIR, else $CCMKIT_WORKSPACE, else ./ccmkit-workspace. */
+/** --workspace DIR, else $CCMKIT_WORKSPACE (empty counts as unset: never the current folder), else ./ccmkit-workspace. */
 export function workspaceDir(p: Parsed): string {
-  return p.str.get('workspace') ?? (process.env.CCMKIT_WORKSPACE || DEFAULT_WORKSPACE) /* empty = unset, never the current folder */;
+  return p.str.get('workspace') ?? (process.env.CCMKIT_WORKSPACE || DEFAULT_WORKSPACE);
 }
 
 export const WORKSPACE_HELP = `  --workspace DIR        the workspace (default $CCMKIT_WORKSPACE, else ./ccmkit-workspace);

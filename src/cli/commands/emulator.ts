@@ -8,6 +8,7 @@ import { pcaMounts } from '../../server/pca-mount.js';
 import { parseArgs } from '../args.js';
 import { FORCE, JSON_FLAG, OUT } from '../flags.js';
 import { out, printJsonLine } from '../io.js';
+import { workspaceDir } from '../pca-io.js';
 import { writeFile } from '../write.js';
 import { secretFlags, secretOrPrompt } from '../secrets.js';
 
@@ -137,7 +138,7 @@ export async function run(argv: string[]): Promise<number> {
   const tokenTtlMs = seconds('token-ttl', p.str.get('token-ttl'), 86_400_000, 10 * 365 * 86400);
   const headersTimeoutMs = seconds('header-timeout', p.str.get('header-timeout'), 10_000, 3600);
   const bodyTimeoutMs = seconds('body-timeout', p.str.get('body-timeout'), 30_000, 3600);
-  const workspace = resolve(p.str.get('workspace') ?? (process.env.CCMKIT_WORKSPACE || 'ccmkit-workspace'));
+  const workspace = resolve(workspaceDir(p));
 
   const credentials = loadCredentials(credFile);
   let emu;
