@@ -5,7 +5,6 @@
 import { fstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { CcmError, LocalCode } from '../api/errors.js';
 import { escapeControl } from './escape.js';
-import { writeFilesSync } from './write.js';
 
 /** No single input file may exceed this (a 1,000,000-entry CRL is ~40 MiB). */
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
@@ -60,43 +59,6 @@ export function readInputFile(path: string): Buffer {
   } catch (e) {
     if (e instanceof CcmError) throw e;
     throw unreadable(path, e);
-  }
-}
-
-/**
- * @deprecated Use writeFile from ./write.js. Kept so code written against it
- * still builds; the same rules apply (0600 when `mode` gives others nothing).
- */
-export function writeNewFile(path: string, data: string | Buffer, opts: { mode: number; force?: boolean }): void {
-  // write.ts imports this module too; the cycle is safe because neither calls the other at load time.
-  writeFilesSync([{ name: path, data, secret: (opts.mode & 0o077) === 0 }], { force: opts.force === true });
-}
-
-/**
- * @deprecated Use readSecret(p, 'input') from ./secrets.js. Reads the input
- * secret (--passphrase-file, --passphrase, $CCMKIT_PASSPHRASE).
- */
-export function passwordFrom(p: { str: Map<string, string> }): string | undefined {
-  const file = p.str.get('passphrase-file');
-  if (file !== undefined) return readInputFile(file).toString('utf8').split(/\r?\n/)[0] ?? '';
-  return p.str.get('passphrase') ?? p.str.get('password') ?? process.env.CCMKIT_PASSPHRASE;
-}
-
-/** @deprecated Use newSecretOrPrompt(p, 'output') / readSecret from ./secrets.js. */
-export function secretFrom(p: { str: Map<string, string> }): string | undefined {
-  const file = p.str.get('passphrase-file');
-  if (file !== undefined) return readInputFile(file).toString('utf8').split(/\r?\n/)[0] ?? '';
-  return process.env.CCMKIT_PASSPHRASE;
-}
-
-/** @deprecated Secrets on the command line now work with a warning (./secrets.js); this still refuses them. */
-export function refuseSecretFlags(argv: string[], flags: string[]): void {
-  for (const a of argv) {
-    if (a === '--') break;
-    const name = a.startsWith('--') ? a.slice(2).split('=')[0]! : undefined;
-    if (name && flags.includes(name)) {
-      throw new CcmError(400, LocalCode.USAGE, `--${name} is not accepted: a secret on the command line is visible to other users (ps, /proc) and kept in shell history. Use --passphrase-file F or the CCMKIT_PASSPHRASE environment variable.`);
-    }
   }
 }
 

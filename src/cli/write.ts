@@ -450,16 +450,6 @@ export function writeFileAtomic(path: string, data: Buffer, secret: boolean, for
   writeFilesSync([{ name: basename(path), data, secret }], { force, folder: dirname(path) });
 }
 
-/** @deprecated Use writeFiles with `folder`. */
-export function writeFilesAtomic(dir: string, files: { name: string; data: Buffer; secret: boolean }[], force = false): string[] {
-  return writeFilesSync(files, { folder: dir, force });
-}
-
-/** @deprecated Use writeFile. Replaces an existing file (it always did), but never an input of the run. */
-export function writeAtomic(path: string, pieces: Iterable<Uint8Array | string>, mode = 0o644): void {
-  writeFilesSync([{ name: path, data: pieces, secret: (mode & 0o077) === 0 }], { force: true });
-}
-
 /** Writes pieces to standard output, synchronously (large outputs, pipes). */
 export function writeStdout(pieces: Iterable<Uint8Array | string>): void {
   for (const p of pieces) {
